@@ -1,0 +1,20 @@
+/** Injection token of the resolved {@link AfterPartyModuleOptions}. */
+export const AFTER_PARTY_OPTIONS = 'AFTER_PARTY_OPTIONS';
+/** Injection token of the active {@link AfterPartyStore}. */
+export const AFTER_PARTY_STORE = 'AFTER_PARTY_STORE';
+/** Token of the raw options given to `forRootAsync` factories (internal). */
+export const AFTER_PARTY_ASYNC_OPTIONS = 'AFTER_PARTY_ASYNC_OPTIONS';
+/** Metadata key under which `@AfterPartyTask()` stores its options. */
+export const AFTER_PARTY_TASK_METADATA = 'after-party:task_metadata';
+/** Default name of the records table (TypeORM) or collection (Mongoose). */
+export const DEFAULT_RECORDS_TABLE = 'after_party_runs';
+/** Default time a runner waits for another runner's lock, in milliseconds. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+/** Default time a task gets to return after SIGTERM/SIGINT, in milliseconds. */
+export const DEFAULT_GRACE_PERIOD_MS = 10_000;
+/** Default length of the Mongoose store's run lease, in milliseconds. */
+export const DEFAULT_LOCK_LEASE_MS = 30_000;
+/** Environment variable read for the deploy id when `--deploy-id` is not given. */
+export const DEPLOY_ID_ENV = 'AFTER_PARTY_DEPLOY_ID';
+/** Prefix shared by every command this library registers. */
+export const COMMAND_PREFIX = 'after-party:';

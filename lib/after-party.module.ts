@@ -1,0 +1,87 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
+import { RunCommand } from './commands/run.command';
+import { StatusCommand } from './commands/status.command';
+import { TaskExplorer } from './discovery/task.explorer';
+import { TaskRegistry } from './discovery/task.registry';
+import type {
+  AfterPartyModuleAsyncOptions,
+  AfterPartyModuleOptions,
+  AfterPartyOptionsFactory,
+  AfterPartyRuntimeOptions,
+  AfterPartyStoreType,
+} from './interfaces/after-party-options.interface';
+import { resolveOptions, validateStore } from './resolve-options';
+import { TaskRunner } from './runner/task.runner';
+import { StatusService } from './status/status.service';
+import { createStoreProvider } from './stores/store.provider';
+
+/**
+ * Registers after-party: finds `@AfterPartyTask()` providers, connects the run-record store
+ * to the app's database connection and adds the `after-party:*` commands. Global.
+ */
+@Module({})
+export class AfterPartyModule {
+  /**
+   * @example AfterPartyModule.forRoot('typeorm')
+   * @example AfterPartyModule.forRoot({ store: 'typeorm', tableName: 'deploy_task_runs' })
+   */
+  static forRoot(storeOrOptions: AfterPartyStoreType | AfterPartyModuleOptions): DynamicModule {
+    const { store, ...runtime } = typeof storeOrOptions === 'string' ? { store: storeOrOptions } : (storeOrOptions ?? {});
+    const type = validateStore(store);
+    // Validated at bootstrap, where errors reach the CLI's one-line reporter.
+    return this.assemble(type, [{ provide: AFTER_PARTY_OPTIONS, useFactory: () => resolveOptions(type, runtime) }]);
+  }
+
+  /**
+   * Like {@link forRoot}, with everything but the store coming from a factory, a class or
+   * an existing provider (e.g. `ConfigService`).
+   */
+  static forRootAsync(options: AfterPartyModuleAsyncOptions): DynamicModule {
+    const type = validateStore(options?.store);
+    const providers: Provider[] = [
+      {
+        provide: AFTER_PARTY_OPTIONS,
+        inject: [AFTER_PARTY_ASYNC_OPTIONS],
+        useFactory: (runtime: AfterPartyRuntimeOptions) => resolveOptions(type, runtime),
+      },
+    ];
+    if (options.useFactory) {
+      providers.push({ provide: AFTER_PARTY_ASYNC_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] });
+    } else {
+      const factoryClass = options.useClass ?? options.useExisting;
+      if (!factoryClass) {
+        throw new Error('AfterPartyModule.forRootAsync needs useFactory, useClass or useExisting.');
+      }
+      if (options.useClass) {
+        providers.push({ provide: options.useClass, useClass: options.useClass });
+      }
+      providers.push({
+        provide: AFTER_PARTY_ASYNC_OPTIONS,
+        inject: [factoryClass],
+        useFactory: (factory: AfterPartyOptionsFactory) => factory.createAfterPartyOptions(),
+      });
+    }
+    return this.assemble(type, providers, options.imports ?? []);
+  }
+
+  private static assemble(store: AfterPartyStoreType, optionProviders: Provider[], imports: DynamicModule['imports'] = []): DynamicModule {
+    return {
+      global: true,
+      module: AfterPartyModule,
+      imports: [DiscoveryModule, ...imports],
+      providers: [
+        ...optionProviders,
+        createStoreProvider(store),
+        TaskRegistry,
+        TaskExplorer,
+        TaskRunner,
+        StatusService,
+        RunCommand,
+        StatusCommand,
+      ],
+      exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService],
+    };
+  }
+}

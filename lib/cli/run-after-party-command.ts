@@ -1,0 +1,49 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { CommandFactory } from 'nest-commander';
+import { COMMAND_PREFIX } from '../after-party.constants';
+import type { RunAfterPartyCommandOptions } from '../interfaces/after-party-options.interface';
+import { AfterPartyCliLogger } from './after-party-cli.logger';
+import { onCommanderExit } from './commander-exit';
+import { commandState } from './command-state';
+import { reportFailure } from './report-failure';
+
+/**
+ * Runs an `after-party:*` command when the process was started with one, e.g.
+ * `node dist/main after-party:run`, and resolves `true` once it is done (with
+ * `process.exitCode` set); resolves `false` otherwise, so `main.ts` goes on to start the app:
+ *
+ * ```ts
+ * async function bootstrap() {
+ *   if (await runAfterPartyCommand(AppModule)) return;
+ *   const app = await NestFactory.create(AppModule);
+ *   await app.listen(3000);
+ * }
+ * ```
+ */
+export async function runAfterPartyCommand(
+  rootModule: Type<unknown> | DynamicModule,
+  options: RunAfterPartyCommandOptions = {},
+): Promise<boolean> {
+  if (!process.argv[2]?.startsWith(COMMAND_PREFIX)) {
+    return false;
+  }
+  commandState.forceExit = false;
+  try {
+    await CommandFactory.run(rootModule as Type<unknown>, {
+      logger: options.logger ?? new AfterPartyCliLogger(),
+      // Bootstrap errors (invalid tasks, unreachable database) must reach us, not exit with 1.
+      abortOnError: false,
+      cliName: 'after-party',
+      errorHandler: onCommanderExit,
+      serviceErrorHandler: reportFailure,
+      // commander would print its own "error: ..." line too; reportFailure prints ours.
+      outputConfiguration: { outputError: () => undefined },
+    });
+  } catch (error) {
+    reportFailure(error);
+  }
+  if (commandState.forceExit) {
+    process.exit();
+  }
+  return true;
+}

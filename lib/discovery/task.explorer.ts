@@ -1,0 +1,50 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import { AFTER_PARTY_TASK_METADATA } from '../after-party.constants';
+import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
+import type { TaskCandidate } from './task-candidate.interface';
+import { TaskRegistry } from './task.registry';
+import { validateTasks } from './validate-tasks';
+
+/** Finds every `@AfterPartyTask()` provider at bootstrap and loads the registry. */
+@Injectable()
+export class TaskExplorer implements OnModuleInit {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly registry: TaskRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.load(validateTasks(this.findCandidates()));
+  }
+
+  private findCandidates(): TaskCandidate[] {
+    const seen = new Set<unknown>();
+    const candidates: TaskCandidate[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const target = this.classOf(wrapper);
+      const options = target && this.reflector.get<AfterPartyTaskOptions | undefined>(AFTER_PARTY_TASK_METADATA, target);
+      // The same class provided by two modules is one task, not a duplicate.
+      if (!options || seen.has(target)) {
+        continue;
+      }
+      seen.add(target);
+      candidates.push({
+        className: target.name,
+        options,
+        instance: wrapper.instance,
+        scope: wrapper.isTransient ? 'transient' : wrapper.isDependencyTreeStatic() ? 'static' : 'request',
+      });
+    }
+    return candidates;
+  }
+
+  /** The class behind a provider, whether it came from a class, `useValue` or `useFactory`. */
+  private classOf(wrapper: InstanceWrapper): (abstract new (...args: never[]) => unknown) | undefined {
+    const fromInstance = wrapper.instance?.constructor;
+    const metatype = wrapper.inject ? fromInstance : (wrapper.metatype ?? fromInstance);
+    return typeof metatype === 'function' && metatype !== Object ? (metatype as abstract new (...args: never[]) => unknown) : undefined;
+  }
+}

@@ -1,0 +1,17 @@
+export { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA, DEFAULT_RECORDS_TABLE, DEPLOY_ID_ENV } from './after-party.constants';
+export { AfterPartyModule } from './after-party.module';
+export { AfterPartyExitCode } from './cli/exit-codes';
+export { AfterPartyCliLogger } from './cli/after-party-cli.logger';
+export { runAfterPartyCommand } from './cli/run-after-party-command';
+export { AfterPartyTask } from './decorators/after-party-task.decorator';
+export * from './errors';
+export * from './interfaces';
+export type { RunReport, TaskOutcome } from './runner/run-report.interface';
+export type { StatusRow, TaskState } from './status/status-row.interface';
+export {
+  createAfterPartyMigration,
+  createAfterPartyRecordEntity,
+  type AfterPartyRecordsSchemaOptions,
+} from './stores/typeorm/records-schema';
+export { AfterPartyTester } from './testing/after-party.tester';
+export { AfterPartyTestingModule, type AfterPartyTestingOptions } from './testing/after-party-testing.module';

@@ -1,0 +1,6 @@
+export * from './after-party-options.interface';
+export * from './deploy-task.interface';
+export * from './run-record.interface';
+export * from './store.interface';
+export * from './task-context.interface';
+export * from './task-options.interface';

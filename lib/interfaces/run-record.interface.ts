@@ -1,0 +1,37 @@
+/** Life cycle of one recorded run. */
+export type TaskRunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+/**
+ * Why a run happened: `deploy` (picked up by `after-party:run` as pending or as an
+ * every-deploy task), `manual` (named on the command line) or `baseline` (recorded as
+ * completed without running, by `after-party:mark-done`).
+ */
+export type TaskRunKind = 'deploy' | 'manual' | 'baseline';
+
+/** One row of the records table (or one document of the records collection). */
+export interface TaskRunRecord {
+  /** Run id (a UUID); also `ctx.runId`. */
+  id: string;
+  version: string;
+  name: string;
+  status: TaskRunStatus;
+  kind: TaskRunKind;
+  deployId: string | null;
+  environment: string | null;
+  /** ISO-8601 UTC time the run started. */
+  startedAt: string;
+  /** ISO-8601 UTC time the run ended, or null while it runs. */
+  finishedAt: string | null;
+  durationMs: number | null;
+  host: string;
+  pid: number;
+  /** The error message of a failed or interrupted run. */
+  error: string | null;
+}
+
+/** The completion state of one version, as the runner reads it. */
+export interface CompletedVersion {
+  version: string;
+  /** Whether a completed run carries the deploy id the runner was given. */
+  completedInDeploy: boolean;
+}

@@ -1,0 +1,34 @@
+/** Options of the {@link AfterPartyTask} decorator. */
+export interface AfterPartyTaskOptions {
+  /**
+   * The task's version: a 14-digit UTC timestamp `YYYYMMDDHHMMSS`, unique in the app.
+   * Tasks run in ascending version order. The task schematic sets it for you.
+   */
+  version: string;
+  /** A sentence shown by `after-party:status`. */
+  description?: string;
+  /**
+   * A stable, human-friendly name used in logs, records and `after-party:run <name>`.
+   * Defaults to the class name in kebab case without a `Task` suffix
+   * (`BackfillUserSlugsTask` becomes `backfill-user-slugs`).
+   */
+  name?: string;
+  /**
+   * Run on every deploy instead of once per environment: once per deploy id when one is
+   * given (`--deploy-id` or `AFTER_PARTY_DEPLOY_ID`), otherwise on every `after-party:run`.
+   * @default false
+   */
+  everyDeploy?: boolean;
+  /**
+   * SQL stores only: run the task in a database transaction whose `EntityManager` is
+   * `ctx.manager`; the completion record is written in the same transaction, so the
+   * task's writes and its "completed" record commit (or roll back) together.
+   * @default false
+   */
+  transaction?: boolean;
+  /**
+   * Abort the task (through `ctx.signal`) and record it as failed when it runs longer
+   * than this many milliseconds.
+   */
+  timeout?: number;
+}

@@ -1,0 +1,10 @@
+/** What the run command asks the runner for. */
+export interface RunOptions {
+  /** Versions or names to run now (manual runs); empty runs everything pending. */
+  tasks: string[];
+  deployId: string | null;
+  /** Lock wait in milliseconds; 0 fails at once when the lock is held. */
+  lockTimeoutMs: number;
+  /** Apply pending schema migrations first instead of refusing. */
+  migrate: boolean;
+}

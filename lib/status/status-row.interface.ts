@@ -1,0 +1,16 @@
+/** How `after-party:status` classifies a task. */
+export type TaskState = 'completed' | 'marked' | 'pending' | 'running' | 'failed' | 'interrupted' | 'no task';
+
+/** One row of `after-party:status`. */
+export interface StatusRow {
+  state: TaskState;
+  version: string;
+  name: string;
+  description: string;
+  everyDeploy: boolean;
+  /** ISO-8601 start of the latest run, or null. */
+  lastRunAt: string | null;
+  durationMs: number | null;
+  /** Error message of the latest run when it failed or was interrupted. */
+  error: string | null;
+}

@@ -1,0 +1,81 @@
+import type { CompletedVersion, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
+import { InProcessLock } from '../in-process.lock';
+import { pollLock } from '../poll-lock';
+
+let instances = 0;
+
+/**
+ * Keeps run records in the process: for tests (`AfterPartyTestingModule`) and demos.
+ * Nothing survives the process, and no other process can see the records.
+ */
+export class MemoryStore implements AfterPartyStore {
+  readonly description = 'memory';
+  readonly supportsTransactions = false;
+  private readonly records: TaskRunRecord[] = [];
+  private readonly lockKey = `memory-store-${++instances}`;
+
+  acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock> {
+    return pollLock(new InProcessLock(this.lockKey, owner), timeoutMs);
+  }
+
+  async prepare(): Promise<void> {}
+
+  async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
+    const orphans = this.records.filter((record) => record.status === 'running');
+    const before = orphans.map((record) => ({ ...record }));
+    for (const record of orphans) {
+      Object.assign(record, { status: 'interrupted', finishedAt, error: 'The runner stopped before the task finished.' });
+    }
+    return before;
+  }
+
+  async completedVersions(deployId: string | null): Promise<CompletedVersion[]> {
+    const byVersion = new Map<string, CompletedVersion>();
+    for (const record of this.records.filter((r) => r.status === 'completed')) {
+      const inDeploy = deployId !== null && record.deployId === deployId;
+      const known = byVersion.get(record.version);
+      byVersion.set(record.version, { version: record.version, completedInDeploy: inDeploy || known?.completedInDeploy === true });
+    }
+    return [...byVersion.values()];
+  }
+
+  async latestRuns(): Promise<TaskRunRecord[]> {
+    const latest = new Map<string, TaskRunRecord>();
+    for (const record of this.records) {
+      const known = latest.get(record.version);
+      if (!known || known.startedAt <= record.startedAt) {
+        latest.set(record.version, record);
+      }
+    }
+    return [...latest.values()].sort((a, b) => a.version.localeCompare(b.version)).map((record) => ({ ...record }));
+  }
+
+  /** Every recorded run, oldest first (a copy). */
+  history(): TaskRunRecord[] {
+    return this.records.map((record) => ({ ...record }));
+  }
+
+  async insertRun(record: TaskRunRecord): Promise<void> {
+    this.records.push({ ...record });
+  }
+
+  async finishRun(id: string, completion: RunCompletion): Promise<void> {
+    const record = this.records.find((r) => r.id === id);
+    if (record) {
+      Object.assign(record, completion);
+    }
+  }
+
+  async runInTransaction(): Promise<void> {
+    throw new Error('The memory store has no transactions.');
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    return [];
+  }
+
+  async runMigrations(): Promise<string[]> {
+    return [];
+  }
+}

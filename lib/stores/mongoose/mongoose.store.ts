@@ -1,0 +1,133 @@
+import type { Connection } from 'mongoose';
+import type { Collection, Db } from 'mongodb';
+import type { CompletedVersion, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
+import { pollLock } from '../poll-lock';
+import { LeaseLock, type LeaseDocument } from './lease.lock';
+
+/** A run record as stored: the record with the run id as `_id`. */
+type RecordDocument = Omit<TaskRunRecord, 'id'> & { _id: string };
+
+/**
+ * Run records in a collection of the app's Mongoose connection, one document per run, and a
+ * lease lock in `<collection>_lock`. Only query shapes that both MongoDB and FerretDB serve
+ * are used (no `$max`/`$first` group accumulators).
+ */
+export class MongooseStore implements AfterPartyStore {
+  /** MongoDB transactions need a replica set; run records do not depend on them. */
+  readonly supportsTransactions = false;
+
+  constructor(
+    private readonly resolveConnection: () => Connection,
+    private readonly collectionName: string,
+    private readonly leaseMs: number,
+  ) {}
+
+  get description(): string {
+    return `mongoose collection ${this.collectionName}`;
+  }
+
+  async acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock> {
+    const leases = (await this.db()).collection<LeaseDocument>(`${this.collectionName}_lock`);
+    return pollLock(new LeaseLock(leases, owner, this.leaseMs), timeoutMs);
+  }
+
+  async prepare(): Promise<void> {
+    const records = await this.records();
+    await records.createIndex({ version: 1, status: 1 });
+    await records.createIndex({ status: 1 });
+  }
+
+  async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
+    const records = await this.records();
+    const orphans = await records.find({ status: 'running' }).toArray();
+    if (orphans.length > 0) {
+      await records.updateMany(
+        { _id: { $in: orphans.map((orphan) => orphan._id) }, status: 'running' },
+        { $set: { status: 'interrupted', finishedAt, error: 'The runner stopped before the task finished (crash, kill or lost connection).' } },
+      );
+    }
+    return orphans.map(toRecord);
+  }
+
+  async completedVersions(deployId: string | null): Promise<CompletedVersion[]> {
+    const records = await this.records();
+    // One round trip: distinct (version, deployId) pairs of completed runs.
+    const pairs = await records
+      .aggregate<{ _id: { version: string; deployId: string | null } }>([
+        { $match: { status: 'completed' } },
+        { $group: { _id: { version: '$version', deployId: '$deployId' } } },
+      ])
+      .toArray();
+    const byVersion = new Map<string, CompletedVersion>();
+    for (const { _id } of pairs) {
+      const inDeploy = deployId !== null && _id.deployId === deployId;
+      const known = byVersion.get(_id.version);
+      byVersion.set(_id.version, { version: _id.version, completedInDeploy: inDeploy || known?.completedInDeploy === true });
+    }
+    return [...byVersion.values()];
+  }
+
+  async latestRuns(): Promise<TaskRunRecord[]> {
+    const records = await this.records();
+    const latest = new Map<string, RecordDocument>();
+    const cursor = records.find({}, { projection: { progress: 0, checkpoint: 0 } }).sort({ version: 1, startedAt: -1 });
+    for await (const doc of cursor) {
+      if (!latest.has(doc.version)) {
+        latest.set(doc.version, doc);
+      }
+    }
+    return [...latest.values()].map(toRecord);
+  }
+
+  async insertRun(record: TaskRunRecord): Promise<void> {
+    const { id, ...rest } = record;
+    await (await this.records()).insertOne({ _id: id, ...rest });
+  }
+
+  async finishRun(id: string, completion: RunCompletion): Promise<void> {
+    await (await this.records()).updateOne({ _id: id }, { $set: { ...completion } });
+  }
+
+  async runInTransaction(): Promise<void> {
+    throw new Error('The mongoose store does not run tasks in transactions.');
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    return [];
+  }
+
+  async runMigrations(): Promise<string[]> {
+    return [];
+  }
+
+  private async db(): Promise<Db> {
+    const connection = this.resolveConnection();
+    if (!connection.db) {
+      await connection.asPromise();
+    }
+    return connection.db as Db;
+  }
+
+  private async records(): Promise<Collection<RecordDocument>> {
+    return (await this.db()).collection<RecordDocument>(this.collectionName);
+  }
+}
+
+function toRecord({ _id, ...rest }: RecordDocument): TaskRunRecord {
+  return {
+    id: _id,
+    version: rest.version,
+    name: rest.name,
+    status: rest.status,
+    kind: rest.kind,
+    deployId: rest.deployId ?? null,
+    environment: rest.environment ?? null,
+    startedAt: rest.startedAt,
+    finishedAt: rest.finishedAt ?? null,
+    durationMs: rest.durationMs ?? null,
+    host: rest.host,
+    pid: rest.pid,
+    error: rest.error ?? null,
+  };
+}

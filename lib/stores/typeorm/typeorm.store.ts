@@ -1,0 +1,229 @@
+import type { DataSource } from 'typeorm';
+import { StoreUnavailableError } from '../../errors/store-unavailable.error';
+import type { CompletedVersion, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
+import { InProcessLock } from '../in-process.lock';
+import { pollLock, type TryLock } from '../poll-lock';
+import { MysqlNamedLock } from './locks/mysql-named.lock';
+import { PostgresAdvisoryLock } from './locks/postgres-advisory.lock';
+import { SqliteFileLock } from './locks/sqlite-file.lock';
+import { recordsTable } from './records-schema';
+import { dialectOf, type SqlDialect } from './sql-dialect';
+
+const RECORD_COLUMNS = [
+  'id', 'version', 'name', 'status', 'kind', 'deploy_id', 'environment',
+  'started_at', 'finished_at', 'duration_ms', 'host', 'pid', 'error',
+] as const;
+
+type RecordRow = Record<(typeof RECORD_COLUMNS)[number], unknown>;
+
+/**
+ * Run records and the run lock in the app's TypeORM data source (PostgreSQL, MySQL/MariaDB,
+ * SQLite). All SQL is parameterised; the only identifier in it is the validated, quoted table name.
+ */
+export class TypeOrmStore implements AfterPartyStore {
+  readonly supportsTransactions = true;
+  private cachedDialect?: SqlDialect;
+
+  constructor(
+    private readonly resolveDataSource: () => DataSource,
+    private readonly tableName: string,
+  ) {}
+
+  get description(): string {
+    return `typeorm/${this.dataSource.options.type} table ${this.tableName}`;
+  }
+
+  acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock> {
+    return pollLock(this.lockFor(owner), timeoutMs);
+  }
+
+  async prepare(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      if (!(await runner.hasTable(this.tableName))) {
+        await runner.createTable(recordsTable(this.tableName), true);
+      }
+    } catch (error) {
+      throw new StoreUnavailableError(
+        `Cannot create the records table ${this.tableName}: ${firstLine(error)}. ` +
+          `Grant the app's database user CREATE on its schema, or create the table with createAfterPartyMigration().`,
+      );
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
+    const rows: RecordRow[] = await this.query(`SELECT * FROM ${this.table} WHERE status = ${this.param(1)}`, ['running']);
+    if (rows.length === 0) {
+      return [];
+    }
+    await this.query(
+      `UPDATE ${this.table} SET status = ${this.param(1)}, finished_at = ${this.param(2)}, error = ${this.param(3)} WHERE status = ${this.param(4)}`,
+      ['interrupted', finishedAt, 'The runner stopped before the task finished (crash, kill or lost connection).', 'running'],
+    );
+    return rows.map(toRecord);
+  }
+
+  async completedVersions(deployId: string | null): Promise<CompletedVersion[]> {
+    const rows: Array<{ version: string; in_deploy: unknown }> = await this.query(
+      `SELECT version, MAX(CASE WHEN deploy_id = ${this.param(1)} THEN 1 ELSE 0 END) AS in_deploy
+       FROM ${this.table} WHERE status = ${this.param(2)} GROUP BY version`,
+      [deployId ?? '', 'completed'],
+    );
+    return rows.map((row) => ({ version: row.version, completedInDeploy: Number(row.in_deploy) === 1 }));
+  }
+
+  async latestRuns(): Promise<TaskRunRecord[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      if (!(await runner.hasTable(this.tableName))) {
+        return [];
+      }
+    } finally {
+      await runner.release();
+    }
+    const rows: RecordRow[] = await this.query(
+      `SELECT r.* FROM ${this.table} r
+       JOIN (SELECT version, MAX(started_at) AS last_started FROM ${this.table} GROUP BY version) l
+         ON l.version = r.version AND l.last_started = r.started_at
+       ORDER BY r.version`,
+    );
+    // Two runs of one version can share a start time; keep one.
+    return [...new Map(rows.map((row) => [row.version, toRecord(row)])).values()];
+  }
+
+  async insertRun(record: TaskRunRecord): Promise<void> {
+    const row = toRow(record);
+    await this.query(
+      `INSERT INTO ${this.table} (${RECORD_COLUMNS.map((c) => this.quote(c)).join(', ')})
+       VALUES (${RECORD_COLUMNS.map((_, i) => this.param(i + 1)).join(', ')})`,
+      RECORD_COLUMNS.map((column) => row[column]),
+    );
+  }
+
+  async finishRun(id: string, completion: RunCompletion): Promise<void> {
+    await this.query(this.finishSql(), finishParams(id, completion));
+  }
+
+  async runInTransaction(id: string, work: (manager: unknown) => Promise<void>, completion: () => RunCompletion): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await work(runner.manager);
+      await runner.query(this.finishSql(), finishParams(id, completion()));
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction();
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    if (this.dataSource.migrations.length === 0) {
+      return [];
+    }
+    const { MigrationExecutor } = require('typeorm') as typeof import('typeorm');
+    const pending = await new MigrationExecutor(this.dataSource).getPendingMigrations();
+    return pending.map((migration) => migration.name);
+  }
+
+  async runMigrations(): Promise<string[]> {
+    const applied = await this.dataSource.runMigrations({ transaction: this.dataSource.options.migrationsTransactionMode ?? 'all' });
+    return applied.map((migration) => migration.name);
+  }
+
+  private get dataSource(): DataSource {
+    return this.resolveDataSource();
+  }
+
+  private get dialect(): SqlDialect {
+    this.cachedDialect ??= dialectOf(this.dataSource);
+    return this.cachedDialect;
+  }
+
+  private get table(): string {
+    return this.tableName.split('.').map((part) => this.quote(part)).join('.');
+  }
+
+  private quote(identifier: string): string {
+    return this.dataSource.driver.escape(identifier);
+  }
+
+  private param(index: number): string {
+    return this.dialect === 'postgres' ? `$${index}` : '?';
+  }
+
+  private finishSql(): string {
+    return `UPDATE ${this.table} SET status = ${this.param(1)}, finished_at = ${this.param(2)}, duration_ms = ${this.param(3)}, error = ${this.param(4)} WHERE id = ${this.param(5)}`;
+  }
+
+  private query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
+    return this.dataSource.query(sql, parameters);
+  }
+
+  private lockFor(owner: LockOwner): TryLock<StoreLock> {
+    switch (this.dialect) {
+      case 'postgres':
+        return new PostgresAdvisoryLock(this.dataSource, this.tableName);
+      case 'mysql':
+        return new MysqlNamedLock(this.dataSource, this.tableName);
+      case 'sqlite': {
+        const database = String((this.dataSource.options as { database?: string }).database ?? '');
+        return database === '' || database === ':memory:'
+          ? new InProcessLock(`sqlite-memory:${this.tableName}`, owner)
+          : new SqliteFileLock(this.dataSource, this.tableName, owner);
+      }
+    }
+  }
+}
+
+function finishParams(id: string, completion: RunCompletion): unknown[] {
+  return [completion.status, completion.finishedAt, completion.durationMs, completion.error, id];
+}
+
+function toRow(record: TaskRunRecord): RecordRow {
+  return {
+    id: record.id,
+    version: record.version,
+    name: record.name,
+    status: record.status,
+    kind: record.kind,
+    deploy_id: record.deployId,
+    environment: record.environment,
+    started_at: record.startedAt,
+    finished_at: record.finishedAt,
+    duration_ms: record.durationMs,
+    host: record.host,
+    pid: record.pid,
+    error: record.error,
+  };
+}
+
+function toRecord(row: RecordRow): TaskRunRecord {
+  return {
+    id: String(row.id),
+    version: String(row.version),
+    name: String(row.name),
+    status: row.status as TaskRunRecord['status'],
+    kind: row.kind as TaskRunRecord['kind'],
+    deployId: (row.deploy_id as string | null) ?? null,
+    environment: (row.environment as string | null) ?? null,
+    startedAt: String(row.started_at),
+    finishedAt: (row.finished_at as string | null) ?? null,
+    durationMs: row.duration_ms === null || row.duration_ms === undefined ? null : Number(row.duration_ms),
+    host: String(row.host),
+    pid: Number(row.pid),
+    error: (row.error as string | null) ?? null,
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}

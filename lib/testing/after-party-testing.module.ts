@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AfterPartyModule } from '../after-party.module';
+import { AfterPartyTester } from './after-party.tester';
+
+/** Options of {@link AfterPartyTestingModule.forRoot}. */
+export interface AfterPartyTestingOptions {
+  /** The environment tasks see. @default 'test' */
+  environment?: string;
+}
+
+/**
+ * after-party for a task's own spec: the real runner with an in-memory record store.
+ * Provide the task (and what it injects) in the testing module, then use {@link AfterPartyTester}.
+ *
+ * ```ts
+ * const moduleRef = await Test.createTestingModule({
+ *   imports: [AfterPartyTestingModule.forRoot()],
+ *   providers: [BackfillUserSlugsTask, UsersService],
+ * }).compile();
+ * await moduleRef.init();
+ * const record = await moduleRef.get(AfterPartyTester).run(BackfillUserSlugsTask);
+ * expect(record.status).toBe('completed');
+ * ```
+ */
+@Module({})
+export class AfterPartyTestingModule {
+  static forRoot(options: AfterPartyTestingOptions = {}): DynamicModule {
+    return {
+      module: AfterPartyTestingModule,
+      imports: [AfterPartyModule.forRoot({ store: 'memory', environment: options.environment ?? 'test', lockTimeout: 0 })],
+      providers: [AfterPartyTester],
+      exports: [AfterPartyTester],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, type Type } from '@nestjs/common';
+import { AFTER_PARTY_STORE } from '../after-party.constants';
+import { TaskRegistry } from '../discovery/task.registry';
+import type { DeployTask } from '../interfaces/deploy-task.interface';
+import type { TaskRunRecord } from '../interfaces/run-record.interface';
+import type { AfterPartyStore } from '../interfaces/store.interface';
+import type { RunReport } from '../runner/run-report.interface';
+import { TaskRunner } from '../runner/task.runner';
+
+/** Runs tasks inside a test, with the providers of the testing module. */
+@Injectable()
+export class AfterPartyTester {
+  constructor(
+    private readonly runner: TaskRunner,
+    private readonly registry: TaskRegistry,
+    @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
+  ) {}
+
+  /**
+   * Runs one task now, as `after-party:run <task>` would, and returns the run's record
+   * (`status` is `completed`, `failed` or `interrupted`; `error` holds the message).
+   */
+  async run(task: Type<DeployTask> | string, options: { deployId?: string } = {}): Promise<TaskRunRecord> {
+    const registered = this.registry
+      .all()
+      .find((candidate) => (typeof task === 'string' ? candidate.version === task || candidate.name === task : candidate.instance instanceof task));
+    if (!registered) {
+      const label = typeof task === 'string' ? `"${task}"` : task.name;
+      throw new Error(`${label} is not a registered task: add the task class to the testing module's providers.`);
+    }
+    await this.runner.run({ tasks: [registered.version], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false });
+    const records = await this.store.latestRuns();
+    return records.find((record) => record.version === registered.version) as TaskRunRecord;
+  }
+
+  /** Runs every pending task, as `after-party:run` would. */
+  runPending(options: { deployId?: string } = {}): Promise<RunReport> {
+    return this.runner.run({ tasks: [], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false });
+  }
+
+  /** The latest run of every version. */
+  latestRuns(): Promise<TaskRunRecord[]> {
+    return this.store.latestRuns();
+  }
+}
