@@ -12,6 +12,6 @@ export function onCommanderExit(err: Error): never {
   if (error.exitCode === 0) {
     throw new CommanderExitSignal(0);
   }
-  const message = error.message.replace(/^error:\s*/i, '').replace(/\.$/, '');
+  const message = error.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
   throw new InvalidOptionsError(`${message}. Run the command with --help to see its usage.`);
 }

@@ -5,7 +5,9 @@ import type { RunAfterPartyCommandOptions } from '../interfaces/after-party-opti
 import { AfterPartyCliLogger } from './after-party-cli.logger';
 import { onCommanderExit } from './commander-exit';
 import { commandState } from './command-state';
-import { reportFailure } from './report-failure';
+import { CommanderExitSignal, reportFailure } from './report-failure';
+import { AfterPartyError } from '../errors/after-party.error';
+import { StartupError } from '../errors/startup.error';
 
 /**
  * Runs an `after-party:*` command when the process was started with one, e.g.
@@ -40,7 +42,8 @@ export async function runAfterPartyCommand(
       outputConfiguration: { outputError: () => undefined },
     });
   } catch (error) {
-    reportFailure(error);
+    // Errors that escape the command come from bootstrapping the application.
+    reportFailure(error instanceof AfterPartyError || error instanceof CommanderExitSignal ? error : new StartupError(error));
   }
   if (commandState.forceExit) {
     process.exit();

@@ -9,3 +9,4 @@ export * from './missing-store-package.error';
 export * from './pending-migrations.error';
 export * from './store-unavailable.error';
 export * from './unknown-task.error';
+export * from './startup.error';

@@ -1,0 +1,71 @@
+import { FixtureApp, V } from '../support/fixture-app';
+import { STORE_TARGETS } from '../support/stores';
+
+const RUN = 'after-party:run';
+const STATUS = 'after-party:status';
+const sqlite = STORE_TARGETS[0];
+
+/** One line on stderr starting with "after-party:", and nothing recorded. */
+async function expectUsageError(app: FixtureApp, args: string[], env: Record<string, string>, pattern: RegExp, exitCode = 2): Promise<void> {
+  const result = await app.run(args, env);
+  expect(result.code).toBe(exitCode);
+  const lines = result.stderr.split('\n').filter((line) => line.startsWith('after-party:'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(app.effects()).toEqual({});
+}
+
+describe('usage and configuration errors [sqlite]', () => {
+  let app: FixtureApp;
+
+  beforeEach(() => {
+    app = new FixtureApp(sqlite);
+  });
+
+  afterEach(() => app.cleanupFiles());
+
+  it('exits 2 for an unknown task, naming it, before running anything', async () => {
+    await expectUsageError(app, [RUN, 'seed-users', 'nope'], {}, /Unknown task "nope"\. Name tasks by version or name/);
+  });
+
+  it('exits 2 for an unknown flag and an unknown command', async () => {
+    await expectUsageError(app, [RUN, '--bogus'], {}, /unknown option '--bogus'\. Run the command with --help/);
+    await expectUsageError(app, ['after-party:nope'], {}, /unknown command 'after-party:nope'/);
+  });
+
+  it('exits 2 for an invalid --lock-timeout', async () => {
+    await expectUsageError(app, [RUN, '--lock-timeout', 'soon'], {}, /--lock-timeout must be a whole number of milliseconds/);
+  });
+
+  it('exits 2 for duplicate versions, naming both classes', async () => {
+    await expectUsageError(app, [RUN], { AP_INVALID: 'duplicate' }, /Tasks SeedUsersTask and DuplicateVersionTask both use version 20260101000001/);
+  });
+
+  it('exits 2 for a version that is not a real UTC date-time', async () => {
+    await expectUsageError(app, [STATUS], { AP_INVALID: 'bad-version' }, /BadVersionTask has an invalid version "20261399000000": it is not a real date and time/);
+  });
+
+  it('exits 2 for a task class without run()', async () => {
+    await expectUsageError(app, [RUN], { AP_INVALID: 'no-run' }, /Task NoRunTask has no run\(\) method/);
+  });
+
+  it('exits 2 with one line when the database is unreachable', async () => {
+    const result = await app.run([RUN], { AP_DB: 'postgres', AP_DB_URL: 'postgres://postgres@127.0.0.1:1/none' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^after-party: The application could not start: .*ECONNREFUSED.*Check its configuration/m);
+  });
+
+  it('records a non-Error throw as a failure with a readable message', async () => {
+    const result = await app.run([RUN, V.throwsString], { AP_EXTRA: 'throw-string' });
+    expect(result.code).toBe(1);
+    const status = await app.run([STATUS], { AP_EXTRA: 'throw-string' });
+    expect(status.stdout).toContain(`${V.throwsString} failed: A non-Error value was thrown: "plain string"`);
+  });
+
+  it('aborts a task past its timeout, records it failed with the reason, and exits 1', async () => {
+    const result = await app.run([RUN, V.neverSettles], { AP_EXTRA: 'timeout', AP_GRACE_MS: '200' });
+    expect(result.code).toBe(1);
+    const status = await app.run([STATUS], { AP_EXTRA: 'timeout' });
+    expect(status.stdout).toContain(`${V.neverSettles} failed: Timed out after 300 ms`);
+  });
+});

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uniqueTable, type StoreTarget } from './stores';
+
+const MAIN = join(__dirname, '..', 'fixtures', 'app', 'dist', 'main.js');
+
+/** How a CLI process ended. */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A started CLI process. */
+export interface RunningCli {
+  child: ChildProcess;
+  result: Promise<CliResult>;
+  /** Resolves once stdout or stderr contains `text`. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * The fixture app (test/fixtures/app) as a deploy hook would run it: `node dist/main.js
+ * after-party:*` in a child process, with its own records table and effects file.
+ */
+export class FixtureApp {
+  readonly table = uniqueTable();
+  readonly dir = mkdtempSync(join(tmpdir(), 'after-party-e2e-'));
+  readonly effectsFile = join(this.dir, 'effects.txt');
+
+  constructor(
+    readonly target: StoreTarget,
+    private readonly baseEnv: Record<string, string> = {},
+  ) {}
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const { CI: _ci, AFTER_PARTY_DEPLOY_ID: _deploy, ...inherited } = process.env;
+    return {
+      ...inherited,
+      NO_COLOR: '1',
+      AP_DB: this.target.db,
+      AP_DB_URL: this.target.url ?? join(this.dir, 'app.sqlite'),
+      AP_TABLE: this.table,
+      AP_EFFECTS_FILE: this.effectsFile,
+      ...this.baseEnv,
+      ...extra,
+    };
+  }
+
+  start(args: string[], extraEnv: Record<string, string> = {}): RunningCli {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: this.env(extraEnv), cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const waiters: Array<{ text: string; resolve: () => void }> = [];
+    const check = (): void => {
+      for (const waiter of [...waiters]) {
+        if ((stdout + stderr).includes(waiter.text)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    };
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+      check();
+    });
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+      check();
+    });
+    const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    const waitFor = (text: string, timeoutMs = 20_000): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for "${text}"; output so far:\n${stdout}${stderr}`)), timeoutMs);
+        waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) });
+        check();
+      });
+    return { child, result, waitFor };
+  }
+
+  run(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    return this.start(args, extraEnv).result;
+  }
+
+  /** How many times each task version's effect happened. */
+  effects(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    if (existsSync(this.effectsFile)) {
+      for (const line of readFileSync(this.effectsFile, 'utf8').split('\n').filter(Boolean)) {
+        counts[line] = (counts[line] ?? 0) + 1;
+      }
+    }
+    return counts;
+  }
+
+  cleanupFiles(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The fixture's task versions. */
+export const V = {
+  seed: '20260101000001',
+  backfill: '20260101000002',
+  warm: '20260101000003',
+  long: '20260101000004',
+  throwsString: '20260101000005',
+  neverSettles: '20260101000006',
+} as const;
