@@ -1,0 +1,48 @@
+import { formatStatus, humanDuration } from '../../lib/status/format-status';
+import type { StatusRow } from '../../lib/status/status-row.interface';
+
+const row = (overrides: Partial<StatusRow>): StatusRow => ({
+  state: 'pending',
+  version: '20260101000001',
+  name: 'seed',
+  description: 'Seed users',
+  everyDeploy: false,
+  lastRunAt: null,
+  durationMs: null,
+  error: null,
+  ...overrides,
+});
+
+describe('formatStatus', () => {
+  it('aligns columns, lists errors under the table and summarises', () => {
+    const text = formatStatus(
+      [
+        row({ state: 'completed', lastRunAt: '2026-01-01T10:00:00.000Z', durationMs: 1500 }),
+        row({ state: 'failed', version: '20260101000002', name: 'backfill', error: 'boom\nstack', lastRunAt: '2026-01-01T10:00:01.000Z', durationMs: 3 }),
+        row({ version: '20260101000003', name: 'warm', everyDeploy: true }),
+        row({ state: 'no task', version: '20250101000000', name: 'gone', description: '' }),
+      ],
+      'header',
+    );
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('header');
+    expect(lines[2]).toMatch(/^Status\s+Version\s+Name\s+Description\s+Last run\s+Duration$/);
+    expect(lines[3]).toBe('completed  20260101000001  seed                 Seed users   2026-01-01 10:00:00  1.5 s');
+    expect(lines[5]).toMatch(/^pending\s+20260101000003\s+warm \(every deploy\)\s+Seed users\s+-\s+-$/);
+    expect(text).toContain('  20260101000002 failed: boom\n');
+    expect(text.trimEnd().split('\n').pop()).toBe('3 tasks: 1 completed, 1 pending, 1 failed, 0 running; 1 recorded without a task class');
+  });
+});
+
+describe('humanDuration', () => {
+  it.each([
+    [0, '0 ms'],
+    [999, '999 ms'],
+    [1000, '1.0 s'],
+    [59_949, '59.9 s'],
+    [61_000, '1 min 01 s'],
+    [3_723_000, '1 h 02 min'],
+  ])('%p ms reads %p', (ms, text) => {
+    expect(humanDuration(ms)).toBe(text);
+  });
+});

@@ -1,0 +1,44 @@
+import { AfterPartyModule } from '../../lib/after-party.module';
+import { milliseconds, resolveOptions } from '../../lib/resolve-options';
+import { validateTableName } from '../../lib/stores/table-name';
+
+describe('module options', () => {
+  it('applies defaults', () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'staging';
+    try {
+      expect(resolveOptions('typeorm')).toEqual({
+        store: 'typeorm',
+        connectionName: undefined,
+        tableName: 'after_party_runs',
+        environment: 'staging',
+        lockTimeout: 60_000,
+        gracePeriod: 10_000,
+        lockLease: 30_000,
+      });
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  });
+
+  it.each(['users; DROP TABLE users', '1table', 'a.b.c', 'with-dash', '', 'x'.repeat(49)])('rejects the table name %p', (name) => {
+    expect(() => validateTableName(name, true)).toThrow(/Invalid records table name/);
+  });
+
+  it('accepts schema-qualified names only where the store allows them', () => {
+    expect(validateTableName('ops.after_party_runs', true)).toBe('ops.after_party_runs');
+    expect(() => validateTableName('ops.after_party_runs', false)).toThrow(/Invalid records table name/);
+  });
+
+  it('rejects an unknown store synchronously, naming the valid ones', () => {
+    expect(() => AfterPartyModule.forRoot('redis' as never)).toThrow(/Unknown after-party store "redis": use .*'typeorm'.*'mongoose'/);
+  });
+
+  it.each([['-1'], ['1.5'], ['soon'], [-3]])('rejects %p milliseconds', (value) => {
+    expect(() => milliseconds('lockTimeout', value)).toThrow(/lockTimeout must be a whole number of milliseconds/);
+  });
+
+  it('parses milliseconds from flags', () => {
+    expect(milliseconds('--lock-timeout', '2500')).toBe(2500);
+  });
+});

@@ -1,0 +1,79 @@
+import type { TaskCandidate } from '../../lib/discovery/task-candidate.interface';
+import { validateTasks } from '../../lib/discovery/validate-tasks';
+import { DuplicateTaskNameError } from '../../lib/errors/duplicate-task-name.error';
+import { DuplicateTaskVersionError } from '../../lib/errors/duplicate-task-version.error';
+import { InvalidTaskClassError } from '../../lib/errors/invalid-task-class.error';
+import { InvalidTaskVersionError } from '../../lib/errors/invalid-task-version.error';
+
+const runnable = { run: async () => undefined };
+const candidate = (className: string, version: unknown, extra: Partial<TaskCandidate> = {}): TaskCandidate => ({
+  className,
+  options: { version: version as string },
+  instance: runnable,
+  scope: 'static',
+  ...extra,
+});
+
+describe('validateTasks', () => {
+  it('orders tasks by version and derives names, descriptions and flags', () => {
+    const tasks = validateTasks([
+      candidate('WarmCacheTask', '20260301000000', { options: { version: '20260301000000', everyDeploy: true, description: 'Warm' } }),
+      candidate('BackfillUserSlugsTask', '20260101000000'),
+      candidate('ImportHTTPLogsTask', '20260201000000', { options: { version: '20260201000000', timeout: 5000, transaction: true } }),
+    ]);
+    expect(tasks.map((t) => [t.version, t.name])).toEqual([
+      ['20260101000000', 'backfill-user-slugs'],
+      ['20260201000000', 'import-http-logs'],
+      ['20260301000000', 'warm-cache'],
+    ]);
+    expect(tasks[2]).toMatchObject({ everyDeploy: true, description: 'Warm', transaction: false, timeout: null });
+    expect(tasks[1]).toMatchObject({ everyDeploy: false, description: '', transaction: true, timeout: 5000 });
+  });
+
+  it.each([
+    ['2026010100000', 'exactly 14 digits'],
+    ['2026-01-01T00', 'exactly 14 digits'],
+    ['20260230000000', 'not a real date and time'],
+    ['20260101246000', 'not a real date and time'],
+    [20260101000000, 'must be a string'],
+    [undefined, 'must be a string'],
+  ])('rejects version %p (%s) with an error naming the class and the format', (version, reason) => {
+    const attempt = () => validateTasks([candidate('BadTask', version)]);
+    expect(attempt).toThrow(InvalidTaskVersionError);
+    expect(attempt).toThrow(new RegExp(`Task BadTask has an invalid version .*${reason}.*YYYYMMDDHHMMSS`));
+  });
+
+  it('rejects duplicate versions naming both classes', () => {
+    expect(() => validateTasks([candidate('ATask', '20260101000000'), candidate('BTask', '20260101000000')])).toThrow(
+      new DuplicateTaskVersionError('20260101000000', 'ATask', 'BTask').message,
+    );
+  });
+
+  it('rejects duplicate names', () => {
+    const attempt = () =>
+      validateTasks([
+        candidate('ATask', '20260101000000', { options: { version: '20260101000000', name: 'same' } }),
+        candidate('BTask', '20260101000001', { options: { version: '20260101000001', name: 'same' } }),
+      ]);
+    expect(attempt).toThrow(DuplicateTaskNameError);
+    expect(attempt).toThrow(/ATask and BTask both have the name "same"/);
+  });
+
+  it('rejects a class without run()', () => {
+    expect(() => validateTasks([candidate('NoRunTask', '20260101000000', { instance: {} })])).toThrow(/Task NoRunTask has no run\(\) method/);
+  });
+
+  it.each(['request', 'transient'] as const)('rejects %s-scoped tasks saying why', (scope) => {
+    const attempt = () => validateTasks([candidate('ScopedTask', '20260101000000', { scope, instance: undefined })]);
+    expect(attempt).toThrow(InvalidTaskClassError);
+    expect(attempt).toThrow(new RegExp(`is ${scope}-scoped .*Tasks run outside any request`));
+  });
+
+  it.each(['', 'has space', '20260101000000', '-leading'])('rejects the unusable name %p', (name) => {
+    expect(() => validateTasks([candidate('NamedTask', '20260101000000', { options: { version: '20260101000000', name } })])).toThrow(/unusable name/);
+  });
+
+  it.each([0, -5, 1.5])('rejects timeout %p', (timeout) => {
+    expect(() => validateTasks([candidate('SlowTask', '20260101000000', { options: { version: '20260101000000', timeout } })])).toThrow(/positive whole number of milliseconds/);
+  });
+});
