@@ -1,10 +1,13 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
+import { MarkDoneCommand } from './commands/mark-done.command';
+import { ResetCommand } from './commands/reset.command';
 import { RunCommand } from './commands/run.command';
 import { StatusCommand } from './commands/status.command';
 import { TaskExplorer } from './discovery/task.explorer';
 import { TaskRegistry } from './discovery/task.registry';
+import { AfterPartyEvents } from './events/after-party.events';
 import type {
   AfterPartyModuleAsyncOptions,
   AfterPartyModuleOptions,
@@ -78,10 +81,13 @@ export class AfterPartyModule {
         TaskExplorer,
         TaskRunner,
         StatusService,
+        AfterPartyEvents,
         RunCommand,
         StatusCommand,
+        MarkDoneCommand,
+        ResetCommand,
       ],
-      exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService],
+      exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService, AfterPartyEvents],
     };
   }
 }

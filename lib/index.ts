@@ -5,6 +5,8 @@ export { AfterPartyCliLogger } from './cli/after-party-cli.logger';
 export { runAfterPartyCommand } from './cli/run-after-party-command';
 export { AfterPartyTask } from './decorators/after-party-task.decorator';
 export * from './errors';
+export { AfterPartyEvents } from './events/after-party.events';
+export type { AfterPartyEvent, AfterPartyEventType, TaskEventSubject } from './events/after-party-event.interface';
 export * from './interfaces';
 export type { RunReport, TaskOutcome } from './runner/run-report.interface';
 export type { StatusRow, TaskState } from './status/status-row.interface';

@@ -6,6 +6,7 @@ import { AfterPartyExitCode } from '../cli/exit-codes';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { milliseconds, type ResolvedAfterPartyOptions } from '../resolve-options';
 import { TaskRunner } from '../runner/task.runner';
+import { writeJson } from '../cli/write-json';
 import { AfterPartyCommand } from './after-party.command';
 
 interface RunFlags {
@@ -13,6 +14,8 @@ interface RunFlags {
   migrate?: boolean;
   lockTimeout?: number;
   wait?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
 }
 
 /** `after-party:run [tasks...]`: runs pending tasks, or exactly the named ones again. */
@@ -31,14 +34,39 @@ export class RunCommand extends AfterPartyCommand {
   }
 
   protected async execute(tasks: string[], flags: RunFlags): Promise<AfterPartyExitCode> {
+    const deployId = deployIdOf(flags.deployId ?? process.env[DEPLOY_ID_ENV]);
+    if (flags.dryRun) {
+      return this.dryRun(tasks, deployId, flags.json === true);
+    }
     const report = await this.runner.run({
       tasks,
-      deployId: deployIdOf(flags.deployId ?? process.env[DEPLOY_ID_ENV]),
+      deployId,
       lockTimeoutMs: flags.wait === false ? 0 : (flags.lockTimeout ?? this.options.lockTimeout),
       migrate: flags.migrate === true,
+      terminal: process.stderr.isTTY === true && !flags.json,
     });
     commandState.forceExit ||= report.abandoned;
-    return report.ok ? AfterPartyExitCode.Ok : AfterPartyExitCode.TaskFailed;
+    const exitCode = report.ok ? AfterPartyExitCode.Ok : AfterPartyExitCode.TaskFailed;
+    if (flags.json) {
+      writeJson({ ok: report.ok, exitCode, deployId, tasks: report.outcomes, notRun: report.skipped });
+    }
+    return exitCode;
+  }
+
+  private async dryRun(tasks: string[], deployId: string | null, json: boolean): Promise<AfterPartyExitCode> {
+    const plan = tasks.length > 0 ? this.runner.select(tasks) : await this.runner.plan(deployId);
+    const listed = plan.map((task) => ({ version: task.version, name: task.name, description: task.description, everyDeploy: task.everyDeploy }));
+    if (json) {
+      writeJson({ dryRun: true, deployId, tasks: listed });
+    } else if (listed.length === 0) {
+      process.stdout.write('Dry run: nothing would run.\n');
+    } else {
+      process.stdout.write(`Dry run: ${listed.length} task${listed.length === 1 ? '' : 's'} would run, in this order:\n`);
+      for (const task of listed) {
+        process.stdout.write(`  ${task.version}  ${task.name}${task.everyDeploy ? ' (every deploy)' : ''}${task.description ? `  ${task.description}` : ''}\n`);
+      }
+    }
+    return AfterPartyExitCode.Ok;
   }
 
   @Option({ flags: '--deploy-id <id>', description: `run every-deploy tasks once per deploy id (default: $${DEPLOY_ID_ENV})` })
@@ -59,6 +87,16 @@ export class RunCommand extends AfterPartyCommand {
   @Option({ flags: '--no-wait', description: 'exit with code 3 at once when another runner holds the lock' })
   parseWait(value: boolean): boolean {
     return value;
+  }
+
+  @Option({ flags: '--dry-run', description: 'list what would run, in order, without running or recording anything' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--json', description: 'print one JSON document on stdout (logs go to stderr)' })
+  parseJson(): boolean {
+    return true;
   }
 }
 

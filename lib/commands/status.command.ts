@@ -1,12 +1,22 @@
 import { Inject } from '@nestjs/common';
-import { Command } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
 import { AfterPartyExitCode } from '../cli/exit-codes';
+import { writeJson } from '../cli/write-json';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
-import { formatStatus } from '../status/format-status';
+import { countStates, formatStatus } from '../status/format-status';
+import type { TaskState } from '../status/status-row.interface';
 import { StatusService } from '../status/status.service';
 import { AfterPartyCommand } from './after-party.command';
+
+/** States that make `--check` fail: work that still has to happen. */
+const UNFINISHED: TaskState[] = ['pending', 'failed', 'interrupted'];
+
+interface StatusFlags {
+  json?: boolean;
+  check?: boolean;
+}
 
 /** `after-party:status`: every task with its latest run, like a migration overview. */
 @Command({ name: 'after-party:status', description: 'Show every deploy task with the state of its latest run' })
@@ -19,9 +29,29 @@ export class StatusCommand extends AfterPartyCommand {
     super();
   }
 
-  protected async execute(): Promise<AfterPartyExitCode> {
+  protected async execute(_params: string[], flags: StatusFlags): Promise<AfterPartyExitCode> {
     const rows = await this.status.rows();
-    process.stdout.write(formatStatus(rows, `after-party status (${this.store.description}, environment ${this.options.environment})`));
-    return AfterPartyExitCode.Ok;
+    const unfinished = rows.filter((row) => UNFINISHED.includes(row.state));
+    const exitCode = flags.check && unfinished.length > 0 ? AfterPartyExitCode.CheckFailed : AfterPartyExitCode.Ok;
+    if (flags.json) {
+      writeJson({ store: this.store.description, environment: this.options.environment, tasks: rows, summary: countStates(rows) });
+    } else {
+      const header = `after-party status (${this.store.description}, environment ${this.options.environment})`;
+      process.stdout.write(formatStatus(rows, header, process.stdout.isTTY === true && !process.env.NO_COLOR));
+      if (exitCode === AfterPartyExitCode.CheckFailed) {
+        process.stdout.write(`Check failed: ${unfinished.map((row) => `${row.version} ${row.name} is ${row.state}`).join(', ')}\n`);
+      }
+    }
+    return exitCode;
+  }
+
+  @Option({ flags: '--json', description: 'print one JSON document on stdout' })
+  parseJson(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--check', description: 'exit with code 4 when a task is pending, failed or interrupted (readiness probes, CI gates)' })
+  parseCheck(): boolean {
+    return true;
   }
 }

@@ -9,5 +9,7 @@ export interface RegisteredTask {
   everyDeploy: boolean;
   transaction: boolean;
   timeout: number | null;
+  /** Environments the task is limited to, or null for all. */
+  environments: string[] | null;
   instance: DeployTask;
 }

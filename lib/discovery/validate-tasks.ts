@@ -59,6 +59,10 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
   if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout > 0)) {
     throw new InvalidTaskClassError(className, `has timeout ${String(options.timeout)}`, 'Set `timeout` to a positive whole number of milliseconds, or leave it out.');
   }
+  const environments = options.environments ?? null;
+  if (environments !== null && !(Array.isArray(environments) && environments.length > 0 && environments.every((e) => typeof e === 'string' && e !== ''))) {
+    throw new InvalidTaskClassError(className, `has environments ${JSON.stringify(environments)}`, "Set `environments` to a non-empty list of environment names (e.g. ['production']), or leave it out.");
+  }
   return {
     version: options.version,
     name,
@@ -67,6 +71,7 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
     everyDeploy: options.everyDeploy === true,
     transaction: options.transaction === true,
     timeout: options.timeout ?? null,
+    environments,
     instance: instance as DeployTask,
   };
 }

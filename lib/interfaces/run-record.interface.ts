@@ -1,5 +1,8 @@
-/** Life cycle of one recorded run. */
-export type TaskRunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+/**
+ * Life cycle of one recorded run. `reset` is a completed run whose completion an operator
+ * withdrew with `after-party:reset`, so the task runs again.
+ */
+export type TaskRunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'reset';
 
 /**
  * Why a run happened: `deploy` (picked up by `after-party:run` as pending or as an
@@ -27,6 +30,19 @@ export interface TaskRunRecord {
   pid: number;
   /** The error message of a failed or interrupted run. */
   error: string | null;
+  /** The latest progress the task reported, if any. */
+  progress: TaskProgressSnapshot | null;
+  /** The latest cursor the task saved with `ctx.checkpoint()`, if any. */
+  checkpoint: unknown;
+}
+
+/** Progress of a running task, as stored and shown by `after-party:status`. */
+export interface TaskProgressSnapshot {
+  done: number;
+  total: number | null;
+  message: string | null;
+  /** ISO-8601 UTC time of the update. */
+  updatedAt: string;
 }
 
 /** The completion state of one version, as the runner reads it. */

@@ -1,4 +1,4 @@
-import type { TaskRunRecord, TaskRunStatus, CompletedVersion } from './run-record.interface';
+import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord, TaskRunStatus } from './run-record.interface';
 
 /** Who holds (or asks for) the run lock. */
 export interface LockOwner {
@@ -17,7 +17,7 @@ export interface StoreLock {
 
 /** How a run ended, written by {@link AfterPartyStore.finishRun}. */
 export interface RunCompletion {
-  status: Exclude<TaskRunStatus, 'running'>;
+  status: Exclude<TaskRunStatus, 'running' | 'reset'>;
   finishedAt: string;
   durationMs: number;
   error: string | null;
@@ -41,14 +41,23 @@ export interface AfterPartyStore {
   prepare(): Promise<void>;
   /** Marks runs still `running` as `interrupted`; only called under the lock. Returns them. */
   interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]>;
-  /** Versions with at least one completed run: a single query whatever the history size. */
+  /**
+   * Versions with at least one completed run: a single query whatever the history size.
+   * Empty when the records table does not exist yet.
+   */
   completedVersions(deployId: string | null): Promise<CompletedVersion[]>;
+  /** The most recent run of one version, or null. */
+  lastRun(version: string): Promise<TaskRunRecord | null>;
   /** The most recent run of each version (for status); empty when the table does not exist. */
   latestRuns(): Promise<TaskRunRecord[]>;
   /** Records a new run (usually `running`). */
   insertRun(record: TaskRunRecord): Promise<void>;
   /** Records how a run ended. */
   finishRun(id: string, completion: RunCompletion): Promise<void>;
+  /** Saves a running task's progress and/or checkpoint (JSON) on its record. */
+  updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void>;
+  /** Turns every completed run of `version` into `reset`, so the task is pending again. Returns how many. */
+  resetVersion(version: string, note: string): Promise<number>;
   /**
    * Runs `work` inside a transaction and, in that same transaction, records `completion()`
    * for run `id`; everything rolls back when `work` throws.

@@ -26,4 +26,23 @@ export interface TaskContext {
    * transaction. Use it for every write that must commit together with the run record.
    */
   readonly manager?: unknown;
+  /** Reports progress: a bar on a terminal, a log line every few seconds otherwise, and `after-party:status`. */
+  readonly progress: TaskProgress;
+  /**
+   * Saves a JSON-serialisable cursor on this run's record. When this run fails or is
+   * interrupted, the next run of the task receives it as `resumeFrom`.
+   */
+  checkpoint(cursor: unknown): Promise<void>;
+  /** The last checkpoint of the previous run when that run failed or was interrupted; otherwise undefined. */
+  readonly resumeFrom: unknown;
+}
+
+/** `ctx.progress`: how far a long task has got. */
+export interface TaskProgress {
+  /** Sets how many units there are in all (e.g. rows to backfill). */
+  setTotal(total: number): void;
+  /** Marks `count` more units done (default 1). */
+  advance(count?: number): void;
+  /** Sets a short message shown next to the progress. */
+  setMessage(message: string): void;
 }

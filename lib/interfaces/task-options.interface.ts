@@ -31,4 +31,9 @@ export interface AfterPartyTaskOptions {
    * than this many milliseconds.
    */
   timeout?: number;
+  /**
+   * Run only where the module's `environment` is one of these (e.g. `['production']`).
+   * Elsewhere the task is never pending and `after-party:status` shows it as skipped.
+   */
+  environments?: string[];
 }

@@ -7,4 +7,6 @@ export interface RunOptions {
   lockTimeoutMs: number;
   /** Apply pending schema migrations first instead of refusing. */
   migrate: boolean;
+  /** Draw progress bars (stderr is a terminal and the output is not JSON). */
+  terminal: boolean;
 }

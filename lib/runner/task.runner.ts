@@ -4,19 +4,17 @@ import { hostname } from 'node:os';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
-import type { TaskRunKind, TaskRunRecord } from '../interfaces/run-record.interface';
-import type { AfterPartyStore, RunCompletion } from '../interfaces/store.interface';
-import type { TaskContext } from '../interfaces/task-context.interface';
+import { AfterPartyEvents } from '../events/after-party.events';
+import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
-import { describeError } from './describe-error';
 import { outOfOrderTasks, pendingTasks } from './run-plan';
 import type { RunOptions } from './run-options.interface';
-import type { RunReport, TaskOutcome } from './run-report.interface';
+import type { RunReport } from './run-report.interface';
 import { ShutdownWatch } from './shutdown-watch';
-import { supervise } from './supervise';
-import { TaskInterruption } from './task-interruption';
+import { executeTask, label } from './task-execution';
 
 /**
  * Runs tasks: takes the store's lock first, then reads what is completed (one query), runs
@@ -30,45 +28,124 @@ export class TaskRunner {
     @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
     @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
     private readonly registry: TaskRegistry,
+    private readonly events: AfterPartyEvents,
   ) {}
 
   async run(options: RunOptions): Promise<RunReport> {
     // Unknown task names are a usage error: report them before touching the database.
-    const selected = options.tasks.length > 0 ? this.registry.select(options.tasks) : null;
+    const selected = options.tasks.length > 0 ? this.select(options.tasks) : null;
     this.assertTransactionsSupported(selected ?? this.registry.all());
-    const owner = { id: randomUUID(), host: hostname(), pid: process.pid, since: now() };
-    const lock = await this.store.acquireLock(owner, options.lockTimeoutMs);
-    const shutdown = new ShutdownWatch();
-    try {
+    return this.underLock(options.lockTimeoutMs, async () => {
       await this.applyMigrationPolicy(options.migrate);
       await this.store.prepare();
       await this.recordOrphans();
-      const plan = selected ?? (await this.planPending(options.deployId));
-      return await this.runPlan(plan, selected ? 'manual' : 'deploy', options.deployId, shutdown);
+      const plan = selected ?? (await this.planPending(options.deployId, true));
+      const shutdown = new ShutdownWatch();
+      try {
+        return await this.runPlan(plan, options, shutdown);
+      } finally {
+        shutdown.dispose();
+      }
+    });
+  }
+
+  /** What `after-party:run` would run now, in order. Reads only, without the lock. */
+  plan(deployId: string | null): Promise<RegisteredTask[]> {
+    return this.planPending(deployId, false);
+  }
+
+  /**
+   * Records tasks as completed without running them (kind `baseline`), for a new environment
+   * or a restored database. Already completed tasks are left alone. Returns the tasks marked.
+   */
+  async markDone(tasks: RegisteredTask[], lockTimeoutMs: number): Promise<RegisteredTask[]> {
+    return this.underLock(lockTimeoutMs, async () => {
+      await this.store.prepare();
+      const completed = new Set((await this.store.completedVersions(null)).map((entry) => entry.version));
+      const marked = tasks.filter((task) => !completed.has(task.version));
+      for (const task of marked) {
+        const at = new Date().toISOString();
+        await this.store.insertRun({
+          id: randomUUID(),
+          version: task.version,
+          name: task.name,
+          status: 'completed',
+          kind: 'baseline',
+          deployId: null,
+          environment: this.options.environment,
+          startedAt: at,
+          finishedAt: at,
+          durationMs: 0,
+          host: hostname(),
+          pid: process.pid,
+          error: null,
+          progress: null,
+          checkpoint: null,
+        });
+      }
+      return marked;
+    });
+  }
+
+  /** Withdraws the completion of `version` so that the next run runs it again. Returns how many runs were reset. */
+  async reset(version: string, lockTimeoutMs: number): Promise<number> {
+    return this.underLock(lockTimeoutMs, async () => {
+      await this.store.prepare();
+      return this.store.resetVersion(version, `Reset by after-party:reset on ${hostname()} at ${new Date().toISOString()}`);
+    });
+  }
+
+  /** Tasks by version or name, refusing those excluded from this environment. */
+  select(identifiers: string[]): RegisteredTask[] {
+    const tasks = this.registry.select(identifiers);
+    const excluded = tasks.find((task) => !this.inEnvironment(task));
+    if (excluded) {
+      throw new InvalidOptionsError(
+        `${label(excluded)} only runs in ${excluded.environments?.join(', ')}, and this environment is "${this.options.environment}". ` +
+          'Run it where it belongs, or add this environment to its environments option.',
+      );
+    }
+    return tasks;
+  }
+
+  /** Whether a task may run in the module's environment. */
+  inEnvironment(task: RegisteredTask): boolean {
+    return task.environments === null || task.environments.includes(this.options.environment);
+  }
+
+  private async underLock<T>(lockTimeoutMs: number, work: () => Promise<T>): Promise<T> {
+    const owner = { id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString() };
+    const lock: StoreLock = await this.store.acquireLock(owner, lockTimeoutMs);
+    try {
+      return await work();
     } finally {
-      shutdown.dispose();
       await lock.release();
     }
   }
 
-  private async planPending(deployId: string | null): Promise<RegisteredTask[]> {
+  private async planPending(deployId: string | null, warn: boolean): Promise<RegisteredTask[]> {
     const completed = await this.store.completedVersions(deployId);
-    const pending = pendingTasks(this.registry.all(), completed, deployId);
-    for (const task of outOfOrderTasks(pending, completed)) {
-      this.logger.warn(`${label(task)} is older than tasks that already completed (merged late?); it runs now.`);
+    const pending = pendingTasks(this.registry.all().filter((task) => this.inEnvironment(task)), completed, deployId);
+    if (warn) {
+      for (const task of outOfOrderTasks(pending, completed)) {
+        this.logger.warn(`${label(task)} is older than tasks that already completed (merged late?); it runs now.`);
+      }
     }
     return pending;
   }
 
-  private async runPlan(plan: RegisteredTask[], kind: 'deploy' | 'manual', deployId: string | null, shutdown: ShutdownWatch): Promise<RunReport> {
+  private async runPlan(plan: RegisteredTask[], options: RunOptions, shutdown: ShutdownWatch): Promise<RunReport> {
     const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false };
+    const kind = options.tasks.length > 0 ? 'manual' : 'deploy';
+    await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: options.deployId });
     if (plan.length === 0) {
       this.logger.log('No pending tasks.');
-      return report;
+    } else {
+      this.logger.log(`${count(plan.length, 'task')} to run: ${plan.map(label).join(', ')}`);
     }
-    this.logger.log(`${count(plan.length, 'task')} to run: ${plan.map(label).join(', ')}`);
+    const scope = { store: this.store, events: this.events, options: this.options, shutdown, deployId: options.deployId, kind, terminal: options.terminal } as const;
     for (const [index, task] of plan.entries()) {
-      const { outcome, abandoned } = await this.execute(task, kind, deployId, shutdown);
+      const { outcome, abandoned } = await executeTask(task, scope);
       report.outcomes.push(outcome);
       if (outcome.status !== 'completed') {
         report.ok = false;
@@ -80,80 +157,8 @@ export class TaskRunner {
         break;
       }
     }
+    await this.events.emit({ type: 'run.finished', report });
     return report;
-  }
-
-  private async execute(
-    task: RegisteredTask,
-    kind: 'deploy' | 'manual',
-    deployId: string | null,
-    shutdown: ShutdownWatch,
-  ): Promise<{ outcome: TaskOutcome; abandoned: boolean }> {
-    const record = this.newRecord(task, kind, deployId);
-    await this.store.insertRun(record);
-    this.logger.log(`Running ${label(task)}${task.description ? `: ${task.description}` : ''}${kind === 'manual' ? ' (manual run)' : ''}`);
-    const controller = new AbortController();
-    const started = performance.now();
-    const finish = (status: RunCompletion['status'], error: string | null): RunCompletion => ({
-      status,
-      finishedAt: now(),
-      durationMs: Math.round(performance.now() - started),
-      error,
-    });
-    const context: TaskContext = {
-      version: task.version,
-      name: task.name,
-      runId: record.id,
-      kind,
-      deployId,
-      environment: this.options.environment,
-      logger: new Logger(task.name),
-      signal: controller.signal,
-    };
-    const invoke = async (manager?: unknown): Promise<void> => {
-      await task.instance.run(manager === undefined ? context : { ...context, manager });
-      // A task that returns after an abort stopped early: it did not complete.
-      if (controller.signal.aborted) {
-        throw controller.signal.reason;
-      }
-    };
-    let completion: RunCompletion | undefined;
-    const work = task.transaction
-      ? this.store.runInTransaction(record.id, invoke, () => (completion = finish('completed', null)))
-      : invoke();
-    const result = await supervise(work, { controller, timeoutMs: task.timeout, graceMs: this.options.gracePeriod, shutdown });
-    if (result.ok) {
-      if (!completion) {
-        completion = finish('completed', null);
-        await this.store.finishRun(record.id, completion);
-      }
-      this.logger.log(`Completed ${label(task)} in ${completion.durationMs} ms`);
-      return { outcome: outcomeOf(task, record.id, completion), abandoned: false };
-    }
-    const status = result.error instanceof TaskInterruption ? result.error.recordAs : 'failed';
-    completion = finish(status, describeError(result.error));
-    await this.store.finishRun(record.id, completion);
-    const stack = result.error instanceof Error && !(result.error instanceof TaskInterruption) ? result.error.stack : undefined;
-    this.logger.error(`${status === 'interrupted' ? 'Interrupted' : 'Failed'} ${label(task)} after ${completion.durationMs} ms: ${completion.error}`, stack);
-    return { outcome: outcomeOf(task, record.id, completion), abandoned: result.abandoned };
-  }
-
-  private newRecord(task: RegisteredTask, kind: TaskRunKind, deployId: string | null): TaskRunRecord {
-    return {
-      id: randomUUID(),
-      version: task.version,
-      name: task.name,
-      status: 'running',
-      kind,
-      deployId,
-      environment: this.options.environment,
-      startedAt: now(),
-      finishedAt: null,
-      durationMs: null,
-      host: hostname(),
-      pid: process.pid,
-      error: null,
-    };
   }
 
   private async applyMigrationPolicy(migrate: boolean): Promise<void> {
@@ -169,7 +174,7 @@ export class TaskRunner {
   }
 
   private async recordOrphans(): Promise<void> {
-    for (const orphan of await this.store.interruptOrphans(now())) {
+    for (const orphan of await this.store.interruptOrphans(new Date().toISOString())) {
       this.logger.warn(
         `Run ${orphan.id} of ${orphan.version} ${orphan.name} (host ${orphan.host}, pid ${orphan.pid}, started ${orphan.startedAt}) ` +
           'never finished: recorded as interrupted.',
@@ -189,18 +194,6 @@ export class TaskRunner {
   }
 }
 
-function outcomeOf(task: RegisteredTask, runId: string, completion: RunCompletion): TaskOutcome {
-  return { version: task.version, name: task.name, runId, status: completion.status, durationMs: completion.durationMs, error: completion.error };
-}
-
-function label(task: RegisteredTask): string {
-  return `${task.version} ${task.name}`;
-}
-
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

@@ -1,10 +1,22 @@
+import { describeProgress } from '../runner/progress-reporter';
 import type { StatusRow, TaskState } from './status-row.interface';
 
 const HEADERS = ['Status', 'Version', 'Name', 'Description', 'Last run', 'Duration'];
 const MAX_DESCRIPTION = 48;
 
-/** Renders status rows as a plain-text table followed by a summary line. */
-export function formatStatus(rows: StatusRow[], header: string): string {
+const COLOURS: Record<TaskState, number> = {
+  completed: 32,
+  marked: 32,
+  pending: 33,
+  running: 36,
+  failed: 31,
+  interrupted: 31,
+  skipped: 90,
+  'no task': 90,
+};
+
+/** Renders status rows as a table followed by a summary line; `colour` adds ANSI colours to the states. */
+export function formatStatus(rows: StatusRow[], header: string, colour = false): string {
   const cells = rows.map((row) => [
     row.state,
     row.version,
@@ -14,26 +26,45 @@ export function formatStatus(rows: StatusRow[], header: string): string {
     row.durationMs === null ? '-' : humanDuration(row.durationMs),
   ]);
   const widths = HEADERS.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
-  const render = (line: string[]): string => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
-  const lines = [header, '', render(HEADERS), ...cells.map(render)];
-  for (const row of rows.filter((r) => r.error)) {
-    lines.push(`  ${row.version} ${row.state}: ${firstLine(row.error ?? '')}`);
+  const render = (line: string[], state?: TaskState): string =>
+    line
+      .map((cell, column) => {
+        const padded = cell.padEnd(widths[column]);
+        return colour && state && column === 0 ? `\u001b[${COLOURS[state]}m${padded}\u001b[0m` : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  const lines = [header, '', render(HEADERS), ...cells.map((line, index) => render(line, rows[index].state))];
+  for (const row of rows) {
+    if (row.error) {
+      lines.push(`  ${row.version} ${row.state}: ${firstLine(row.error)}`);
+    }
+    if (row.progress) {
+      lines.push(`  ${row.version} ${describeProgress(row.progress).toLowerCase()} (at ${row.progress.updatedAt})`);
+    }
   }
   lines.push('', summary(rows));
   return lines.join('\n') + '\n';
 }
 
 function summary(rows: StatusRow[]): string {
-  const counts = new Map<TaskState, number>();
-  for (const row of rows) {
-    counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
-  }
-  const tasks = rows.length - (counts.get('no task') ?? 0);
-  const parts = (['completed', 'marked', 'pending', 'failed', 'interrupted', 'running'] as TaskState[])
-    .filter((state) => ['completed', 'pending', 'failed', 'running'].includes(state) || counts.has(state))
-    .map((state) => `${counts.get(state) ?? 0} ${state}`);
-  const orphaned = counts.get('no task');
+  const counts = countStates(rows);
+  const tasks = rows.length - counts['no task'];
+  const always: TaskState[] = ['completed', 'pending', 'failed', 'running'];
+  const parts = (['completed', 'marked', 'pending', 'failed', 'interrupted', 'running', 'skipped'] as TaskState[])
+    .filter((state) => always.includes(state) || counts[state] > 0)
+    .map((state) => `${counts[state]} ${state}`);
+  const orphaned = counts['no task'];
   return `${tasks} task${tasks === 1 ? '' : 's'}: ${parts.join(', ')}${orphaned ? `; ${orphaned} recorded without a task class` : ''}`;
+}
+
+/** Counts of rows per state (the `summary` of `--json`). */
+export function countStates(rows: StatusRow[]): Record<TaskState, number> {
+  const counts = Object.fromEntries(Object.keys(COLOURS).map((state) => [state, 0])) as Record<TaskState, number>;
+  for (const row of rows) {
+    counts[row.state] += 1;
+  }
+  return counts;
 }
 
 /** 850 ms, 12.3 s, 4 min 05 s, 1 h 02 min */

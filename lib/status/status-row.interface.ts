@@ -1,5 +1,7 @@
+import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
+
 /** How `after-party:status` classifies a task. */
-export type TaskState = 'completed' | 'marked' | 'pending' | 'running' | 'failed' | 'interrupted' | 'no task';
+export type TaskState = 'completed' | 'marked' | 'pending' | 'running' | 'failed' | 'interrupted' | 'skipped' | 'no task';
 
 /** One row of `after-party:status`. */
 export interface StatusRow {
@@ -13,4 +15,6 @@ export interface StatusRow {
   durationMs: number | null;
   /** Error message of the latest run when it failed or was interrupted. */
   error: string | null;
+  /** The latest progress of the latest run (for running or cut-short runs). */
+  progress: TaskProgressSnapshot | null;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AFTER_PARTY_STORE } from '../after-party.constants';
 import { TaskRegistry } from '../discovery/task.registry';
+import { TaskRunner } from '../runner/task.runner';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { StatusRow, TaskState } from './status-row.interface';
@@ -11,6 +12,7 @@ export class StatusService {
   constructor(
     @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
     private readonly registry: TaskRegistry,
+    private readonly runner: TaskRunner,
   ) {}
 
   async rows(): Promise<StatusRow[]> {
@@ -19,7 +21,7 @@ export class StatusService {
       const run = latest.get(task.version);
       latest.delete(task.version);
       return {
-        state: run ? stateOf(run) : 'pending',
+        state: run ? stateOf(run) : this.runner.inEnvironment(task) ? 'pending' : 'skipped',
         version: task.version,
         name: task.name,
         description: task.description,
@@ -39,11 +41,12 @@ function stateOf(run: TaskRunRecord): TaskState {
   if (run.status === 'completed') {
     return run.kind === 'baseline' ? 'marked' : 'completed';
   }
-  return run.status;
+  return run.status === 'reset' ? 'pending' : run.status;
 }
 
-function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' | 'durationMs' | 'error'> {
+function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' | 'durationMs' | 'error' | 'progress'> {
   return {
+    progress: run && run.status !== 'completed' ? run.progress : null,
     lastRunAt: run?.startedAt ?? null,
     durationMs: run?.durationMs ?? null,
     error: run && (run.status === 'failed' || run.status === 'interrupted') ? run.error : null,

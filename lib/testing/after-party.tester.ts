@@ -28,14 +28,14 @@ export class AfterPartyTester {
       const label = typeof task === 'string' ? `"${task}"` : task.name;
       throw new Error(`${label} is not a registered task: add the task class to the testing module's providers.`);
     }
-    await this.runner.run({ tasks: [registered.version], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false });
+    await this.runner.run({ tasks: [registered.version], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false, terminal: false });
     const records = await this.store.latestRuns();
     return records.find((record) => record.version === registered.version) as TaskRunRecord;
   }
 
   /** Runs every pending task, as `after-party:run` would. */
   runPending(options: { deployId?: string } = {}): Promise<RunReport> {
-    return this.runner.run({ tasks: [], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false });
+    return this.runner.run({ tasks: [], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false, terminal: false });
   }
 
   /** The latest run of every version. */

@@ -24,6 +24,8 @@ function run(version: string, overrides: Partial<TaskRunRecord> = {}): TaskRunRe
     host: 'test-host',
     pid: 1,
     error: null,
+    progress: null,
+    checkpoint: null,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@
  * `after-party:status`. Needs the npm registry and about 5 minutes; set
  * AFTER_PARTY_E2E_KEEP=1 to keep the temp folder for inspection.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DATABASE_FILE, giveTaskABody, wireTypeOrm } from './helpers/fixture-files';
@@ -25,7 +25,11 @@ let tarball: string;
 beforeAll(() => {
   workDir = mkdtempSync(path.join(tmpdir(), 'after-party-schematics-e2e-'));
   toolsDir = path.join(workDir, 'tools');
-  runOrThrow('npm', ['run', 'build'], REPO_ROOT);
+  // The root Jest globalSetup builds dist/ before any suite runs; rebuilding here would
+  // rewrite files that suites running in parallel are loading.
+  if (!existsSync(path.join(REPO_ROOT, 'dist/index.js'))) {
+    runOrThrow('npm', ['run', 'build'], REPO_ROOT);
+  }
   runOrThrow('npm', ['run', 'build:schematics'], REPO_ROOT);
   const packed = JSON.parse(runOrThrow('npm', ['pack', '--json', '--pack-destination', workDir], REPO_ROOT).stdout);
   tarball = path.join(workDir, packed[0].filename);

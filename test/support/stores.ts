@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SERVERS } = require('./servers') as { SERVERS: Record<'postgres' | 'mysql' | 'mongo', { url: string }> };
 
 /** A database the suites run against. */

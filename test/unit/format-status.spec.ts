@@ -10,6 +10,7 @@ const row = (overrides: Partial<StatusRow>): StatusRow => ({
   lastRunAt: null,
   durationMs: null,
   error: null,
+  progress: null,
   ...overrides,
 });
 

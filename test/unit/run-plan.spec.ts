@@ -9,6 +9,7 @@ const task = (version: string, everyDeploy = false): RegisteredTask => ({
   everyDeploy,
   transaction: false,
   timeout: null,
+  environments: null,
   instance: { run: () => undefined },
 });
 

@@ -1,4 +1,4 @@
-import type { CompletedVersion, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock } from '../poll-lock';
@@ -40,6 +40,11 @@ export class MemoryStore implements AfterPartyStore {
     return [...byVersion.values()];
   }
 
+  async lastRun(version: string): Promise<TaskRunRecord | null> {
+    const runs = this.records.filter((record) => record.version === version);
+    return runs.length > 0 ? { ...runs[runs.length - 1] } : null;
+  }
+
   async latestRuns(): Promise<TaskRunRecord[]> {
     const latest = new Map<string, TaskRunRecord>();
     for (const record of this.records) {
@@ -65,6 +70,22 @@ export class MemoryStore implements AfterPartyStore {
     if (record) {
       Object.assign(record, completion);
     }
+  }
+
+  async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
+    const record = this.records.find((r) => r.id === id);
+    if (record) {
+      // A JSON round trip keeps the same semantics as the database stores.
+      Object.assign(record, JSON.parse(JSON.stringify(update)));
+    }
+  }
+
+  async resetVersion(version: string, note: string): Promise<number> {
+    const completed = this.records.filter((record) => record.version === version && record.status === 'completed');
+    for (const record of completed) {
+      Object.assign(record, { status: 'reset', error: note });
+    }
+    return completed.length;
   }
 
   async runInTransaction(): Promise<void> {

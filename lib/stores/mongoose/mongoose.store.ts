@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Collection, Db } from 'mongodb';
-import type { CompletedVersion, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
 import { pollLock } from '../poll-lock';
 import { LeaseLock, type LeaseDocument } from './lease.lock';
@@ -68,10 +68,15 @@ export class MongooseStore implements AfterPartyStore {
     return [...byVersion.values()];
   }
 
+  async lastRun(version: string): Promise<TaskRunRecord | null> {
+    const [doc] = await (await this.records()).find({ version }).sort({ startedAt: -1 }).limit(1).toArray();
+    return doc ? toRecord(doc) : null;
+  }
+
   async latestRuns(): Promise<TaskRunRecord[]> {
     const records = await this.records();
     const latest = new Map<string, RecordDocument>();
-    const cursor = records.find({}, { projection: { progress: 0, checkpoint: 0 } }).sort({ version: 1, startedAt: -1 });
+    const cursor = records.find({}, { projection: { checkpoint: 0 } }).sort({ version: 1, startedAt: -1 });
     for await (const doc of cursor) {
       if (!latest.has(doc.version)) {
         latest.set(doc.version, doc);
@@ -87,6 +92,18 @@ export class MongooseStore implements AfterPartyStore {
 
   async finishRun(id: string, completion: RunCompletion): Promise<void> {
     await (await this.records()).updateOne({ _id: id }, { $set: { ...completion } });
+  }
+
+  async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
+    const set = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
+    if (Object.keys(set).length > 0) {
+      await (await this.records()).updateOne({ _id: id }, { $set: set });
+    }
+  }
+
+  async resetVersion(version: string, note: string): Promise<number> {
+    const result = await (await this.records()).updateMany({ version, status: 'completed' }, { $set: { status: 'reset', error: note } });
+    return result.modifiedCount;
   }
 
   async runInTransaction(): Promise<void> {
@@ -129,5 +146,7 @@ function toRecord({ _id, ...rest }: RecordDocument): TaskRunRecord {
     host: rest.host,
     pid: rest.pid,
     error: rest.error ?? null,
+    progress: rest.progress ?? null,
+    checkpoint: rest.checkpoint ?? null,
   };
 }

@@ -31,6 +31,8 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'host', type: 'varchar', length: 255 },
   { name: 'pid', type: 'integer' },
   { name: 'error', type: 'text', nullable: true },
+  { name: 'progress', type: 'text', nullable: true },
+  { name: 'checkpoint', type: 'text', nullable: true },
 ];
 
 function indexName(tableName: string): string {

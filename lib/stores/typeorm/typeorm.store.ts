@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error';
-import type { CompletedVersion, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock, type TryLock } from '../poll-lock';
@@ -12,7 +12,7 @@ import { dialectOf, type SqlDialect } from './sql-dialect';
 
 const RECORD_COLUMNS = [
   'id', 'version', 'name', 'status', 'kind', 'deploy_id', 'environment',
-  'started_at', 'finished_at', 'duration_ms', 'host', 'pid', 'error',
+  'started_at', 'finished_at', 'duration_ms', 'host', 'pid', 'error', 'progress', 'checkpoint',
 ] as const;
 
 type RecordRow = Record<(typeof RECORD_COLUMNS)[number], unknown>;
@@ -67,28 +67,31 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async completedVersions(deployId: string | null): Promise<CompletedVersion[]> {
-    const rows: Array<{ version: string; in_deploy: unknown }> = await this.query(
-      `SELECT version, MAX(CASE WHEN deploy_id = ${this.param(1)} THEN 1 ELSE 0 END) AS in_deploy
-       FROM ${this.table} WHERE status = ${this.param(2)} GROUP BY version`,
-      [deployId ?? '', 'completed'],
+    const rows: Array<{ version: string; in_deploy: unknown }> = await this.readOrEmpty(() =>
+      this.query(
+        `SELECT version, MAX(CASE WHEN deploy_id = ${this.param(1)} THEN 1 ELSE 0 END) AS in_deploy
+         FROM ${this.table} WHERE status = ${this.param(2)} GROUP BY version`,
+        [deployId ?? '', 'completed'],
+      ),
     );
     return rows.map((row) => ({ version: row.version, completedInDeploy: Number(row.in_deploy) === 1 }));
   }
 
+  async lastRun(version: string): Promise<TaskRunRecord | null> {
+    const rows: RecordRow[] = await this.readOrEmpty(() =>
+      this.query(`SELECT * FROM ${this.table} WHERE version = ${this.param(1)} ORDER BY started_at DESC LIMIT 1`, [version]),
+    );
+    return rows.length > 0 ? toRecord(rows[0]) : null;
+  }
+
   async latestRuns(): Promise<TaskRunRecord[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      if (!(await runner.hasTable(this.tableName))) {
-        return [];
-      }
-    } finally {
-      await runner.release();
-    }
-    const rows: RecordRow[] = await this.query(
-      `SELECT r.* FROM ${this.table} r
-       JOIN (SELECT version, MAX(started_at) AS last_started FROM ${this.table} GROUP BY version) l
-         ON l.version = r.version AND l.last_started = r.started_at
-       ORDER BY r.version`,
+    const rows: RecordRow[] = await this.readOrEmpty(() =>
+      this.query(
+        `SELECT r.* FROM ${this.table} r
+         JOIN (SELECT version, MAX(started_at) AS last_started FROM ${this.table} GROUP BY version) l
+           ON l.version = r.version AND l.last_started = r.started_at
+         ORDER BY r.version`,
+      ),
     );
     // Two runs of one version can share a start time; keep one.
     return [...new Map(rows.map((row) => [row.version, toRecord(row)])).values()];
@@ -105,6 +108,34 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async finishRun(id: string, completion: RunCompletion): Promise<void> {
     await this.query(this.finishSql(), finishParams(id, completion));
+  }
+
+  async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const column of ['progress', 'checkpoint'] as const) {
+      if (update[column] !== undefined) {
+        params.push(JSON.stringify(update[column]));
+        sets.push(`${column} = ${this.param(params.length)}`);
+      }
+    }
+    if (sets.length > 0) {
+      params.push(id);
+      await this.query(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE id = ${this.param(params.length)}`, params);
+    }
+  }
+
+  async resetVersion(version: string, note: string): Promise<number> {
+    const matching: RecordRow[] = await this.readOrEmpty(() =>
+      this.query(`SELECT id FROM ${this.table} WHERE version = ${this.param(1)} AND status = ${this.param(2)}`, [version, 'completed']),
+    );
+    if (matching.length > 0) {
+      await this.query(
+        `UPDATE ${this.table} SET status = ${this.param(1)}, error = ${this.param(2)} WHERE version = ${this.param(3)} AND status = ${this.param(4)}`,
+        ['reset', note, version, 'completed'],
+      );
+    }
+    return matching.length;
   }
 
   async runInTransaction(id: string, work: (manager: unknown) => Promise<void>, completion: () => RunCompletion): Promise<void> {
@@ -168,6 +199,23 @@ export class TypeOrmStore implements AfterPartyStore {
     return this.dataSource.query(sql, parameters);
   }
 
+  /** Runs a read; when it fails because the table does not exist yet, the answer is empty. */
+  private async readOrEmpty<T>(read: () => Promise<T[]>): Promise<T[]> {
+    try {
+      return await read();
+    } catch (error) {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        if (!(await runner.hasTable(this.tableName))) {
+          return [];
+        }
+      } finally {
+        await runner.release();
+      }
+      throw error;
+    }
+  }
+
   private lockFor(owner: LockOwner): TryLock<StoreLock> {
     switch (this.dialect) {
       case 'postgres':
@@ -203,6 +251,8 @@ function toRow(record: TaskRunRecord): RecordRow {
     host: record.host,
     pid: record.pid,
     error: record.error,
+    progress: record.progress === null ? null : JSON.stringify(record.progress),
+    checkpoint: record.checkpoint === null || record.checkpoint === undefined ? null : JSON.stringify(record.checkpoint),
   };
 }
 
@@ -221,7 +271,13 @@ function toRecord(row: RecordRow): TaskRunRecord {
     host: String(row.host),
     pid: Number(row.pid),
     error: (row.error as string | null) ?? null,
+    progress: parseJson(row.progress) as TaskProgressSnapshot | null,
+    checkpoint: parseJson(row.checkpoint),
   };
+}
+
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : null;
 }
 
 function firstLine(error: unknown): string {

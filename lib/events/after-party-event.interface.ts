@@ -1,0 +1,21 @@
+import type { RunReport } from '../runner/run-report.interface';
+import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
+
+/** Which task an event is about. */
+export interface TaskEventSubject {
+  version: string;
+  name: string;
+  runId: string;
+}
+
+/** What happens during `after-party:run`, in order. */
+export type AfterPartyEvent =
+  | { type: 'run.started'; tasks: Array<{ version: string; name: string }>; deployId: string | null }
+  | ({ type: 'task.started'; kind: 'deploy' | 'manual' } & TaskEventSubject)
+  | ({ type: 'task.progress'; progress: TaskProgressSnapshot } & TaskEventSubject)
+  | ({ type: 'task.completed'; durationMs: number } & TaskEventSubject)
+  | ({ type: 'task.failed'; status: 'failed' | 'interrupted'; error: string; durationMs: number } & TaskEventSubject)
+  | { type: 'run.finished'; report: RunReport };
+
+/** The type names of {@link AfterPartyEvent}. */
+export type AfterPartyEventType = AfterPartyEvent['type'];

@@ -1,0 +1,118 @@
+import { join, normalize } from '@angular-devkit/core';
+import {
+  apply,
+  applyTemplates,
+  chain,
+  mergeWith,
+  move,
+  noop,
+  Rule,
+  SchematicContext,
+  SchematicsException,
+  Tree,
+  url,
+} from '@angular-devkit/schematics';
+import { now } from '../utils/clock';
+import { DEPLOY_TASKS_FOLDER, ensureDeployTasksModule } from '../utils/deploy-tasks-module';
+import { wireBootstrap } from '../utils/main-bootstrap';
+import * as messages from '../utils/messages';
+import { addToModuleMetadata } from '../utils/module-metadata';
+import { ensureNamedImport } from '../utils/named-import';
+import { addPackageScripts } from '../utils/package-scripts';
+import { isEsmProject, resolveSourceRoot } from '../utils/project';
+import { findRootModule } from '../utils/root-module';
+import { findTypeOrmMigrations, hasAfterPartyMigration } from '../utils/typeorm-migrations';
+import { AfterPartyStore, NestAddOptions } from './nest-add.schema';
+
+const STORES: readonly AfterPartyStore[] = ['typeorm', 'mongoose'];
+
+/**
+ * `nest add after-party [--store typeorm|mongoose]`: imports
+ * AfterPartyModule.forRoot({ store }) and the deploy tasks module into the
+ * root module, hands `after-party:*` commands to runAfterPartyCommand in
+ * main.ts, adds npm scripts and, for TypeORM apps with migrations, a
+ * records-table migration. Running it again changes nothing.
+ */
+export function main(options: NestAddOptions): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    const store = options.store ?? 'typeorm';
+    if (!STORES.includes(store)) {
+      throw new SchematicsException(messages.unknownStore(String(store)));
+    }
+    const sourceRoot = resolveSourceRoot(tree, options.sourceRoot);
+    const root = findRootModule(tree, sourceRoot);
+    if (!root) {
+      throw new SchematicsException(messages.rootModuleNotFound(sourceRoot));
+    }
+    const log = context.logger;
+
+    ensureNamedImport(tree, root.path, 'AfterPartyModule', 'after-party');
+    const imported = addToModuleMetadata(tree, root.path, {
+      property: 'imports',
+      element: `AfterPartyModule.forRoot({ store: '${store}' })`,
+      identifier: 'AfterPartyModule',
+    });
+    log.info(
+      imported
+        ? `Imported AfterPartyModule.forRoot({ store: '${store}' }) into ${root.path}.`
+        : `${root.path} already imports AfterPartyModule: left as it is.`,
+    );
+
+    const modulePath = ensureDeployTasksModule(tree, context, {
+      sourceRoot,
+      tasksDir: join(normalize(sourceRoot), DEPLOY_TASKS_FOLDER),
+      esm: isEsmProject(tree),
+    });
+    log.info(`Deploy tasks are registered in ${modulePath}.`);
+
+    wireMain(tree, context, sourceRoot, root.className);
+
+    if (!options.skipScripts) {
+      const added = addPackageScripts(tree, context);
+      if (added.length > 0) log.info(`Added npm scripts: ${added.join(', ')}.`);
+    }
+
+    return chain([
+      store === 'typeorm' && !options.skipMigration ? addRecordsMigration(sourceRoot) : noop(),
+      () => log.info('Next: `nest g -c after-party task <name>`, then build and run `npm run after-party:run`.'),
+    ]);
+  };
+}
+
+function wireMain(tree: Tree, context: SchematicContext, sourceRoot: string, rootModule: string): void {
+  const mainPath = join(normalize(sourceRoot), 'main.ts');
+  const manual = `add \`if (await runAfterPartyCommand(${rootModule})) return;\` as the first line of your bootstrap function (import runAfterPartyCommand from 'after-party').`;
+  if (!tree.exists(mainPath)) {
+    context.logger.warn(`No ${mainPath} found: ${manual}`);
+    return;
+  }
+  const result = wireBootstrap(tree, mainPath, rootModule);
+  if (result === 'wired') context.logger.info(`${mainPath} now hands after-party:* commands to runAfterPartyCommand.`);
+  if (result === 'no-bootstrap') context.logger.warn(`No async bootstrap() function found in ${mainPath}: ${manual}`);
+}
+
+function addRecordsMigration(sourceRoot: string): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    if (hasAfterPartyMigration(tree, sourceRoot)) {
+      context.logger.info('The after-party records-table migration already exists: left as it is.');
+      return tree;
+    }
+    const setup = findTypeOrmMigrations(tree, sourceRoot);
+    if (!setup) {
+      context.logger.info(
+        'No TypeORM migrations setup found (no `migrations` option next to TypeOrmModule.forRoot or new DataSource), so no records-table migration was added. If you add migrations later, add one holding `export class AfterPartyRecords<timestamp> extends createAfterPartyMigration() {}`.',
+      );
+      return tree;
+    }
+    const timestamp = now().getTime();
+    context.logger.info(
+      `Added the records-table migration to ${setup.migrationsDir} (migrations are configured in ${setup.configPath}); make sure your migrations setting includes it.`,
+    );
+    return mergeWith(
+      apply(url('./files'), [
+        applyTemplates({ fileName: `${timestamp}-after-party-records`, className: `AfterPartyRecords${timestamp}` }),
+        move(setup.migrationsDir),
+      ]),
+    );
+  };
+}

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dropTestTables } from '../support/drop-tables';
+import { FixtureApp, V } from '../support/fixture-app';
+import { describeEachStore } from '../support/stores';
+
+const RUN = 'after-party:run';
+const STATUS = 'after-party:status';
+const BATCHED = '20260101000007';
+const PRODUCTION_ONLY = '20260101000008';
+
+function statusLine(stdout: string, version: string): string {
+  return stdout.split('\n').find((line) => line.includes(`  ${version}  `)) ?? '';
+}
+
+function ranVersions(output: string): string[] {
+  return [...output.matchAll(/Running (\d{14}) /g)].map((match) => match[1]);
+}
+
+// One SQL store and the document store: the operator features sit above the store interface.
+describeEachStore(
+  'operator experience',
+  (target) => {
+    let app: FixtureApp;
+
+    beforeEach(() => {
+      app = new FixtureApp(target);
+    });
+
+    afterEach(async () => {
+      await dropTestTables(target, app.table);
+      app.cleanupFiles();
+    });
+
+    it('--dry-run lists what would run, in order, and runs and records nothing', async () => {
+      const dry = await app.run([RUN, '--dry-run']);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toBe(
+        'Dry run: 3 tasks would run, in this order:\n' +
+          '  20260101000001  seed-users  Seed users\n' +
+          '  20260101000002  backfill-slugs  Backfill slugs\n' +
+          '  20260101000003  warm-cache (every deploy)  Warm caches\n',
+      );
+      const json = JSON.parse((await app.run([RUN, '--dry-run', '--json'])).stdout);
+      expect(json).toEqual({ dryRun: true, deployId: null, tasks: expect.any(Array) });
+      expect(json.tasks.map((t: { version: string }) => t.version)).toEqual([V.seed, V.backfill, V.warm]);
+      expect(app.effects()).toEqual({});
+      expect((await app.run([STATUS])).stdout).toContain('0 completed, 3 pending');
+    });
+
+    it('--json prints one document on stdout with the run and the status', async () => {
+      const run = await app.run([RUN, '--json'], { AP_FAIL: V.backfill });
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({ ok: false, exitCode: 1, deployId: null, notRun: [`${V.warm} warm-cache`] });
+      expect(report.tasks).toEqual([
+        { version: V.seed, name: 'seed-users', runId: expect.any(String), status: 'completed', durationMs: expect.any(Number), error: null },
+        { version: V.backfill, name: 'backfill-slugs', runId: expect.any(String), status: 'failed', durationMs: expect.any(Number), error: `task ${V.backfill} was told to fail` },
+      ]);
+      expect(run.stderr).toContain(`Running ${V.seed}`);
+
+      const status = JSON.parse((await app.run([STATUS, '--json'])).stdout);
+      expect(status.environment).toBe('test');
+      expect(status.summary).toMatchObject({ completed: 1, failed: 1, pending: 1 });
+      expect(status.tasks[1]).toMatchObject({ state: 'failed', version: V.backfill, name: 'backfill-slugs', error: `task ${V.backfill} was told to fail` });
+    });
+
+    it('status --check exits 4 while tasks are pending or failed and 0 once all completed', async () => {
+      expect((await app.run([STATUS, '--check'])).code).toBe(4);
+      await app.run([RUN], { AP_FAIL: V.warm });
+      const failed = await app.run([STATUS, '--check']);
+      expect(failed.code).toBe(4);
+      expect(failed.stdout).toContain(`Check failed: ${V.warm} warm-cache is failed`);
+      expect((await app.run([RUN])).code).toBe(0);
+      expect((await app.run([STATUS, '--check'])).code).toBe(0);
+    });
+
+    it('mark-done records a baseline without running, shown as marked; usage errors exit 2', async () => {
+      expect((await app.run(['after-party:mark-done'])).code).toBe(2);
+      const before = await app.run(['after-party:mark-done', '--before', V.warm]);
+      expect(before.code).toBe(0);
+      expect(before.stdout).toBe(`Marked 2 tasks as done without running: ${V.seed} seed-users, ${V.backfill} backfill-slugs\n`);
+      const status = await app.run([STATUS]);
+      expect(statusLine(status.stdout, V.seed)).toMatch(/^marked\s+20260101000001/);
+      expect(status.stdout).toContain('2 marked');
+      const run = await app.run([RUN]);
+      expect(ranVersions(run.stdout)).toEqual([V.warm]);
+      expect(app.effects()).toEqual({ [V.warm]: 1 });
+      expect((await app.run(['after-party:mark-done', '--all'])).stdout).toBe('Nothing to mark: those tasks are already completed.\n');
+    });
+
+    it('reset makes a completed task pending again, keeping history; it needs --yes without a terminal', async () => {
+      await app.run([RUN]);
+      const refused = await app.run(['after-party:reset', 'seed-users']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('pass --yes');
+      const reset = await app.run(['after-party:reset', 'seed-users', '--yes']);
+      expect(reset.stdout).toBe(`Reset ${V.seed} seed-users (1 completed run): it is pending again.\n`);
+      expect(statusLine((await app.run([STATUS])).stdout, V.seed)).toMatch(/^pending\s+20260101000001/);
+      const rerun = await app.run([RUN]);
+      expect(ranVersions(rerun.stdout)).toEqual([V.seed, V.warm]);
+      expect(app.effects()[V.seed]).toBe(2);
+    });
+
+    it('runs environment-limited tasks only in their environment and shows them as skipped elsewhere', async () => {
+      const env = { AP_EXTRA: 'env' };
+      const here = await app.run([RUN], env);
+      expect(ranVersions(here.stdout)).not.toContain(PRODUCTION_ONLY);
+      expect(statusLine((await app.run([STATUS], env)).stdout, PRODUCTION_ONLY)).toMatch(/^skipped\s+20260101000008/);
+      const named = await app.run([RUN, PRODUCTION_ONLY], env);
+      expect(named.code).toBe(2);
+      expect(named.stderr).toContain('only runs in production, and this environment is "test"');
+      const production = await app.run([RUN], { ...env, AP_ENV: 'production' });
+      expect(ranVersions(production.stdout)).toContain(PRODUCTION_ONLY);
+      expect(app.effects()[PRODUCTION_ONLY]).toBe(1);
+    });
+
+    it('reports progress, keeps the checkpoint of a failed run, and resumes from it', async () => {
+      const env = { AP_EXTRA: 'progress' };
+      const failed = await app.run([RUN, BATCHED], { ...env, AP_FAIL: BATCHED });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain('[batched-backfill] Progress 0/3 (0%)');
+      const status = await app.run([STATUS], env);
+      expect(status.stdout).toMatch(/20260101000007 progress 2\/3 \(66%\) item 2 \(at \d{4}-/);
+
+      const resumed = await app.run([RUN, BATCHED], env);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toMatch(new RegExp(`Resuming ${BATCHED} batched-backfill from the checkpoint of run `));
+      expect(app.effects()).toEqual({ 'item-1': 1, 'item-2': 1, 'item-3': 1 });
+    });
+
+    it('emits run and task events to listeners in order', async () => {
+      const eventsFile = join(app.dir, 'events.txt');
+      await app.run([RUN], { AP_EVENTS_FILE: eventsFile, AP_FAIL: V.warm });
+      expect(readFileSync(eventsFile, 'utf8').trim().split('\n')).toEqual([
+        'run.started',
+        `task.started ${V.seed}`,
+        `task.completed ${V.seed}`,
+        `task.started ${V.backfill}`,
+        `task.completed ${V.backfill}`,
+        `task.started ${V.warm}`,
+        `task.failed ${V.warm}`,
+        'run.finished',
+      ]);
+    });
+  },
+  (target) => target.db === 'sqlite' || target.db === 'mongo',
+);
