@@ -21,6 +21,7 @@ export class ProgressReporter implements TaskProgress {
   private lastLog = 0;
   private lastSave = 0;
   private dirty = false;
+  private unlogged = false;
   private saving: Promise<void> = Promise.resolve();
 
   constructor(
@@ -55,6 +56,9 @@ export class ProgressReporter implements TaskProgress {
   /** Stops the bar and saves the final progress if it changed since the last save. */
   async finish(): Promise<void> {
     this.bar?.stop();
+    if (this.unlogged) {
+      this.logger.log(describeProgress(this.snapshot));
+    }
     await this.saving;
     if (this.dirty) {
       await this.save();
@@ -69,7 +73,10 @@ export class ProgressReporter implements TaskProgress {
       this.renderBar();
     } else if (now - this.lastLog >= LOG_INTERVAL_MS) {
       this.lastLog = now;
+      this.unlogged = false;
       this.logger.log(describeProgress(this.snapshot));
+    } else {
+      this.unlogged = true;
     }
     if (now - this.lastSave >= SAVE_INTERVAL_MS) {
       this.lastSave = now;

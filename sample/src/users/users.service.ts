@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, MoreThan, type Repository } from 'typeorm';
 import { User } from './user.entity';
 
 /** An ordinary application service: deploy tasks get it injected like any other provider. */
@@ -8,9 +8,13 @@ import { User } from './user.entity';
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** Users without a slug, at most `limit` of them, in id order. */
-  withoutSlug(limit: number): Promise<User[]> {
-    return this.users.find({ where: { slug: IsNull() }, order: { id: 'ASC' }, take: limit });
+  /** Users without a slug after `afterId`, at most `limit` of them, in id order. */
+  withoutSlug(afterId: number, limit: number): Promise<User[]> {
+    return this.users.find({ where: { slug: IsNull(), id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
+  }
+
+  countWithoutSlug(afterId: number): Promise<number> {
+    return this.users.count({ where: { slug: IsNull(), id: MoreThan(afterId) } });
   }
 
   async setSlug(user: User): Promise<void> {
