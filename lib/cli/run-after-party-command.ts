@@ -44,6 +44,8 @@ export async function runAfterPartyCommand(
   } catch (error) {
     // Errors that escape the command come from bootstrapping the application.
     reportFailure(error instanceof AfterPartyError || error instanceof CommanderExitSignal ? error : new StartupError(error));
+    // A half-started application cannot be closed, and its open connections would keep the process alive.
+    commandState.forceExit = true;
   }
   if (commandState.forceExit) {
     process.exit();

@@ -1,7 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { AFTER_PARTY_TASK_METADATA } from '../after-party.constants';
+import { AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA } from '../after-party.constants';
+import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
+import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
 import type { TaskCandidate } from './task-candidate.interface';
 import { TaskRegistry } from './task.registry';
@@ -14,10 +16,20 @@ export class TaskExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
     private readonly registry: TaskRegistry,
+    @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
   ) {}
 
   onModuleInit(): void {
-    this.registry.load(validateTasks(this.findCandidates()));
+    const tasks = validateTasks(this.findCandidates());
+    const transactional = tasks.find((task) => task.transaction);
+    if (transactional && !this.store.supportsTransactions) {
+      throw new InvalidTaskClassError(
+        transactional.className,
+        `asks for transaction: true, which the ${this.store.description} store cannot provide`,
+        'Remove the option (make the task idempotent instead), or keep the records on a SQL database with the typeorm store.',
+      );
+    }
+    this.registry.load(tasks);
   }
 
   private findCandidates(): TaskCandidate[] {

@@ -5,7 +5,6 @@ import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
-import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { AfterPartyEvents } from '../events/after-party.events';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
@@ -34,7 +33,6 @@ export class TaskRunner {
   async run(options: RunOptions): Promise<RunReport> {
     // Unknown task names are a usage error: report them before touching the database.
     const selected = options.tasks.length > 0 ? this.select(options.tasks) : null;
-    this.assertTransactionsSupported(selected ?? this.registry.all());
     return this.underLock(options.lockTimeoutMs, async () => {
       await this.applyMigrationPolicy(options.migrate);
       await this.store.prepare();
@@ -182,16 +180,6 @@ export class TaskRunner {
     }
   }
 
-  private assertTransactionsSupported(tasks: readonly RegisteredTask[]): void {
-    const transactional = tasks.find((task) => task.transaction);
-    if (transactional && !this.store.supportsTransactions) {
-      throw new InvalidTaskClassError(
-        transactional.className,
-        `asks for transaction: true, which the ${this.store.description} store cannot provide`,
-        'Remove the option, or keep the records on a store with transactions (typeorm).',
-      );
-    }
-  }
 }
 
 function count(n: number, noun: string): string {

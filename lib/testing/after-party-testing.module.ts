@@ -1,11 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AfterPartyModule } from '../after-party.module';
+import type { AfterPartyStoreType } from '../interfaces/after-party-options.interface';
 import { AfterPartyTester } from './after-party.tester';
 
 /** Options of {@link AfterPartyTestingModule.forRoot}. */
 export interface AfterPartyTestingOptions {
   /** The environment tasks see. @default 'test' */
   environment?: string;
+  /**
+   * Where records go. `memory` (the default) needs no database; use `typeorm` (with a
+   * TypeOrmModule in the testing module) for tasks with `transaction: true`.
+   * @default 'memory'
+   */
+  store?: AfterPartyStoreType;
 }
 
 /**
@@ -27,7 +34,7 @@ export class AfterPartyTestingModule {
   static forRoot(options: AfterPartyTestingOptions = {}): DynamicModule {
     return {
       module: AfterPartyTestingModule,
-      imports: [AfterPartyModule.forRoot({ store: 'memory', environment: options.environment ?? 'test', lockTimeout: 0 })],
+      imports: [AfterPartyModule.forRoot({ store: options.store ?? 'memory', environment: options.environment ?? 'test', lockTimeout: 0 })],
       providers: [AfterPartyTester],
       exports: [AfterPartyTester],
     };

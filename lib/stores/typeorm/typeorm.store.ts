@@ -99,7 +99,7 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async insertRun(record: TaskRunRecord): Promise<void> {
     const row = toRow(record);
-    await this.query(
+    await this.write(
       `INSERT INTO ${this.table} (${RECORD_COLUMNS.map((c) => this.quote(c)).join(', ')})
        VALUES (${RECORD_COLUMNS.map((_, i) => this.param(i + 1)).join(', ')})`,
       RECORD_COLUMNS.map((column) => row[column]),
@@ -107,7 +107,7 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async finishRun(id: string, completion: RunCompletion): Promise<void> {
-    await this.query(this.finishSql(), finishParams(id, completion));
+    await this.write(this.finishSql(), finishParams(id, completion));
   }
 
   async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
@@ -197,6 +197,18 @@ export class TypeOrmStore implements AfterPartyStore {
 
   private query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
     return this.dataSource.query(sql, parameters);
+  }
+
+  /** Runs a write; a refusal (e.g. no INSERT privilege) becomes an error that says what to grant. */
+  private async write(sql: string, parameters: unknown[]): Promise<void> {
+    try {
+      await this.query(sql, parameters);
+    } catch (error) {
+      throw new StoreUnavailableError(
+        `Cannot write to the records table ${this.tableName}: ${firstLine(error)}. ` +
+          `Grant the app's database user SELECT, INSERT and UPDATE on it.`,
+      );
+    }
   }
 
   /** Runs a read; when it fails because the table does not exist yet, the answer is empty. */
