@@ -118,11 +118,12 @@ describe.each<[ModuleKind, { migrations: boolean }]>([
   });
 
   // A CommonJS app's Jest cannot load Nest 12 (ESM-only) before Node 24.9: there even the
-  // app.controller.spec.ts of `nest new` fails, so only the type-check below covers the spec.
+  // app.controller.spec.ts of `nest new` fails. Such an app gets no spec-run test here; the
+  // type-check below covers its spec, and the ESM app (vitest) runs the same spec for real.
   const [major, minor] = process.versions.node.split('.').map(Number);
   const testRunnerWorks = kind === 'esm' || major > 24 || (major === 24 && minor >= 9);
 
-  (testRunnerWorks ? it : it.skip)("the generated spec passes in the app's own test runner", () => {
+  if (testRunnerWorks) it("the generated spec passes in the app's own test runner", () => {
     const spec = `src/deploy-tasks/${taskFile.replace('.task.ts', '.task.spec.ts')}`;
     const args =
       kind === 'esm'
