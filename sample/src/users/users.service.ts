@@ -1,32 +1,25 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, type Repository } from 'typeorm';
-import { User } from './user.entity';
-
-/** An ordinary application service: deploy tasks get it injected like any other provider. */
-@Injectable()
-export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
-
-  /** Users without a slug after `afterId`, at most `limit` of them, in id order. */
-  withoutSlug(afterId: number, limit: number): Promise<User[]> {
-    return this.users.find({ where: { slug: IsNull(), id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
-  }
-
-  countWithoutSlug(afterId: number): Promise<number> {
-    return this.users.count({ where: { slug: IsNull(), id: MoreThan(afterId) } });
-  }
-
-  async setSlug(user: User): Promise<void> {
-    await this.users.update(user.id, { slug: slugify(user.name) });
-  }
-
-  count(): Promise<number> {
-    return this.users.count();
-  }
+/** A user as the deploy tasks see it, whichever database holds it. */
+export interface UserRecord {
+  id: number;
+  name: string;
 }
 
-function slugify(name: string): string {
+/**
+ * An ordinary application service: deploy tasks get it injected like any other provider.
+ * The sample has a TypeORM and a Mongoose implementation, chosen by UsersModule.
+ */
+export abstract class UsersService {
+  /** Users without a slug after `afterId`, at most `limit` of them, in id order. */
+  abstract withoutSlug(afterId: number, limit: number): Promise<UserRecord[]>;
+  abstract countWithoutSlug(afterId: number): Promise<number>;
+  abstract setSlug(user: UserRecord): Promise<void>;
+  abstract count(): Promise<number>;
+  /** Adds the demo users when there are none. */
+  abstract seedDemoUsers(names: string[]): Promise<number>;
+}
+
+/** `Édouard Lucas` → `edouard-lucas` */
+export function slugify(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
