@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropTestTables } from '../support/drop-tables';
-import { FixtureApp, V } from '../support/fixture-app';
+import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
@@ -9,28 +8,15 @@ const STATUS = 'after-party:status';
 const BATCHED = '20260101000007';
 const PRODUCTION_ONLY = '20260101000008';
 
-function statusLine(stdout: string, version: string): string {
-  return stdout.split('\n').find((line) => line.includes(`  ${version}  `)) ?? '';
-}
 
-function ranVersions(output: string): string[] {
-  return [...output.matchAll(/Running (\d{14}) /g)].map((match) => match[1]);
-}
 
 // One SQL store and the document store: the operator features sit above the store interface.
 describeEachStore(
   'operator experience',
   (target) => {
+    const fixture = useFixtureApp(target);
     let app: FixtureApp;
-
-    beforeEach(() => {
-      app = new FixtureApp(target);
-    });
-
-    afterEach(async () => {
-      await dropTestTables(target, app.table);
-      app.cleanupFiles();
-    });
+    beforeEach(() => (app = fixture()));
 
     it('--dry-run lists what would run, in order, and runs and records nothing', async () => {
       const dry = await app.run([RUN, '--dry-run']);

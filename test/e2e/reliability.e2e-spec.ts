@@ -1,16 +1,12 @@
 import { DataSource } from 'typeorm';
 import { dropTestTables } from '../support/drop-tables';
-import { FixtureApp, V } from '../support/fixture-app';
+import { FixtureApp, V, ranVersions, useFixtureApp } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
 const STATUS = 'after-party:status';
 const TX = '20260101000010';
 const LATE = '20251231000000';
-
-function ranVersions(output: string): string[] {
-  return [...output.matchAll(/Running (\d{14}) /g)].map((match) => match[1]);
-}
 
 describeEachStore(
   'transactional tasks',
@@ -53,16 +49,9 @@ describeEachStore(
 describeEachStore(
   'reliability edges',
   (target) => {
+    const fixture = useFixtureApp(target);
     let app: FixtureApp;
-
-    beforeEach(() => {
-      app = new FixtureApp(target);
-    });
-
-    afterEach(async () => {
-      await dropTestTables(target, app.table);
-      app.cleanupFiles();
-    });
+    beforeEach(() => (app = fixture()));
 
     it('still runs a pending task older than completed ones, with a warning', async () => {
       expect((await app.run([RUN])).code).toBe(0);

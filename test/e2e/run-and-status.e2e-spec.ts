@@ -1,30 +1,15 @@
-import { dropTestTables } from '../support/drop-tables';
-import { FixtureApp, V } from '../support/fixture-app';
+import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
 const STATUS = 'after-party:status';
 
-/** The status line of one version, e.g. "completed  20260101000001  seed-users ...". */
-function statusLine(stdout: string, version: string): string {
-  return stdout.split('\n').find((line) => line.includes(` ${version} `) || line.includes(`  ${version}  `)) ?? '';
-}
 
-function ranVersions(output: string): string[] {
-  return [...output.matchAll(/Running (\d{14}) /g)].map((match) => match[1]);
-}
 
 describeEachStore('after-party:run and after-party:status', (target) => {
+  const fixture = useFixtureApp(target);
   let app: FixtureApp;
-
-  beforeEach(() => {
-    app = new FixtureApp(target);
-  });
-
-  afterEach(async () => {
-    await dropTestTables(target, app.table);
-    app.cleanupFiles();
-  });
+  beforeEach(() => (app = fixture()));
 
   it('runs every pending task once in version order; a second run repeats only the every-deploy task', async () => {
     const first = await app.run([RUN]);

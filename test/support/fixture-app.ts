@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropTestTables } from './drop-tables';
 import { uniqueTable, type StoreTarget } from './stores';
 
 const MAIN = join(__dirname, '..', 'fixtures', 'app', 'dist', 'main.js');
@@ -110,3 +111,29 @@ export const V = {
   throwsString: '20260101000005',
   neverSettles: '20260101000006',
 } as const;
+
+/** Versions of the tasks a run started, in order, from its log. */
+export function ranVersions(output: string): string[] {
+  return [...output.matchAll(/Running (\d{14}) /g)].map((match) => match[1]);
+}
+
+/** The `after-party:status` table line of one version. */
+export function statusLine(stdout: string, version: string): string {
+  return stdout.split('\n').find((line) => line.includes(`  ${version}  `)) ?? '';
+}
+
+/**
+ * A fresh fixture app for every test of the enclosing describe, whose tables and files are
+ * removed afterwards. Returns a getter for the current test's app.
+ */
+export function useFixtureApp(target: StoreTarget): () => FixtureApp {
+  let app: FixtureApp;
+  beforeEach(() => {
+    app = new FixtureApp(target);
+  });
+  afterEach(async () => {
+    await dropTestTables(target, app.table);
+    app.cleanupFiles();
+  });
+  return () => app;
+}

@@ -1,6 +1,7 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { StoreLock } from '../../../interfaces/store.interface';
 import type { TryLock } from '../../poll-lock';
+import { tryConnectionLock } from './connection-lock';
 import { lockDigest } from './lock-key';
 
 /**
@@ -21,20 +22,15 @@ export class MysqlNamedLock implements TryLock<StoreLock> {
     this.name = `MySQL named lock ${this.lockName}`;
   }
 
-  async tryAcquire(): Promise<StoreLock | null> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      const [row] = await runner.query('SELECT GET_LOCK(?, 0) AS locked', [this.lockName]);
-      if (Number(row.locked) === 1) {
-        return { release: () => this.release(runner) };
-      }
-    } catch (error) {
-      await runner.release();
-      throw error;
-    }
-    await runner.release();
-    return null;
+  tryAcquire(): Promise<StoreLock | null> {
+    return tryConnectionLock(
+      this.dataSource,
+      async (runner) => {
+        const [row] = await runner.query('SELECT GET_LOCK(?, 0) AS locked', [this.lockName]);
+        return Number(row.locked) === 1;
+      },
+      (runner) => runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]),
+    );
   }
 
   async describeHolder(): Promise<string | undefined> {
@@ -48,15 +44,5 @@ export class MysqlNamedLock implements TryLock<StoreLock> {
     return process
       ? `connection ${row.holder} from ${process.host}, for ${process.seconds} s`
       : `connection ${row.holder}`;
-  }
-
-  private async release(runner: QueryRunner): Promise<void> {
-    try {
-      if (!runner.isReleased) {
-        await runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
-      }
-    } finally {
-      await runner.release();
-    }
   }
 }

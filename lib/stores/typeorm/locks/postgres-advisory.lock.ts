@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { StoreLock } from '../../../interfaces/store.interface';
 import type { TryLock } from '../../poll-lock';
+import { tryConnectionLock } from './connection-lock';
 import { advisoryKeys } from './lock-key';
 
 /**
@@ -22,22 +23,17 @@ export class PostgresAdvisoryLock implements TryLock<StoreLock> {
     this.name = `PostgreSQL advisory lock ${this.keys[0]}/${this.keys[1]}`;
   }
 
-  async tryAcquire(): Promise<StoreLock | null> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      // The application name makes the holder visible to waiters through pg_stat_activity.
-      await runner.query(`SELECT set_config('application_name', $1, false)`, [`after-party ${hostname()} pid ${process.pid}`.slice(0, 63)]);
-      const [row] = await runner.query('SELECT pg_try_advisory_lock($1, $2) AS locked', this.keys);
-      if (row.locked === true) {
-        return { release: () => this.release(runner) };
-      }
-    } catch (error) {
-      await runner.release();
-      throw error;
-    }
-    await runner.release();
-    return null;
+  tryAcquire(): Promise<StoreLock | null> {
+    return tryConnectionLock(
+      this.dataSource,
+      async (runner) => {
+        // The application name makes the holder visible to waiters through pg_stat_activity.
+        await runner.query(`SELECT set_config('application_name', $1, false)`, [`after-party ${hostname()} pid ${process.pid}`.slice(0, 63)]);
+        const [row] = await runner.query('SELECT pg_try_advisory_lock($1, $2) AS locked', this.keys);
+        return row.locked === true;
+      },
+      (runner) => runner.query('SELECT pg_advisory_unlock($1, $2)', this.keys),
+    );
   }
 
   async describeHolder(): Promise<string | undefined> {
@@ -53,16 +49,5 @@ export class PostgresAdvisoryLock implements TryLock<StoreLock> {
     }
     const who = holder.application_name || `backend pid ${holder.pid}`;
     return `${who} (client ${holder.client_addr ?? 'local'}, connected since ${new Date(holder.backend_start).toISOString()})`;
-  }
-
-  private async release(runner: QueryRunner): Promise<void> {
-    try {
-      if (!runner.isReleased) {
-        await runner.query('SELECT pg_advisory_unlock($1, $2)', this.keys);
-      }
-    } finally {
-      // Closing the session releases the lock even when unlocking failed.
-      await runner.release();
-    }
   }
 }
