@@ -31,7 +31,7 @@ beforeAll(() => {
     runOrThrow('npm', ['run', 'build'], REPO_ROOT);
   }
   runOrThrow('npm', ['run', 'build:schematics'], REPO_ROOT);
-  const packed = JSON.parse(runOrThrow('npm', ['pack', '--json', '--pack-destination', workDir], REPO_ROOT).stdout);
+  const packed = JSON.parse(runOrThrow('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], REPO_ROOT).stdout);
   tarball = path.join(workDir, packed[0].filename);
   runOrThrow('npm', ['install', '--prefix', toolsDir, '--no-audit', '--no-fund', '--loglevel=error', '@nestjs/cli@12'], workDir);
 });
