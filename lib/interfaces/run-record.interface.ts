@@ -45,9 +45,13 @@ export interface TaskProgressSnapshot {
   updatedAt: string;
 }
 
-/** The completion state of one version, as the runner reads it. */
-export interface CompletedVersion {
+/** What the records say about one version, as the runner reads it (versions without records are absent). */
+export interface VersionState {
   version: string;
+  /** Whether the version has a completed run. */
+  completed: boolean;
   /** Whether a completed run carries the deploy id the runner was given. */
   completedInDeploy: boolean;
+  /** Whether the version has a failed or interrupted run (whose checkpoint may be resumed). */
+  cutShort: boolean;
 }

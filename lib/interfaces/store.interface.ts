@@ -1,4 +1,4 @@
-import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord, TaskRunStatus } from './run-record.interface';
+import type { VersionState, TaskProgressSnapshot, TaskRunRecord, TaskRunStatus } from './run-record.interface';
 
 /** Who holds (or asks for) the run lock. */
 export interface LockOwner {
@@ -42,10 +42,10 @@ export interface AfterPartyStore {
   /** Marks runs still `running` as `interrupted`; only called under the lock. Returns them. */
   interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]>;
   /**
-   * Versions with at least one completed run: a single query whatever the history size.
+   * The state of every version that has records: a single query whatever the history size.
    * Empty when the records table does not exist yet.
    */
-  completedVersions(deployId: string | null): Promise<CompletedVersion[]>;
+  versionStates(deployId: string | null): Promise<VersionState[]>;
   /** The most recent run of one version, or null. */
   lastRun(version: string): Promise<TaskRunRecord | null>;
   /** The most recent run of each version (for status); empty when the table does not exist. */

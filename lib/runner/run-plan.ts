@@ -1,18 +1,18 @@
 import type { RegisteredTask } from '../discovery/registered-task.interface';
-import type { CompletedVersion } from '../interfaces/run-record.interface';
+import type { VersionState } from '../interfaces/run-record.interface';
 
 /**
  * The tasks `after-party:run` should run, in version order: tasks never completed, and
  * every-deploy tasks not yet completed under `deployId` (all of them when there is none).
  */
-export function pendingTasks(tasks: readonly RegisteredTask[], completed: CompletedVersion[], deployId: string | null): RegisteredTask[] {
-  const done = new Map(completed.map((entry) => [entry.version, entry]));
+export function pendingTasks(tasks: readonly RegisteredTask[], states: VersionState[], deployId: string | null): RegisteredTask[] {
+  const byVersion = new Map(states.map((entry) => [entry.version, entry]));
   return tasks.filter((task) => {
-    const entry = done.get(task.version);
+    const entry = byVersion.get(task.version);
     if (task.everyDeploy) {
       return deployId === null || entry?.completedInDeploy !== true;
     }
-    return entry === undefined;
+    return entry?.completed !== true;
   });
 }
 
@@ -20,7 +20,7 @@ export function pendingTasks(tasks: readonly RegisteredTask[], completed: Comple
  * Pending run-once tasks older than the newest completed version: typically merged late
  * from a long-lived branch. They still run; the runner warns so nobody is surprised.
  */
-export function outOfOrderTasks(pending: RegisteredTask[], completed: CompletedVersion[]): RegisteredTask[] {
-  const newest = completed.reduce((max, entry) => (entry.version > max ? entry.version : max), '');
+export function outOfOrderTasks(pending: RegisteredTask[], states: VersionState[]): RegisteredTask[] {
+  const newest = states.reduce((max, entry) => (entry.completed && entry.version > max ? entry.version : max), '');
   return pending.filter((task) => !task.everyDeploy && task.version < newest);
 }

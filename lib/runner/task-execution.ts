@@ -24,6 +24,8 @@ export interface ExecutionScope {
   kind: 'deploy' | 'manual';
   /** Draw a progress bar (a terminal, and no machine-readable output). */
   terminal: boolean;
+  /** Whether a version may have a checkpoint to resume (saves a query per fresh task). */
+  mayResume: (version: string) => boolean;
 }
 
 const logger = new Logger('AfterParty');
@@ -34,7 +36,7 @@ const logger = new Logger('AfterParty');
  */
 export async function executeTask(task: RegisteredTask, scope: ExecutionScope): Promise<{ outcome: TaskOutcome; abandoned: boolean }> {
   const { store, events, options, kind, deployId } = scope;
-  const previous = await store.lastRun(task.version);
+  const previous = scope.mayResume(task.version) ? await store.lastRun(task.version) : null;
   const record = newRecord(task, kind, deployId, options.environment);
   await store.insertRun(record);
   const subject = { version: task.version, name: task.name, runId: record.id };

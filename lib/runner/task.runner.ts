@@ -37,10 +37,11 @@ export class TaskRunner {
       await this.applyMigrationPolicy(options.migrate);
       await this.store.prepare();
       await this.recordOrphans();
-      const plan = selected ?? (await this.planPending(options.deployId, true));
+      // Only versions with a failed or interrupted run can have a checkpoint to resume.
+      const { pending, cutShort } = selected ? { pending: selected, cutShort: null } : await this.planPending(options.deployId, true);
       const shutdown = new ShutdownWatch();
       try {
-        return await this.runPlan(plan, options, shutdown);
+        return await this.runPlan(pending, options, shutdown, (version) => cutShort === null || cutShort.has(version));
       } finally {
         shutdown.dispose();
       }
@@ -48,8 +49,8 @@ export class TaskRunner {
   }
 
   /** What `after-party:run` would run now, in order. Reads only, without the lock. */
-  plan(deployId: string | null): Promise<RegisteredTask[]> {
-    return this.planPending(deployId, false);
+  async plan(deployId: string | null): Promise<RegisteredTask[]> {
+    return (await this.planPending(deployId, false)).pending;
   }
 
   /**
@@ -59,7 +60,7 @@ export class TaskRunner {
   async markDone(tasks: RegisteredTask[], lockTimeoutMs: number): Promise<RegisteredTask[]> {
     return this.underLock(lockTimeoutMs, async () => {
       await this.store.prepare();
-      const completed = new Set((await this.store.completedVersions(null)).map((entry) => entry.version));
+      const completed = new Set((await this.store.versionStates(null)).filter((entry) => entry.completed).map((entry) => entry.version));
       const marked = tasks.filter((task) => !completed.has(task.version));
       for (const task of marked) {
         const at = new Date().toISOString();
@@ -121,18 +122,18 @@ export class TaskRunner {
     }
   }
 
-  private async planPending(deployId: string | null, warn: boolean): Promise<RegisteredTask[]> {
-    const completed = await this.store.completedVersions(deployId);
-    const pending = pendingTasks(this.registry.all().filter((task) => this.inEnvironment(task)), completed, deployId);
+  private async planPending(deployId: string | null, warn: boolean): Promise<{ pending: RegisteredTask[]; cutShort: Set<string> }> {
+    const states = await this.store.versionStates(deployId);
+    const pending = pendingTasks(this.registry.all().filter((task) => this.inEnvironment(task)), states, deployId);
     if (warn) {
-      for (const task of outOfOrderTasks(pending, completed)) {
+      for (const task of outOfOrderTasks(pending, states)) {
         this.logger.warn(`${label(task)} is older than tasks that already completed (merged late?); it runs now.`);
       }
     }
-    return pending;
+    return { pending, cutShort: new Set(states.filter((state) => state.cutShort).map((state) => state.version)) };
   }
 
-  private async runPlan(plan: RegisteredTask[], options: RunOptions, shutdown: ShutdownWatch): Promise<RunReport> {
+  private async runPlan(plan: RegisteredTask[], options: RunOptions, shutdown: ShutdownWatch, mayResume: (version: string) => boolean): Promise<RunReport> {
     const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false };
     const kind = options.tasks.length > 0 ? 'manual' : 'deploy';
     await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: options.deployId });
@@ -141,7 +142,7 @@ export class TaskRunner {
     } else {
       this.logger.log(`${count(plan.length, 'task')} to run: ${plan.map(label).join(', ')}`);
     }
-    const scope = { store: this.store, events: this.events, options: this.options, shutdown, deployId: options.deployId, kind, terminal: options.terminal } as const;
+    const scope = { store: this.store, events: this.events, options: this.options, shutdown, deployId: options.deployId, kind, terminal: options.terminal, mayResume } as const;
     for (const [index, task] of plan.entries()) {
       const { outcome, abandoned } = await executeTask(task, scope);
       report.outcomes.push(outcome);

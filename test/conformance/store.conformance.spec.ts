@@ -63,16 +63,16 @@ describeEachStore('store conformance', (target) => {
     expect(await store.latestRuns()).toEqual([]);
     await store.prepare();
     await store.prepare();
-    expect(await store.completedVersions(null)).toEqual([]);
+    expect(await store.versionStates(null)).toEqual([]);
   });
 
   it('records a run, completes it, and reports it completed and latest', async () => {
     await store.prepare();
     const record = run('20260101000001');
     await store.insertRun(record);
-    expect(await store.completedVersions(null)).toEqual([]);
+    expect(await store.versionStates(null)).toEqual([{ version: '20260101000001', completed: false, completedInDeploy: false, cutShort: false }]);
     await store.finishRun(record.id, done('completed'));
-    expect(await store.completedVersions(null)).toEqual([{ version: '20260101000001', completedInDeploy: false }]);
+    expect(await store.versionStates(null)).toEqual([{ version: '20260101000001', completed: true, completedInDeploy: false, cutShort: false }]);
     const [latest] = await store.latestRuns();
     expect(latest).toMatchObject({ id: record.id, status: 'completed', durationMs: 5, kind: 'deploy', error: null, pid: 1 });
   });
@@ -82,7 +82,7 @@ describeEachStore('store conformance', (target) => {
     const failed = run('20260101000002');
     await store.insertRun(failed);
     await store.finishRun(failed.id, done('failed', 'boom'));
-    expect(await store.completedVersions(null)).toEqual([]);
+    expect(await store.versionStates(null)).toEqual([{ version: '20260101000002', completed: false, completedInDeploy: false, cutShort: true }]);
     expect((await store.latestRuns())[0]).toMatchObject({ id: failed.id, status: 'failed', error: 'boom' });
 
     const retry = run('20260101000002');
@@ -104,13 +104,13 @@ describeEachStore('store conformance', (target) => {
     await store.insertRun(once);
     await store.finishRun(once.id, done('completed'));
     const sorted = (list: Array<{ version: string }>) => [...list].sort((a, b) => a.version.localeCompare(b.version));
-    expect(sorted(await store.completedVersions('release-2'))).toEqual([
-      { version: '20260101000003', completedInDeploy: true },
-      { version: '20260101000004', completedInDeploy: false },
+    expect(sorted(await store.versionStates('release-2'))).toEqual([
+      { version: '20260101000003', completed: true, completedInDeploy: true, cutShort: false },
+      { version: '20260101000004', completed: true, completedInDeploy: false, cutShort: false },
     ]);
-    expect(sorted(await store.completedVersions('release-3'))).toEqual([
-      { version: '20260101000003', completedInDeploy: false },
-      { version: '20260101000004', completedInDeploy: false },
+    expect(sorted(await store.versionStates('release-3'))).toEqual([
+      { version: '20260101000003', completed: true, completedInDeploy: false, cutShort: false },
+      { version: '20260101000004', completed: true, completedInDeploy: false, cutShort: false },
     ]);
   });
 
@@ -126,6 +126,8 @@ describeEachStore('store conformance', (target) => {
     const latest = await store.latestRuns();
     expect(latest.find((r) => r.id === orphan.id)).toMatchObject({ status: 'interrupted', error: expect.stringContaining('stopped before the task finished') });
     expect(latest.find((r) => r.id === finished.id)?.status).toBe('completed');
+    expect(await store.lastRun('20260101000005')).toMatchObject({ id: orphan.id, status: 'interrupted' });
+    expect(await store.lastRun('20269999999999')).toBeNull();
     expect(await store.interruptOrphans(new Date().toISOString())).toEqual([]);
   });
 
@@ -209,7 +211,7 @@ describeEachStore('store conformance', (target) => {
         }, () => done('completed')),
       ).rejects.toThrow('half way');
       expect((await sql(`SELECT id FROM ${data}`)).map((row) => Number(row.id))).toEqual([1]);
-      expect((await store.completedVersions(null)).map((v) => v.version)).toEqual(['20260101000007']);
+      expect((await store.versionStates(null)).filter((v) => v.completed).map((v) => v.version)).toEqual(['20260101000007']);
     });
   }
 });

@@ -1,7 +1,8 @@
-import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { VersionState, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock } from '../poll-lock';
+import { reduceVersionStates } from '../version-states';
 
 let instances = 0;
 
@@ -30,14 +31,8 @@ export class MemoryStore implements AfterPartyStore {
     return before;
   }
 
-  async completedVersions(deployId: string | null): Promise<CompletedVersion[]> {
-    const byVersion = new Map<string, CompletedVersion>();
-    for (const record of this.records.filter((r) => r.status === 'completed')) {
-      const inDeploy = deployId !== null && record.deployId === deployId;
-      const known = byVersion.get(record.version);
-      byVersion.set(record.version, { version: record.version, completedInDeploy: inDeploy || known?.completedInDeploy === true });
-    }
-    return [...byVersion.values()];
+  async versionStates(deployId: string | null): Promise<VersionState[]> {
+    return reduceVersionStates(this.records, deployId);
   }
 
   async lastRun(version: string): Promise<TaskRunRecord | null> {

@@ -1,8 +1,9 @@
 import type { Connection } from 'mongoose';
 import type { Collection, Db } from 'mongodb';
-import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { VersionState, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
 import { pollLock } from '../poll-lock';
+import { reduceVersionStates } from '../version-states';
 import { LeaseLock, type LeaseDocument } from './lease.lock';
 
 /** A run record as stored: the record with the run id as `_id`. */
@@ -50,22 +51,15 @@ export class MongooseStore implements AfterPartyStore {
     return orphans.map(toRecord);
   }
 
-  async completedVersions(deployId: string | null): Promise<CompletedVersion[]> {
+  async versionStates(deployId: string | null): Promise<VersionState[]> {
     const records = await this.records();
-    // One round trip: distinct (version, deployId) pairs of completed runs.
-    const pairs = await records
-      .aggregate<{ _id: { version: string; deployId: string | null } }>([
-        { $match: { status: 'completed' } },
-        { $group: { _id: { version: '$version', deployId: '$deployId' } } },
+    // One round trip: the distinct (version, status, deployId) triples, reduced here.
+    const triples = await records
+      .aggregate<{ _id: { version: string; status: string; deployId: string | null } }>([
+        { $group: { _id: { version: '$version', status: '$status', deployId: '$deployId' } } },
       ])
       .toArray();
-    const byVersion = new Map<string, CompletedVersion>();
-    for (const { _id } of pairs) {
-      const inDeploy = deployId !== null && _id.deployId === deployId;
-      const known = byVersion.get(_id.version);
-      byVersion.set(_id.version, { version: _id.version, completedInDeploy: inDeploy || known?.completedInDeploy === true });
-    }
-    return [...byVersion.values()];
+    return reduceVersionStates(triples.map(({ _id }) => _id), deployId);
   }
 
   async lastRun(version: string): Promise<TaskRunRecord | null> {

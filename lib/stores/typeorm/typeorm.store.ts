@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error';
-import type { CompletedVersion, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { VersionState, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock, type TryLock } from '../poll-lock';
@@ -66,15 +66,23 @@ export class TypeOrmStore implements AfterPartyStore {
     return rows.map(toRecord);
   }
 
-  async completedVersions(deployId: string | null): Promise<CompletedVersion[]> {
-    const rows: Array<{ version: string; in_deploy: unknown }> = await this.readOrEmpty(() =>
+  async versionStates(deployId: string | null): Promise<VersionState[]> {
+    const rows: Array<{ version: string; completed: unknown; in_deploy: unknown; cut_short: unknown }> = await this.readOrEmpty(() =>
       this.query(
-        `SELECT version, MAX(CASE WHEN deploy_id = ${this.param(1)} THEN 1 ELSE 0 END) AS in_deploy
-         FROM ${this.table} WHERE status = ${this.param(2)} GROUP BY version`,
-        [deployId ?? '', 'completed'],
+        `SELECT version,
+           MAX(CASE WHEN status = ${this.param(1)} THEN 1 ELSE 0 END) AS completed,
+           MAX(CASE WHEN status = ${this.param(2)} AND deploy_id = ${this.param(3)} THEN 1 ELSE 0 END) AS in_deploy,
+           MAX(CASE WHEN status IN (${this.param(4)}, ${this.param(5)}) THEN 1 ELSE 0 END) AS cut_short
+         FROM ${this.table} GROUP BY version`,
+        ['completed', 'completed', deployId ?? '', 'failed', 'interrupted'],
       ),
     );
-    return rows.map((row) => ({ version: row.version, completedInDeploy: Number(row.in_deploy) === 1 }));
+    return rows.map((row) => ({
+      version: row.version,
+      completed: Number(row.completed) === 1,
+      completedInDeploy: Number(row.in_deploy) === 1,
+      cutShort: Number(row.cut_short) === 1,
+    }));
   }
 
   async lastRun(version: string): Promise<TaskRunRecord | null> {

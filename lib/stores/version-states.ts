@@ -1,0 +1,20 @@
+import type { VersionState } from '../interfaces/run-record.interface';
+
+/** Folds runs (or distinct run shapes) into one state per version. */
+export function reduceVersionStates(
+  runs: Iterable<{ version: string; status: string; deployId: string | null }>,
+  deployId: string | null,
+): VersionState[] {
+  const states = new Map<string, VersionState>();
+  for (const run of runs) {
+    const state = states.get(run.version) ?? { version: run.version, completed: false, completedInDeploy: false, cutShort: false };
+    if (run.status === 'completed') {
+      state.completed = true;
+      state.completedInDeploy ||= deployId !== null && run.deployId === deployId;
+    } else if (run.status === 'failed' || run.status === 'interrupted') {
+      state.cutShort = true;
+    }
+    states.set(run.version, state);
+  }
+  return [...states.values()];
+}
