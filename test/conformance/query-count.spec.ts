@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import type { RegisteredTask } from '../../lib/discovery/registered-task.interface';
+import { TaskRegistry } from '../../lib/discovery/task.registry';
+import { AfterPartyEvents } from '../../lib/events/after-party.events';
+import { resolveOptions } from '../../lib/resolve-options';
+import { TaskRunner } from '../../lib/runner/task.runner';
+import { TypeOrmStore } from '../../lib/stores/typeorm/typeorm.store';
+
+/** Counts the SQL statements a data source sends. */
+class CountingLogger implements TypeOrmLogger {
+  count = 0;
+  logQuery(): void {
+    this.count += 1;
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+function tasks(n: number): RegisteredTask[] {
+  return Array.from({ length: n }, (_, i) => ({
+    version: `2026010${1 + Math.floor(i / 10000)}${String(i % 10000).padStart(6, '0')}`,
+    name: `task-${i}`,
+    description: '',
+    className: `Task${i}`,
+    everyDeploy: false,
+    transaction: false,
+    timeout: null,
+    environments: null,
+    instance: { run: () => undefined },
+  }));
+}
+
+describe('query counts (TypeORM store, SQLite)', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let logger: CountingLogger;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'after-party-queries-'));
+    logger = new CountingLogger();
+    dataSource = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), logging: ['query'], logger });
+    await dataSource.initialize();
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function runnerWith(completed: number, total: number): Promise<TaskRunner> {
+    const store = new TypeOrmStore(() => dataSource, 'after_party_runs');
+    const registry = new TaskRegistry();
+    const all = tasks(total);
+    registry.load(all);
+    const runner = new TaskRunner(store, resolveOptions('typeorm', { environment: 'test' }), registry, new AfterPartyEvents());
+    await runner.markDone(all.slice(0, completed), 0);
+    return runner;
+  }
+
+  it.each([
+    [5, 10],
+    [800, 1000],
+  ])('computes what is pending with one query (%p of %p tasks completed)', async (completed, total) => {
+    const runner = await runnerWith(completed, total);
+    logger.count = 0;
+    const pending = await runner.plan(null);
+    expect(pending).toHaveLength(total - completed);
+    expect(logger.count).toBe(1);
+  });
+
+  it('spends the same number of queries on a nothing-pending run whatever the history size', async () => {
+    const counts: number[] = [];
+    for (const total of [10, 1000]) {
+      const runner = await runnerWith(total, total);
+      logger.count = 0;
+      const report = await runner.run({ tasks: [], deployId: null, lockTimeoutMs: 0, migrate: false, terminal: false });
+      expect(report.outcomes).toEqual([]);
+      counts.push(logger.count);
+      await dataSource.query('DROP TABLE after_party_runs');
+    }
+    expect(counts[1]).toBe(counts[0]);
+    expect(counts[0]).toBeLessThanOrEqual(4);
+  });
+
+  it('spends a constant number of queries per fresh task', async () => {
+    const counts: number[] = [];
+    for (const total of [10, 200]) {
+      const runner = await runnerWith(0, total);
+      logger.count = 0;
+      await runner.run({ tasks: [], deployId: null, lockTimeoutMs: 0, migrate: false, terminal: false });
+      counts.push(logger.count);
+      await dataSource.query('DROP TABLE after_party_runs');
+    }
+    // A fresh task costs an insert and an update; everything else is per run.
+    expect((counts[1] - counts[0]) / 190).toBe(2);
+  });
+});
