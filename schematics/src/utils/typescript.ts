@@ -14,7 +14,7 @@ let loaded: typeof TypeScript | undefined;
 export function typescript(): typeof TypeScript {
   if (!loaded) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+       
       loaded = require('typescript') as typeof TypeScript;
     } catch {
       throw new SchematicsException(messages.typescriptMissing());
