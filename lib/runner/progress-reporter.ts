@@ -23,6 +23,7 @@ export class ProgressReporter implements TaskProgress {
   private dirty = false;
   private unlogged = false;
   private saving: Promise<void> = Promise.resolve();
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly subject: TaskEventSubject,
@@ -97,10 +98,11 @@ export class ProgressReporter implements TaskProgress {
 
   private renderBar(): void {
     const total = this.snapshot.total ?? Math.max(this.snapshot.done, 1);
-    const payload = { name: this.subject.name, message: this.snapshot.message ?? '' };
+    const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
+    const payload = { name: this.subject.name, message: this.snapshot.message ?? '', rate: (this.snapshot.done / seconds).toFixed(1) };
     if (!this.bar) {
       this.bar = new SingleBar({
-        format: '{name} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left | {message}',
+        format: '{name} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | {message}',
         hideCursor: true,
         etaBuffer: 50,
       });
