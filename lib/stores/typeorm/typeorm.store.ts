@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error';
-import type { VersionState, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
+import type { TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock, type TryLock } from '../poll-lock';
@@ -8,14 +8,9 @@ import { MysqlNamedLock } from './locks/mysql-named.lock';
 import { PostgresAdvisoryLock } from './locks/postgres-advisory.lock';
 import { SqliteFileLock } from './locks/sqlite-file.lock';
 import { recordsTable } from './records-schema';
+import { RECORD_COLUMNS, toRecord, toRow, type RecordRow } from './record-row';
 import { dialectOf, type SqlDialect } from './sql-dialect';
 
-const RECORD_COLUMNS = [
-  'id', 'version', 'name', 'status', 'kind', 'deploy_id', 'environment',
-  'started_at', 'finished_at', 'duration_ms', 'host', 'pid', 'error', 'progress', 'checkpoint',
-] as const;
-
-type RecordRow = Record<(typeof RECORD_COLUMNS)[number], unknown>;
 
 /**
  * Run records and the run lock in the app's TypeORM data source (PostgreSQL, MySQL/MariaDB,
@@ -254,50 +249,6 @@ export class TypeOrmStore implements AfterPartyStore {
 
 function finishParams(id: string, completion: RunCompletion): unknown[] {
   return [completion.status, completion.finishedAt, completion.durationMs, completion.error, id];
-}
-
-function toRow(record: TaskRunRecord): RecordRow {
-  return {
-    id: record.id,
-    version: record.version,
-    name: record.name,
-    status: record.status,
-    kind: record.kind,
-    deploy_id: record.deployId,
-    environment: record.environment,
-    started_at: record.startedAt,
-    finished_at: record.finishedAt,
-    duration_ms: record.durationMs,
-    host: record.host,
-    pid: record.pid,
-    error: record.error,
-    progress: record.progress === null ? null : JSON.stringify(record.progress),
-    checkpoint: record.checkpoint === null || record.checkpoint === undefined ? null : JSON.stringify(record.checkpoint),
-  };
-}
-
-function toRecord(row: RecordRow): TaskRunRecord {
-  return {
-    id: String(row.id),
-    version: String(row.version),
-    name: String(row.name),
-    status: row.status as TaskRunRecord['status'],
-    kind: row.kind as TaskRunRecord['kind'],
-    deployId: (row.deploy_id as string | null) ?? null,
-    environment: (row.environment as string | null) ?? null,
-    startedAt: String(row.started_at),
-    finishedAt: (row.finished_at as string | null) ?? null,
-    durationMs: row.duration_ms === null || row.duration_ms === undefined ? null : Number(row.duration_ms),
-    host: String(row.host),
-    pid: Number(row.pid),
-    error: (row.error as string | null) ?? null,
-    progress: parseJson(row.progress) as TaskProgressSnapshot | null,
-    checkpoint: parseJson(row.checkpoint),
-  };
-}
-
-function parseJson(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : null;
 }
 
 function firstLine(error: unknown): string {
