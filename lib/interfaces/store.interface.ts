@@ -54,6 +54,11 @@ export interface AfterPartyStore {
   insertRun(record: TaskRunRecord): Promise<void>;
   /** Records how a run ended. */
   finishRun(id: string, completion: RunCompletion): Promise<void>;
+  /**
+   * Records how run `id` ended and, in the same commit, the next task's running record:
+   * one durable write per task instead of two. Stores without it get two writes.
+   */
+  finishAndStart?(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<void>;
   /** Saves a running task's progress and/or checkpoint (JSON) on its record. */
   updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void>;
   /** Turns every completed run of `version` into `reset`, so the task is pending again. Returns how many. */

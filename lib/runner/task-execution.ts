@@ -34,11 +34,17 @@ const logger = new Logger('AfterParty');
  * Runs one task: records it as running, builds its context (logger, signal, progress,
  * checkpoints, transaction), supervises timeout and shutdown, and records how it ended.
  */
-export async function executeTask(task: RegisteredTask, scope: ExecutionScope): Promise<{ outcome: TaskOutcome; abandoned: boolean }> {
+export async function executeTask(
+  task: RegisteredTask,
+  scope: ExecutionScope,
+  chain: { started?: TaskRunRecord; next?: RegisteredTask } = {},
+): Promise<{ outcome: TaskOutcome; abandoned: boolean; nextStarted?: TaskRunRecord }> {
   const { store, events, options, kind, deployId } = scope;
   const previous = scope.mayResume(task.version) ? await store.lastRun(task.version) : null;
-  const record = newRecord(task, kind, deployId, options.environment);
-  await store.insertRun(record);
+  const record = chain.started ?? newRecord(task, kind, deployId, options.environment);
+  if (!chain.started) {
+    await store.insertRun(record);
+  }
   const subject = { version: task.version, name: task.name, runId: record.id };
   logger.log(`Running ${label(task)}${task.description ? `: ${task.description}` : ''}${kind === 'manual' ? ' (manual run)' : ''}`);
   await events.emit({ type: 'task.started', kind, ...subject });
@@ -46,11 +52,11 @@ export async function executeTask(task: RegisteredTask, scope: ExecutionScope): 
   const controller = new AbortController();
   const taskLogger = new Logger(task.name);
   const progress = new ProgressReporter(subject, store, events, taskLogger, scope.terminal);
-  const started = performance.now();
+  const startedAt = performance.now();
   const finish = (status: RunCompletion['status'], error: string | null): RunCompletion => ({
     status,
     finishedAt: new Date().toISOString(),
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(performance.now() - startedAt),
     error,
   });
   const context: TaskContext = {
@@ -82,13 +88,22 @@ export async function executeTask(task: RegisteredTask, scope: ExecutionScope): 
   const result = await supervise(work, { controller, timeoutMs: task.timeout, graceMs: options.gracePeriod, shutdown: scope.shutdown });
   await progress.finish();
   if (result.ok) {
+    let nextStarted: TaskRunRecord | undefined;
     if (!completion) {
       completion = finish('completed', null);
-      await store.finishRun(record.id, completion);
+      const { next } = chain;
+      // A fresh next task (nothing to resume: its lookup would see this new record) starts in
+      // the same commit as this task's completion.
+      if (next && store.finishAndStart && !scope.mayResume(next.version)) {
+        nextStarted = newRecord(next, kind, deployId, options.environment);
+        await store.finishAndStart(record.id, completion, nextStarted);
+      } else {
+        await store.finishRun(record.id, completion);
+      }
     }
     logger.log(`Completed ${label(task)} in ${completion.durationMs} ms`);
     await events.emit({ type: 'task.completed', ...subject, durationMs: completion.durationMs });
-    return { outcome: outcomeOf(task, record.id, completion), abandoned: false };
+    return { outcome: outcomeOf(task, record.id, completion), abandoned: false, nextStarted };
   }
   const status = result.error instanceof TaskInterruption ? result.error.recordAs : 'failed';
   completion = finish(status, describeError(result.error));

@@ -7,6 +7,7 @@ import { TaskRegistry } from '../discovery/task.registry';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { AfterPartyEvents } from '../events/after-party.events';
+import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import { outOfOrderTasks, pendingTasks } from './run-plan';
@@ -143,8 +144,10 @@ export class TaskRunner {
       this.logger.log(`${count(plan.length, 'task')} to run: ${plan.map(label).join(', ')}`);
     }
     const scope = { store: this.store, events: this.events, options: this.options, shutdown, deployId: options.deployId, kind, terminal: options.terminal, mayResume } as const;
+    let started: TaskRunRecord | undefined;
     for (const [index, task] of plan.entries()) {
-      const { outcome, abandoned } = await executeTask(task, scope);
+      const { outcome, abandoned, nextStarted } = await executeTask(task, scope, { started, next: plan[index + 1] });
+      started = nextStarted;
       report.outcomes.push(outcome);
       if (outcome.status !== 'completed') {
         report.ok = false;

@@ -12,8 +12,10 @@ import { TypeOrmStore } from '../../lib/stores/typeorm/typeorm.store';
 /** Counts the SQL statements a data source sends. */
 class CountingLogger implements TypeOrmLogger {
   count = 0;
-  logQuery(): void {
+  commits = 0;
+  logQuery(query: string): void {
     this.count += 1;
+    this.commits += /^COMMIT/i.test(query) ? 1 : 0;
   }
   logQueryError(): void {}
   logQuerySlow(): void {}
@@ -88,16 +90,18 @@ describe('query counts (TypeORM store, SQLite)', () => {
     expect(counts[0]).toBeLessThanOrEqual(4);
   });
 
-  it('spends a constant number of queries per fresh task', async () => {
-    const counts: number[] = [];
+  it('spends a constant number of statements, and one commit, per fresh task', async () => {
+    const counts: Array<{ statements: number; commits: number }> = [];
     for (const total of [10, 200]) {
       const runner = await runnerWith(0, total);
       logger.count = 0;
+      logger.commits = 0;
       await runner.run({ tasks: [], deployId: null, lockTimeoutMs: 0, migrate: false, terminal: false });
-      counts.push(logger.count);
+      counts.push({ statements: logger.count, commits: logger.commits });
       await dataSource.query('DROP TABLE after_party_runs');
     }
-    // A fresh task costs an insert and an update; everything else is per run.
-    expect((counts[1] - counts[0]) / 190).toBe(2);
+    // Per task: one transaction that completes it and starts the next (BEGIN, UPDATE, INSERT, COMMIT).
+    expect((counts[1].statements - counts[0].statements) / 190).toBe(4);
+    expect((counts[1].commits - counts[0].commits) / 190).toBe(1);
   });
 });

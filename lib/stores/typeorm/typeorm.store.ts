@@ -102,15 +102,39 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async insertRun(record: TaskRunRecord): Promise<void> {
     const row = toRow(record);
-    await this.write(
-      `INSERT INTO ${this.table} (${RECORD_COLUMNS.map((c) => this.quote(c)).join(', ')})
-       VALUES (${RECORD_COLUMNS.map((_, i) => this.param(i + 1)).join(', ')})`,
-      RECORD_COLUMNS.map((column) => row[column]),
-    );
+    await this.write(this.insertSql(1), RECORD_COLUMNS.map((column) => row[column]));
   }
 
   async finishRun(id: string, completion: RunCompletion): Promise<void> {
     await this.write(this.finishSql(), finishParams(id, completion));
+  }
+
+  async finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<void> {
+    const row = toRow(next);
+    const nextParams = RECORD_COLUMNS.map((column) => row[column]);
+    if (this.dialect === 'postgres') {
+      // One statement: one round trip, one commit.
+      await this.write(
+        `WITH finished AS (${this.finishSql()} RETURNING 1) ${this.insertSql(6)}`,
+        [...finishParams(id, completion), ...nextParams],
+      );
+      return;
+    }
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(this.finishSql(), finishParams(id, completion));
+      await runner.query(this.insertSql(1), nextParams);
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction();
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
@@ -192,6 +216,12 @@ export class TypeOrmStore implements AfterPartyStore {
 
   private param(index: number): string {
     return this.dialect === 'postgres' ? `$${index}` : '?';
+  }
+
+  /** INSERT of one record, its parameters numbered from `first`. */
+  private insertSql(first: number): string {
+    return `INSERT INTO ${this.table} (${RECORD_COLUMNS.map((c) => this.quote(c)).join(', ')})
+       VALUES (${RECORD_COLUMNS.map((_, i) => this.param(first + i)).join(', ')})`;
   }
 
   private finishSql(): string {
