@@ -1,10 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
-import { MarkDoneCommand } from './commands/mark-done.command';
-import { ResetCommand } from './commands/reset.command';
-import { RunCommand } from './commands/run.command';
-import { StatusCommand } from './commands/status.command';
+import { isAfterPartyCommandProcess } from './cli/command-process';
 import { TaskExplorer } from './discovery/task.explorer';
 import { TaskRegistry } from './discovery/task.registry';
 import { AfterPartyEvents } from './events/after-party.events';
@@ -19,6 +16,18 @@ import { resolveOptions, validateStore } from './resolve-options';
 import { TaskRunner } from './runner/task.runner';
 import { StatusService } from './status/status.service';
 import { createStoreProvider } from './stores/store.provider';
+
+/**
+ * The `after-party:*` command providers, only in a process started with such a command: the
+ * web app never loads nest-commander.
+ */
+function commandProviders(): Provider[] {
+  if (!isAfterPartyCommandProcess()) {
+    return [];
+  }
+  const { commandClasses } = require('./commands') as typeof import('./commands');
+  return commandClasses;
+}
 
 /**
  * Registers after-party: finds `@AfterPartyTask()` providers, connects the run-record store
@@ -82,10 +91,7 @@ export class AfterPartyModule {
         TaskRunner,
         StatusService,
         AfterPartyEvents,
-        RunCommand,
-        StatusCommand,
-        MarkDoneCommand,
-        ResetCommand,
+        ...commandProviders(),
       ],
       exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService, AfterPartyEvents],
     };

@@ -1,8 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { CommandFactory } from 'nest-commander';
-import { COMMAND_PREFIX } from '../after-party.constants';
 import type { RunAfterPartyCommandOptions } from '../interfaces/after-party-options.interface';
 import { AfterPartyCliLogger } from './after-party-cli.logger';
+import { isAfterPartyCommandProcess } from './command-process';
 import { onCommanderExit } from './commander-exit';
 import { commandState } from './command-state';
 import { CommanderExitSignal, reportFailure } from './report-failure';
@@ -26,9 +25,11 @@ export async function runAfterPartyCommand(
   rootModule: Type<unknown> | DynamicModule,
   options: RunAfterPartyCommandOptions = {},
 ): Promise<boolean> {
-  if (!process.argv[2]?.startsWith(COMMAND_PREFIX)) {
+  if (!isAfterPartyCommandProcess()) {
     return false;
   }
+  // Loaded only here, so that starting the web app never pays for nest-commander.
+  const { CommandFactory } = require('nest-commander') as typeof import('nest-commander');
   commandState.forceExit = false;
   try {
     await CommandFactory.run(rootModule as Type<unknown>, {

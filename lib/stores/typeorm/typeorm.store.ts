@@ -34,6 +34,10 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async prepare(): Promise<void> {
+    // The common case, the table exists, costs one trivial statement instead of a catalog query.
+    if (await this.query(`SELECT 1 FROM ${this.table} WHERE 1 = 0`).then(() => true, () => false)) {
+      return;
+    }
     const runner = this.dataSource.createQueryRunner();
     try {
       if (!(await runner.hasTable(this.tableName))) {

@@ -1,0 +1,8 @@
+import type { Type } from '@nestjs/common';
+import { MarkDoneCommand } from './mark-done.command';
+import { ResetCommand } from './reset.command';
+import { RunCommand } from './run.command';
+import { StatusCommand } from './status.command';
+
+/** Every after-party command (providers for nest-commander). */
+export const commandClasses: Type[] = [RunCommand, StatusCommand, MarkDoneCommand, ResetCommand];
