@@ -11,7 +11,7 @@
  * table or collection), BENCH_N (number of tasks).
  */
 require('reflect-metadata');
-const { Module, Injectable } = require('@nestjs/common');
+const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { AfterPartyModule, AfterPartyTask, AfterPartyCliLogger, runAfterPartyCommand } = require('after-party');
 const { versionOf } = require('./versions');
@@ -20,7 +20,6 @@ const db = process.env.BENCH_DB ?? 'sqlite';
 const url = process.env.BENCH_URL ?? 'bench.sqlite';
 const table = process.env.BENCH_TABLE ?? 'bench_after_party_runs';
 const n = Number(process.env.BENCH_N ?? 1000);
-
 
 /** N classes as a developer would write them, decorated the way the decorator would be applied by tsc. */
 function taskClasses(count) {
@@ -50,12 +49,31 @@ function databaseModule() {
   return TypeOrmModule.forRoot({ type: 'postgres', url, retryAttempts: 0 });
 }
 
-class BenchTasksModule {}
-Module({ providers: taskClasses(n) })(BenchTasksModule);
+/**
+ * The tasks, in modules of at most BENCH_TASKS_PER_MODULE (1,000) providers, as an app with
+ * thousands of tasks would group them (by year, say). Nest 11 cannot boot a single module with
+ * about 6,000 or more providers: `getTransientInstances` (@nestjs/core/injector/helpers/
+ * transient-instances.js) flattens one empty iterable per provider through iterare, whose
+ * FlattenIterator recurses once per empty iterable, and the stack overflows.
+ */
+function taskModules(classes) {
+  const size = Math.max(1, Number(process.env.BENCH_TASKS_PER_MODULE ?? 1000));
+  const modules = [];
+  for (let start = 0; start < classes.length; start += size) {
+    const moduleClass = { [`BenchTasks${modules.length + 1}Module`]: class {} }[`BenchTasks${modules.length + 1}Module`];
+    Module({ providers: classes.slice(start, start + size) })(moduleClass);
+    modules.push(moduleClass);
+  }
+  return modules;
+}
 
 class BenchAppModule {}
 Module({
-  imports: [databaseModule(), AfterPartyModule.forRoot({ store: db === 'mongo' ? 'mongoose' : 'typeorm', tableName: table }), BenchTasksModule],
+  imports: [
+    databaseModule(),
+    AfterPartyModule.forRoot({ store: db === 'mongo' ? 'mongoose' : 'typeorm', tableName: table }),
+    ...taskModules(taskClasses(n)),
+  ],
 })(BenchAppModule);
 
 async function main() {

@@ -3,11 +3,13 @@
 /**
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by package (or file) and the
  * top functions by self and by inclusive time, so the time of a benchmark process can be
- * attributed. Usage: node bench/cpuprofile-summary.js <file.cpuprofile> [top=25]
+ * attributed. Usage: node bench/cpuprofile-summary.js <file.cpuprofile> [top=25] [match]
+ * With `match` (a regular expression), only the inclusive times of matching functions are printed.
  */
 const { readFileSync } = require('node:fs');
 
-const [file, topArg] = process.argv.slice(2);
+process.stdout.on('error', () => process.exit(0)); // e.g. piped into head
+const [file, topArg, match] = process.argv.slice(2);
 if (!file) {
   process.stderr.write('usage: node bench/cpuprofile-summary.js <file.cpuprofile> [top]\n');
   process.exit(2);
@@ -61,6 +63,11 @@ const print = (title, map, n) => {
   }
 };
 process.stdout.write(`${file}: ${total.toFixed(0)} ms sampled (wall time of the main thread, idle included)\n`);
+if (match) {
+  const pattern = new RegExp(match);
+  print(`Inclusive time of functions matching /${match}/`, new Map([...inclusive].filter(([key]) => pattern.test(key))), top);
+  process.exit(0);
+}
 print('Self time by package', byPackage, top);
 print('Self time by function', byFunction, top);
 print('Inclusive time by function', inclusive, top);

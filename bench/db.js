@@ -64,7 +64,9 @@ class SqliteDb {
 
   async seedRecords(table, rows) {
     const columns = Object.keys(rows[0]);
-    const insert = this.db.prepare(`INSERT INTO "${assertBenchName(table)}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const insert = this.db.prepare(
+      `INSERT INTO "${assertBenchName(table)}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
     this.db.transaction(() => rows.forEach((row) => insert.run(...columns.map((c) => row[c]))))();
   }
 
@@ -116,7 +118,10 @@ class PostgresDb {
       const chunk = rows.slice(start, start + 1000);
       const values = [];
       const tuples = chunk.map((row, r) => `(${columns.map((c, i) => (values.push(row[c]), `$${r * columns.length + i + 1}`)).join(', ')})`);
-      await this.client.query(`INSERT INTO "${assertBenchName(table)}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, values);
+      await this.client.query(
+        `INSERT INTO "${assertBenchName(table)}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`,
+        values,
+      );
     }
     await this.client.query('COMMIT');
   }
@@ -139,7 +144,7 @@ class MongoDb {
   }
 
   async open() {
-    const { MongoClient } = require('mongodb');
+    const { MongoClient } = require('mongoose').mongo; // the driver Mongoose ships
     this.client = new MongoClient(this.url, { serverSelectionTimeoutMS: 3000 });
     await this.client.connect();
     this.db = this.client.db();
