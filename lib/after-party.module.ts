@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
 import { isAfterPartyCommandProcess } from './cli/command-process';
+import { InvalidOptionsError } from './errors/invalid-options.error';
 import { TaskExplorer } from './discovery/task.explorer';
 import { TaskRegistry } from './discovery/task.registry';
 import { AfterPartyEvents } from './events/after-party.events';
@@ -64,7 +65,7 @@ export class AfterPartyModule {
     } else {
       const factoryClass = options.useClass ?? options.useExisting;
       if (!factoryClass) {
-        throw new Error('AfterPartyModule.forRootAsync needs useFactory, useClass or useExisting.');
+        throw new InvalidOptionsError('AfterPartyModule.forRootAsync needs useFactory, useClass or useExisting (with the store alongside).');
       }
       if (options.useClass) {
         providers.push({ provide: options.useClass, useClass: options.useClass });

@@ -42,3 +42,9 @@ describe('module options', () => {
     expect(milliseconds('--lock-timeout', '2500')).toBe(2500);
   });
 });
+
+describe('forRootAsync', () => {
+  it('asks for a factory, a class or an existing provider', () => {
+    expect(() => AfterPartyModule.forRootAsync({ store: 'typeorm' })).toThrow(/needs useFactory, useClass or useExisting/);
+  });
+});
