@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,10 @@ describe('query counts (TypeORM store, SQLite)', () => {
   let dir: string;
   let dataSource: DataSource;
   let logger: CountingLogger;
+
+  // Hundreds of tasks run here: their log lines would drown the test output.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(true));
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'after-party-queries-'));
