@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error';
 import type { TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
@@ -124,21 +124,10 @@ export class TypeOrmStore implements AfterPartyStore {
       );
       return;
     }
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
+    await this.inTransaction(async (runner) => {
       await runner.query(this.finishSql(), finishParams(id, completion));
       await runner.query(this.insertSql(1), nextParams);
-      await runner.commitTransaction();
-    } catch (error) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction();
-      }
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
@@ -170,22 +159,12 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async runInTransaction(id: string, work: (manager: unknown) => Promise<void>, completion: () => RunCompletion): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
+    await this.inTransaction(async (runner) => {
       await work(runner.manager);
       await runner.query(this.finishSql(), finishParams(id, completion()));
-      await runner.commitTransaction();
-    } catch (error) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction();
-      }
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    });
   }
+
 
   async pendingMigrations(): Promise<string[]> {
     if (this.dataSource.migrations.length === 0) {
@@ -220,6 +199,24 @@ export class TypeOrmStore implements AfterPartyStore {
 
   private param(index: number): string {
     return this.dialect === 'postgres' ? `$${index}` : '?';
+  }
+
+  /** Runs `work` in a transaction on a connection of its own; rolls back when it throws. */
+  private async inTransaction(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await work(runner);
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction();
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** INSERT of one record, its parameters numbered from `first`. */
