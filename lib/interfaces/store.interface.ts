@@ -13,6 +13,12 @@ export interface LockOwner {
 /** A held run lock; release it exactly once. */
 export interface StoreLock {
   release(): Promise<void>;
+  /**
+   * Aborted if the store finds the lock is no longer held exclusively (a lease that expired
+   * and was taken over); the runner then stops the current task. Absent where a lock cannot
+   * be lost while its holder lives (SQL session locks).
+   */
+  readonly lost?: AbortSignal;
 }
 
 /** How a run ended, written by {@link AfterPartyStore.finishRun}. */

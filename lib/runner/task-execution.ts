@@ -26,6 +26,8 @@ export interface ExecutionScope {
   terminal: boolean;
   /** Whether a version may have a checkpoint to resume (saves a query per fresh task). */
   mayResume: (version: string) => boolean;
+  /** Aborted when the run lock is lost: the current task must stop. */
+  lockLost?: AbortSignal;
 }
 
 const logger = new Logger('AfterParty');
@@ -83,9 +85,15 @@ export async function executeTask(
     }
   };
 
+  const onLockLost = (): void => controller.abort(new TaskInterruption('The run lock was lost to another runner', 'interrupted'));
+  scope.lockLost?.addEventListener('abort', onLockLost);
+  if (scope.lockLost?.aborted) {
+    onLockLost();
+  }
   let completion: RunCompletion | undefined;
   const work = task.transaction ? store.runInTransaction(record.id, invoke, () => (completion = finish('completed', null))) : invoke();
   const result = await supervise(work, { controller, timeoutMs: task.timeout, graceMs: options.gracePeriod, shutdown: scope.shutdown });
+  scope.lockLost?.removeEventListener('abort', onLockLost);
   await progress.finish();
   if (result.ok) {
     let nextStarted: TaskRunRecord | undefined;

@@ -14,7 +14,7 @@ import { outOfOrderTasks, pendingTasks } from './run-plan';
 import type { RunOptions } from './run-options.interface';
 import type { RunReport } from './run-report.interface';
 import { ShutdownWatch } from './shutdown-watch';
-import { executeTask, label } from './task-execution';
+import { executeTask, label, type ExecutionScope } from './task-execution';
 
 /**
  * Runs tasks: takes the store's lock first, then reads what is completed (one query), runs
@@ -34,7 +34,7 @@ export class TaskRunner {
   async run(options: RunOptions): Promise<RunReport> {
     // Unknown task names are a usage error: report them before touching the database.
     const selected = options.tasks.length > 0 ? this.select(options.tasks) : null;
-    return this.underLock(options.lockTimeoutMs, async () => {
+    return this.underLock(options.lockTimeoutMs, async (lock) => {
       await this.applyMigrationPolicy(options.migrate);
       await this.store.prepare();
       await this.recordOrphans();
@@ -42,7 +42,17 @@ export class TaskRunner {
       const { pending, cutShort } = selected ? { pending: selected, cutShort: null } : await this.planPending(options.deployId, true);
       const shutdown = new ShutdownWatch();
       try {
-        return await this.runPlan(pending, options, shutdown, (version) => cutShort === null || cutShort.has(version));
+        return await this.runPlan(pending, {
+          store: this.store,
+          events: this.events,
+          options: this.options,
+          shutdown,
+          deployId: options.deployId,
+          kind: selected ? 'manual' : 'deploy',
+          terminal: options.terminal,
+          mayResume: (version) => cutShort === null || cutShort.has(version),
+          lockLost: lock.lost,
+        });
       } finally {
         shutdown.dispose();
       }
@@ -113,11 +123,11 @@ export class TaskRunner {
     return task.environments === null || task.environments.includes(this.options.environment);
   }
 
-  private async underLock<T>(lockTimeoutMs: number, work: () => Promise<T>): Promise<T> {
+  private async underLock<T>(lockTimeoutMs: number, work: (lock: StoreLock) => Promise<T>): Promise<T> {
     const owner = { id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString() };
     const lock: StoreLock = await this.store.acquireLock(owner, lockTimeoutMs);
     try {
-      return await work();
+      return await work(lock);
     } finally {
       await lock.release();
     }
@@ -134,16 +144,14 @@ export class TaskRunner {
     return { pending, cutShort: new Set(states.filter((state) => state.cutShort).map((state) => state.version)) };
   }
 
-  private async runPlan(plan: RegisteredTask[], options: RunOptions, shutdown: ShutdownWatch, mayResume: (version: string) => boolean): Promise<RunReport> {
+  private async runPlan(plan: RegisteredTask[], scope: ExecutionScope): Promise<RunReport> {
     const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false };
-    const kind = options.tasks.length > 0 ? 'manual' : 'deploy';
-    await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: options.deployId });
+    await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: scope.deployId });
     if (plan.length === 0) {
       this.logger.log('No pending tasks.');
     } else {
       this.logger.log(`${count(plan.length, 'task')} to run: ${plan.map(label).join(', ')}`);
     }
-    const scope = { store: this.store, events: this.events, options: this.options, shutdown, deployId: options.deployId, kind, terminal: options.terminal, mayResume } as const;
     let started: TaskRunRecord | undefined;
     for (const [index, task] of plan.entries()) {
       const { outcome, abandoned, nextStarted } = await executeTask(task, scope, { started, next: plan[index + 1] });

@@ -1,4 +1,9 @@
+import type { RegisteredTask } from '../../lib/discovery/registered-task.interface';
+import { TaskRegistry } from '../../lib/discovery/task.registry';
 import { LockTimeoutError } from '../../lib/errors/lock-timeout.error';
+import { AfterPartyEvents } from '../../lib/events/after-party.events';
+import { resolveOptions } from '../../lib/resolve-options';
+import { TaskRunner } from '../../lib/runner/task.runner';
 import type { TaskRunRecord } from '../../lib/interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner } from '../../lib/interfaces/store.interface';
 import { dropTestTables } from '../support/drop-tables';
@@ -180,6 +185,35 @@ describeEachStore('store conformance', (target) => {
       await expect(harness.store(table).acquireLock(owner(707), 0)).rejects.toThrow(/held by host test-host, pid 606/);
       await lock.release();
       expect(await leases.countDocuments({})).toBe(0);
+    });
+
+    it('signals a lease lost to another runner, so the run stops', async () => {
+      const leased = harness.store(table, { leaseMs: 300 });
+      const lock = await leased.acquireLock(owner(111), 0);
+      expect(lock.lost?.aborted).toBe(false);
+      // As if this runner had stalled past its lease and another had taken it over.
+      await harness.mongo!.db!.collection(`${table}_lock`).updateOne({}, { $set: { owner: 'someone-else' } });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(lock.lost?.aborted).toBe(true);
+      await lock.release();
+      expect(await harness.mongo!.db!.collection(`${table}_lock`).countDocuments({ owner: 'someone-else' })).toBe(1);
+    });
+
+    it('interrupts the running task when the lease is lost', async () => {
+      const registry = new TaskRegistry();
+      const slow: RegisteredTask = {
+        version: '20260101000042', name: 'slow', description: '', className: 'SlowTask', everyDeploy: false,
+        transaction: false, timeout: null, environments: null,
+        instance: { run: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve())) },
+      };
+      registry.load([slow]);
+      const options = resolveOptions('mongoose', { environment: 'test', gracePeriod: 1000 });
+      const runner = new TaskRunner(harness.store(table, { leaseMs: 300 }), options, registry, new AfterPartyEvents());
+      const running = runner.run({ tasks: [], deployId: null, lockTimeoutMs: 0, migrate: false, terminal: false });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await harness.mongo!.db!.collection(`${table}_lock`).updateOne({}, { $set: { owner: 'someone-else' } });
+      const report = await running;
+      expect(report.outcomes).toEqual([expect.objectContaining({ status: 'interrupted', error: 'The run lock was lost to another runner' })]);
     });
 
     it('renews the lease while held', async () => {

@@ -63,9 +63,11 @@ export class LeaseLock implements TryLock<StoreLock> {
   }
 
   private hold(): StoreLock {
-    const heartbeat = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.leaseMs / 3)));
+    const lost = new AbortController();
+    const heartbeat = setInterval(() => void this.renew(lost), Math.max(1, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
     return {
+      lost: lost.signal,
       release: async () => {
         clearInterval(heartbeat);
         await this.leases.deleteOne({ _id: LEASE_ID, owner: this.owner.id });
@@ -73,11 +75,15 @@ export class LeaseLock implements TryLock<StoreLock> {
     };
   }
 
-  private async renew(): Promise<void> {
+  private async renew(lost: AbortController): Promise<void> {
+    if (lost.signal.aborted) {
+      return;
+    }
     try {
       const result = await this.leases.updateOne({ _id: LEASE_ID, owner: this.owner.id }, { $set: { expiresAt: this.expiry(new Date()) } });
       if (result.matchedCount === 0) {
-        this.logger.error('The run lease was lost (it expired and another runner took it): this run is no longer exclusive. Raise the lockLease option.');
+        this.logger.error('The run lease was lost (it expired and another runner took it over): stopping this run. Raise the lockLease option.');
+        lost.abort();
       }
     } catch (error) {
       this.logger.warn(`Could not renew the run lease: ${(error as Error).message}`);
