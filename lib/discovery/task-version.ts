@@ -27,7 +27,7 @@ export function versionProblem(version: unknown): string | null {
   return null;
 }
 
-/** A new version for "now", in the same format (used by baselines and schematics tests). */
+/** The version (YYYYMMDDHHMMSS, UTC) of a point in time. */
 export function versionOf(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }

@@ -1,3 +1,4 @@
+import { versionOf } from '../discovery/task-version';
 import { AfterPartyError } from './after-party.error';
 
 /** A task's version is not a 14-digit UTC timestamp of a real date and time. */
@@ -5,11 +6,7 @@ export class InvalidTaskVersionError extends AfterPartyError {
   constructor(className: string, version: unknown, reason: string) {
     super(
       `Task ${className} has an invalid version ${JSON.stringify(version)}: ${reason}. ` +
-        `Use a UTC timestamp YYYYMMDDHHMMSS, e.g. "${formatExample()}" (the task schematic writes one for you).`,
+        `Use a UTC timestamp YYYYMMDDHHMMSS, e.g. "${versionOf(new Date())}" (the task schematic writes one for you).`,
     );
   }
-}
-
-function formatExample(): string {
-  return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
