@@ -18,3 +18,5 @@ export const DEFAULT_LOCK_LEASE_MS = 30_000;
 export const DEPLOY_ID_ENV = 'AFTER_PARTY_DEPLOY_ID';
 /** Prefix shared by every command this library registers. */
 export const COMMAND_PREFIX = 'after-party:';
+/** The longest delay Node's timers honour (about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

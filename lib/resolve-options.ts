@@ -1,4 +1,10 @@
-import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_LOCK_LEASE_MS, DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_RECORDS_TABLE } from './after-party.constants';
+import {
+  DEFAULT_GRACE_PERIOD_MS,
+  DEFAULT_LOCK_LEASE_MS,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_RECORDS_TABLE,
+  MAX_TIMER_MS,
+} from './after-party.constants';
 import { InvalidOptionsError } from './errors/invalid-options.error';
 import type { AfterPartyRuntimeOptions, AfterPartyStoreType } from './interfaces/after-party-options.interface';
 import { validateTableName } from './stores/table-name';
@@ -37,11 +43,16 @@ export function resolveOptions(store: AfterPartyStoreType, options: AfterPartyRu
   };
 }
 
-/** Parses a whole, non-negative number of milliseconds (options and flags). */
+/** Parses a whole, non-negative number of milliseconds that Node's timers can wait for (options and flags). */
 export function milliseconds(label: string, value: unknown): number {
   const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof parsed !== 'number' || !Number.isInteger(parsed) || parsed < 0) {
     throw new InvalidOptionsError(`${label} must be a whole number of milliseconds (0 or more), not ${JSON.stringify(value)}.`);
+  }
+  if (parsed > MAX_TIMER_MS) {
+    throw new InvalidOptionsError(
+      `${label} is ${parsed} ms, longer than the ${MAX_TIMER_MS} ms (about 24.8 days) Node's timers can wait: use a shorter duration.`,
+    );
   }
   return parsed;
 }

@@ -1,14 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
-import { AfterPartyExitCode } from '../cli/exit-codes';
+import { AfterPartyExitCode } from '../exit-codes';
 import { writeJson } from '../cli/write-json';
 import { TaskRegistry } from '../discovery/task.registry';
 import { versionProblem } from '../discovery/task-version';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import { TaskRunner } from '../runner/task.runner';
-import { label } from '../runner/task-execution';
+import { plural, taskLabel } from '../format/text.format';
+import { inEnvironment } from '../planning/task-state';
 import { AfterPartyCommand } from './after-party.command';
 
 interface MarkDoneFlags {
@@ -44,7 +45,7 @@ export class MarkDoneCommand extends AfterPartyCommand {
     const tasks =
       identifiers.length > 0
         ? this.runner.select(identifiers)
-        : this.registry.all().filter((task) => this.runner.inEnvironment(task) && (flags.all || task.version < (flags.before as string)));
+        : this.registry.all().filter((task) => inEnvironment(task, this.options.environment) && (flags.all || task.version < (flags.before as string)));
     const marked = await this.runner.markDone(tasks, this.options.lockTimeout);
     if (flags.json) {
       writeJson({ marked: marked.map(({ version, name }) => ({ version, name })) });
@@ -52,7 +53,7 @@ export class MarkDoneCommand extends AfterPartyCommand {
       process.stdout.write(
         marked.length === 0
           ? 'Nothing to mark: those tasks are already completed.\n'
-          : `Marked ${marked.length} task${marked.length === 1 ? '' : 's'} as done without running: ${marked.map(label).join(', ')}\n`,
+          : `Marked ${plural(marked.length, 'task')} as done without running: ${marked.map(taskLabel).join(', ')}\n`,
       );
     }
     return AfterPartyExitCode.Ok;

@@ -2,11 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { createInterface } from 'node:readline/promises';
 import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
-import { AfterPartyExitCode } from '../cli/exit-codes';
+import { AfterPartyExitCode } from '../exit-codes';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import { TaskRunner } from '../runner/task.runner';
-import { label } from '../runner/task-execution';
+import { plural, taskLabel } from '../format/text.format';
 import { AfterPartyCommand } from './after-party.command';
 
 /** `after-party:reset <task>`: withdraws a task's completion so the next run runs it again. */
@@ -26,15 +26,15 @@ export class ResetCommand extends AfterPartyCommand {
 
   protected async execute([identifier]: string[], flags: { yes?: boolean }): Promise<AfterPartyExitCode> {
     const [task] = this.runner.select([identifier]);
-    if (!flags.yes && !(await this.confirm(`Reset ${label(task)}? It will run again on the next after-party:run. [y/N] `))) {
+    if (!flags.yes && !(await this.confirm(`Reset ${taskLabel(task)}? It will run again on the next after-party:run. [y/N] `))) {
       process.stdout.write('Nothing changed.\n');
       return AfterPartyExitCode.Ok;
     }
     const count = await this.runner.reset(task.version, this.options.lockTimeout);
     process.stdout.write(
       count === 0
-        ? `${label(task)} had no completed run: nothing to reset.\n`
-        : `Reset ${label(task)} (${count} completed run${count === 1 ? '' : 's'}): it is pending again.\n`,
+        ? `${taskLabel(task)} had no completed run: nothing to reset.\n`
+        : `Reset ${taskLabel(task)} (${plural(count, 'completed run')}): it is pending again.\n`,
     );
     return AfterPartyExitCode.Ok;
   }

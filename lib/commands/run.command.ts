@@ -2,11 +2,12 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { AFTER_PARTY_OPTIONS, DEPLOY_ID_ENV } from '../after-party.constants';
 import { commandState } from '../cli/command-state';
-import { AfterPartyExitCode } from '../cli/exit-codes';
+import { AfterPartyExitCode } from '../exit-codes';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { milliseconds, type ResolvedAfterPartyOptions } from '../resolve-options';
 import { TaskRunner } from '../runner/task.runner';
 import { writeJson } from '../cli/write-json';
+import { plural } from '../format/text.format';
 import { AfterPartyCommand } from './after-party.command';
 
 interface RunFlags {
@@ -61,7 +62,7 @@ export class RunCommand extends AfterPartyCommand {
     } else if (listed.length === 0) {
       process.stdout.write('Dry run: nothing would run.\n');
     } else {
-      process.stdout.write(`Dry run: ${listed.length} task${listed.length === 1 ? '' : 's'} would run, in this order:\n`);
+      process.stdout.write(`Dry run: ${plural(listed.length, 'task')} would run, in this order:\n`);
       for (const task of listed) {
         process.stdout.write(`  ${task.version}  ${task.name}${task.everyDeploy ? ' (every deploy)' : ''}${task.description ? `  ${task.description}` : ''}\n`);
       }

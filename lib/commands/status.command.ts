@@ -1,17 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
-import { AfterPartyExitCode } from '../cli/exit-codes';
+import { AfterPartyExitCode } from '../exit-codes';
 import { writeJson } from '../cli/write-json';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import { countStates, formatStatus } from '../status/format-status';
-import type { TaskState } from '../status/status-row.interface';
 import { StatusService } from '../status/status.service';
 import { AfterPartyCommand } from './after-party.command';
-
-/** States that make `--check` fail: work that still has to happen. */
-const UNFINISHED: TaskState[] = ['pending', 'failed', 'interrupted'];
 
 interface StatusFlags {
   json?: boolean;
@@ -31,7 +27,7 @@ export class StatusCommand extends AfterPartyCommand {
 
   protected async execute(_params: string[], flags: StatusFlags): Promise<AfterPartyExitCode> {
     const rows = await this.status.rows();
-    const unfinished = rows.filter((row) => UNFINISHED.includes(row.state));
+    const unfinished = StatusService.needingAttention(rows);
     const exitCode = flags.check && unfinished.length > 0 ? AfterPartyExitCode.CheckFailed : AfterPartyExitCode.Ok;
     if (flags.json) {
       writeJson({ store: this.store.description, environment: this.options.environment, tasks: rows, summary: countStates(rows) });
@@ -50,7 +46,7 @@ export class StatusCommand extends AfterPartyCommand {
     return true;
   }
 
-  @Option({ flags: '--check', description: 'exit with code 4 when a task is pending, failed or interrupted (readiness probes, CI gates)' })
+  @Option({ flags: '--check', description: 'exit with code 4 while a task is pending, running, failed or interrupted (readiness probes, CI gates)' })
   parseCheck(): boolean {
     return true;
   }

@@ -22,7 +22,7 @@ export class TaskExplorer implements OnModuleInit {
   onModuleInit(): void {
     const tasks = validateTasks(this.findCandidates());
     const transactional = tasks.find((task) => task.transaction);
-    if (transactional && !this.store.supportsTransactions) {
+    if (transactional && !this.store.capabilities.transactions) {
       throw new InvalidTaskClassError(
         transactional.className,
         `asks for transaction: true, which the ${this.store.description} store cannot provide`,

@@ -7,6 +7,7 @@ import type { RegisteredTask } from './registered-task.interface';
 import type { TaskCandidate } from './task-candidate.interface';
 import { defaultTaskName } from './task-name';
 import { versionProblem } from './task-version';
+import { MAX_TIMER_MS } from '../after-party.constants';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
 
@@ -56,8 +57,12 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
       'Use letters, digits, ".", "_" and "-", starting with a letter or digit, and not 14 digits (that reads as a version).',
     );
   }
-  if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout > 0)) {
-    throw new InvalidTaskClassError(className, `has timeout ${String(options.timeout)}`, 'Set `timeout` to a positive whole number of milliseconds, or leave it out.');
+  if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout > 0 && options.timeout <= MAX_TIMER_MS)) {
+    throw new InvalidTaskClassError(
+      className,
+      `has timeout ${String(options.timeout)}`,
+      `Set \`timeout\` to a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (about 24.8 days, the longest Node's timers wait), or leave it out.`,
+    );
   }
   const environments = options.environments ?? null;
   if (environments !== null && !(Array.isArray(environments) && environments.length > 0 && environments.every((e) => typeof e === 'string' && e !== ''))) {

@@ -4,6 +4,7 @@ export * from './duplicate-task-version.error';
 export * from './invalid-options.error';
 export * from './invalid-task-class.error';
 export * from './invalid-task-version.error';
+export * from './lock-lost.error';
 export * from './lock-timeout.error';
 export * from './missing-store-package.error';
 export * from './pending-migrations.error';

@@ -30,7 +30,8 @@ export interface AfterPartyModuleOptions {
   environment?: string;
   /**
    * How long `after-party:run` waits for another runner's lock before exiting with code 3.
-   * `--lock-timeout <ms>` overrides it.
+   * `--lock-timeout <ms>` overrides it. Like every duration option, at most 2147483647 (about
+   * 24.8 days, the longest Node's timers wait); longer values are refused at bootstrap.
    * @default 60000
    */
   lockTimeout?: number;
@@ -41,9 +42,11 @@ export interface AfterPartyModuleOptions {
    */
   gracePeriod?: number;
   /**
-   * Mongoose store: length of the run lease in milliseconds. A heartbeat renews it every
-   * third of that while a run lasts; a crashed runner's lease expires after it, and the next
-   * runner takes over. Keep hosts' clocks in sync to well within this.
+   * How long the run lock may go without a successful renewal or check before it counts as
+   * lost, in milliseconds. On MongoDB it is the lease: a heartbeat renews it every third of
+   * that, a crashed runner's lease expires after it and the next runner takes over (keep hosts'
+   * clocks in sync to well within it). On SQL stores the lock's connection is checked every
+   * third of it (at most every 10 s), which also keeps it from idling out.
    * @default 30000
    */
   lockLease?: number;
@@ -74,6 +77,4 @@ export interface RunAfterPartyCommandOptions {
    * Defaults to a console logger that hides Nest's bootstrap chatter.
    */
   logger?: LoggerService | false;
-  /** The argument vector to inspect. @default process.argv */
-  argv?: string[];
 }

@@ -10,34 +10,49 @@ export interface LockOwner {
   since: string;
 }
 
-/** A held run lock; release it exactly once. */
+/**
+ * A held run lock. Every lock can be lost while held: a SQL lock with its connection (a killed
+ * backend, an idle timeout, a proxy dropping the connection), a lease that was not renewed in
+ * time and was taken over. Release it exactly once.
+ */
 export interface StoreLock {
-  release(): Promise<void>;
   /**
-   * Aborted if the store finds the lock is no longer held exclusively (a lease that expired
-   * and was taken over); the runner then stops the current task. Absent where a lock cannot
-   * be lost while its holder lives (SQL session locks).
+   * Aborted, with a `LockLostError` as its reason, as soon as the store finds the lock is no
+   * longer held: the runner then stops the current task and starts no other.
    */
-  readonly lost?: AbortSignal;
+  readonly lost: AbortSignal;
+  /**
+   * Resolves when the lock is certainly still held (a lease close to its expiry is renewed
+   * first); rejects with `LockLostError` otherwise. Called before each task starts.
+   */
+  confirm(): Promise<void>;
+  release(): Promise<void>;
 }
 
 /** How a run ended, written by {@link AfterPartyStore.finishRun}. */
 export interface RunCompletion {
   status: Exclude<TaskRunStatus, 'running' | 'reset'>;
+  /** ISO-8601 UTC time the run ended. */
   finishedAt: string;
   durationMs: number;
   error: string | null;
 }
 
+/** What a running task may save on its record. */
+export interface RunUpdate {
+  progress?: TaskProgressSnapshot;
+  checkpoint?: unknown;
+}
+
 /**
- * Persistence of run records and the exclusive run lock.
- * One implementation per database family; the runner and commands only know this.
+ * Persistence of run records and the exclusive run lock: the core every store has. What only
+ * some databases offer is in {@link AfterPartyStore.capabilities}.
  */
 export interface AfterPartyStore {
-  /** A short description for logs and status, e.g. `typeorm/postgres table "after_party_runs"`. */
+  /** A short description for logs and status, e.g. `typeorm/postgres table after_party_runs`. */
   readonly description: string;
-  /** Whether {@link runInTransaction} is available. */
-  readonly supportsTransactions: boolean;
+  /** Optional capabilities: present when the store has them, absent otherwise. */
+  readonly capabilities: StoreCapabilities;
   /**
    * Takes the exclusive run lock, waiting up to `timeoutMs` (0: fail at once).
    * Throws `LockTimeoutError` naming the holder when it cannot.
@@ -45,7 +60,7 @@ export interface AfterPartyStore {
   acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock>;
   /** Creates the records table or collection when absent. Called under the lock. */
   prepare(): Promise<void>;
-  /** Marks runs still `running` as `interrupted`; only called under the lock. Returns them. */
+  /** Marks runs still `running` as `interrupted`; only called under the lock. Returns them as they were. */
   interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]>;
   /**
    * The state of every version that has records: a single query whatever the history size.
@@ -58,24 +73,65 @@ export interface AfterPartyStore {
   latestRuns(): Promise<TaskRunRecord[]>;
   /** Records a new run (usually `running`). */
   insertRun(record: TaskRunRecord): Promise<void>;
-  /** Records how a run ended. */
-  finishRun(id: string, completion: RunCompletion): Promise<void>;
   /**
-   * Records how run `id` ended and, in the same commit, the next task's running record:
-   * one durable write per task instead of two. Stores without it get two writes.
+   * Records how run `id` ended, only while it is still `running`. Resolves false, writing
+   * nothing, when it is not: another runner took the lock over and recorded it interrupted.
    */
-  finishAndStart?(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<void>;
+  finishRun(id: string, completion: RunCompletion): Promise<boolean>;
   /** Saves a running task's progress and/or checkpoint (JSON) on its record. */
-  updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void>;
+  updateRun(id: string, update: RunUpdate): Promise<void>;
   /** Turns every completed run of `version` into `reset`, so the task is pending again. Returns how many. */
   resetVersion(version: string, note: string): Promise<number>;
+}
+
+/** What a store may offer beyond the core. The runner asks for each one it needs. */
+export interface StoreCapabilities {
+  /** Database transactions that can hold task work together with run records (SQL stores). */
+  readonly transactions?: TransactionCapability;
+  /** The app's schema migrations, applied before tasks run (TypeORM). */
+  readonly migrations?: MigrationCapability;
+  /** One commit for a task's completion and the next task's start. */
+  readonly finishAndStart?: FinishAndStartCapability;
+}
+
+/** Opens transactions that task work and run records share. */
+export interface TransactionCapability {
+  /** Starts a transaction on a connection of its own. */
+  begin(): Promise<StoreTransaction>;
+}
+
+/**
+ * An open transaction. Exactly one of {@link commit} and {@link rollback} ends it; after that,
+ * its `manager` refuses further work.
+ */
+export interface StoreTransaction {
+  /** The handle task code writes through (a TypeORM `EntityManager`). */
+  readonly manager: unknown;
+  /** Saves progress or a checkpoint inside the transaction: it commits with the work, or not at all. */
+  updateRun(id: string, update: RunUpdate): Promise<void>;
+  /** Records how run `id` ended inside the transaction, only while it is `running` (see {@link AfterPartyStore.finishRun}). */
+  finishRun(id: string, completion: RunCompletion): Promise<boolean>;
+  commit(): Promise<void>;
   /**
-   * Runs `work` inside a transaction and, in that same transaction, records `completion()`
-   * for run `id`; everything rolls back when `work` throws.
+   * Rolls back. With `force`, the work may still be in flight (an abandoned task): the
+   * transaction's connection is closed on the server side so nothing of it can commit.
    */
-  runInTransaction(id: string, work: (manager: unknown) => Promise<void>, completion: () => RunCompletion): Promise<void>;
-  /** Schema migrations the app has not applied yet (SQL stores); empty when not applicable. */
-  pendingMigrations(): Promise<string[]>;
-  /** Applies pending schema migrations; returns their names. */
-  runMigrations(): Promise<string[]>;
+  rollback(force?: boolean): Promise<void>;
+}
+
+/** Schema migrations of the app's data source. */
+export interface MigrationCapability {
+  /** Names of migrations the app has not applied yet. */
+  pending(): Promise<string[]>;
+  /** Applies them; returns their names. */
+  run(): Promise<string[]>;
+}
+
+/** Writes a completion and the next running record in one commit. */
+export interface FinishAndStartCapability {
+  /**
+   * Records how run `id` ended and the next task's running record, together, only while run
+   * `id` is `running`; resolves false, writing neither, when it is not.
+   */
+  finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean>;
 }

@@ -1,7 +1,16 @@
-import type { LoggerService } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
 
-/** What a task's `run(ctx)` receives. */
-export interface TaskContext {
+/**
+ * What a task's `run(ctx)` receives. `TCursor` is the shape of the task's checkpoints, so
+ * `ctx.checkpoint()` and `ctx.resumeFrom` are typed:
+ *
+ * ```ts
+ * async run(ctx: TaskContext<{ lastId: number }>) {
+ *   let lastId = ctx.resumeFrom?.lastId ?? 0;
+ * }
+ * ```
+ */
+export interface TaskContext<TCursor = unknown> {
   /** The task's version. */
   readonly version: string;
   /** The task's name. */
@@ -14,27 +23,44 @@ export interface TaskContext {
   readonly deployId: string | null;
   /** The environment the module runs in (option `environment`, default `NODE_ENV`). */
   readonly environment: string;
-  /** A Nest logger whose context is the task's name. */
-  readonly logger: LoggerService;
+  /** A Nest logger whose context is the task's name (`log`, `warn`, `error`, `debug`, `verbose`). */
+  readonly logger: Logger;
   /**
-   * Aborted on SIGTERM/SIGINT and when the task's `timeout` passes. Long tasks should
-   * check it between batches (or pass it on to fetch and friends) and return early.
+   * Aborted on SIGTERM/SIGINT, when the task's `timeout` passes, and when the run lock is lost.
+   * Long tasks should check it between batches (or pass it on to fetch and friends) and return early.
    */
   readonly signal: AbortSignal;
   /**
    * With `transaction: true` on a SQL store: the TypeORM `EntityManager` of the task's
-   * transaction. Use it for every write that must commit together with the run record.
+   * transaction. Type it with {@link TransactionalTaskContext}.
    */
   readonly manager?: unknown;
   /** Reports progress: a bar on a terminal, a log line every few seconds otherwise, and `after-party:status`. */
   readonly progress: TaskProgress;
   /**
    * Saves a JSON-serialisable cursor on this run's record. When this run fails or is
-   * interrupted, the next run of the task receives it as `resumeFrom`.
+   * interrupted, the next run of the task receives it as `resumeFrom`. In a transactional task
+   * the checkpoint is written in the task's transaction, so it is never ahead of committed work.
    */
-  checkpoint(cursor: unknown): Promise<void>;
+  checkpoint(cursor: TCursor): Promise<void>;
   /** The last checkpoint of the previous run when that run failed or was interrupted; otherwise undefined. */
-  readonly resumeFrom: unknown;
+  readonly resumeFrom: TCursor | undefined;
+}
+
+/**
+ * The context of a task with `transaction: true`: `manager` is the transaction's
+ * `EntityManager`, typed without casts:
+ *
+ * ```ts
+ * import type { EntityManager } from 'typeorm';
+ * async run(ctx: TransactionalTaskContext<EntityManager>) {
+ *   await ctx.manager.getRepository(User).update({ slug: IsNull() }, { slug: 'pending' });
+ * }
+ * ```
+ */
+export interface TransactionalTaskContext<TManager, TCursor = unknown> extends TaskContext<TCursor> {
+  /** The TypeORM `EntityManager` of the task's transaction: write through it what must commit with the run record. */
+  readonly manager: TManager;
 }
 
 /** `ctx.progress`: how far a long task has got. */

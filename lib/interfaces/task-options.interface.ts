@@ -28,7 +28,7 @@ export interface AfterPartyTaskOptions {
   transaction?: boolean;
   /**
    * Abort the task (through `ctx.signal`) and record it as failed when it runs longer
-   * than this many milliseconds.
+   * than this many milliseconds (at most 2147483647, about 24.8 days).
    */
   timeout?: number;
   /**

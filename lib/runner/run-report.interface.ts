@@ -14,9 +14,11 @@ export interface TaskOutcome {
 export interface RunReport {
   /** Tasks that ran, in order (the last one failed when `ok` is false). */
   outcomes: TaskOutcome[];
-  /** Pending tasks that were not reached because an earlier one failed. */
+  /** Pending tasks that were not reached: an earlier one failed, a shutdown signal came, or the lock was lost. */
   skipped: string[];
   ok: boolean;
   /** A task kept running after abort and its grace period: the process must exit when done. */
   abandoned: boolean;
+  /** The run lock was lost while held: the run stopped, and what could not be recorded was not. */
+  lockLost: boolean;
 }

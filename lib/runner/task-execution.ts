@@ -1,165 +1,136 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
-import type { AfterPartyEvents } from '../events/after-party.events';
+import { taskLabel } from '../format/text.format';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
-import type { AfterPartyStore, RunCompletion } from '../interfaces/store.interface';
-import type { TaskContext } from '../interfaces/task-context.interface';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
-import { describeError } from './describe-error';
+import type { RunCompletion, StoreTransaction } from '../interfaces/store.interface';
+import { recordableError } from '../records/recordable-error';
+import { newRunRecord } from '../records/run-record.factory';
 import { ProgressReporter } from './progress-reporter';
-import type { TaskOutcome } from './run-report.interface';
-import type { ShutdownWatch } from './shutdown-watch';
+import { stopReason, type RunSession } from './run-session';
 import { supervise } from './supervise';
+import { createTaskContext } from './task-context.factory';
 import { TaskInterruption } from './task-interruption';
 
-/** What executing a task needs from the run around it. */
-export interface ExecutionScope {
-  store: AfterPartyStore;
-  events: AfterPartyEvents;
-  options: ResolvedAfterPartyOptions;
-  shutdown: ShutdownWatch;
-  deployId: string | null;
-  kind: 'deploy' | 'manual';
-  /** Draw a progress bar (a terminal, and no machine-readable output). */
-  terminal: boolean;
-  /** Whether a version may have a checkpoint to resume (saves a query per fresh task). */
-  mayResume: (version: string) => boolean;
-  /** Aborted when the run lock is lost: the current task must stop. */
-  lockLost?: AbortSignal;
+/** How one task's run ended, before (or after) it is recorded. */
+export interface TaskResult {
+  record: TaskRunRecord;
+  completion: RunCompletion;
+  /** Already recorded, in the task's transaction together with its work. */
+  recorded: boolean;
+  /** Another runner took the record over (the lock was lost): nothing more may be written for it. */
+  takenOver: boolean;
+  /** The task kept running after its abort and grace period: the process must exit when done. */
+  abandoned: boolean;
+  /** What went wrong, whole, for the log. */
+  error?: unknown;
 }
 
 const logger = new Logger('AfterParty');
 
 /**
- * Runs one task: records it as running, builds its context (logger, signal, progress,
- * checkpoints, transaction), supervises timeout and shutdown, and records how it ended.
+ * Runs one task in plain steps: start its record (unless the run loop started it together with
+ * the previous completion), build its context, supervise it (timeout, shutdown, lost lock), and
+ * settle its transaction. The run loop records the outcome and decides what runs next.
  */
-export async function executeTask(
-  task: RegisteredTask,
-  scope: ExecutionScope,
-  chain: { started?: TaskRunRecord; next?: RegisteredTask } = {},
-): Promise<{ outcome: TaskOutcome; abandoned: boolean; nextStarted?: TaskRunRecord }> {
-  const { store, events, options, kind, deployId } = scope;
-  const previous = scope.mayResume(task.version) ? await store.lastRun(task.version) : null;
-  const record = chain.started ?? newRecord(task, kind, deployId, options.environment);
-  if (!chain.started) {
+export async function executeTask(task: RegisteredTask, session: RunSession, started?: TaskRunRecord): Promise<TaskResult> {
+  const { store, options } = session;
+  // Read before this run's own record exists: the previous run's checkpoint, if it was cut short.
+  const previous = session.mayResume(task.version) ? await store.lastRun(task.version) : null;
+  const record = started ?? newRunRecord(task, { kind: session.kind, deployId: session.deployId, environment: options.environment });
+  if (!started) {
     await store.insertRun(record);
   }
   const subject = { version: task.version, name: task.name, runId: record.id };
-  logger.log(`Running ${label(task)}${task.description ? `: ${task.description}` : ''}${kind === 'manual' ? ' (manual run)' : ''}`);
-  await events.emit({ type: 'task.started', kind, ...subject });
+  logger.log(`Running ${taskLabel(task)}${task.description ? `: ${task.description}` : ''}${session.kind === 'manual' ? ' (manual run)' : ''}`);
+  await session.events.emit({ type: 'task.started', kind: session.kind, ...subject });
+
+  const clock = performance.now();
+  const result = (status: RunCompletion['status'], error?: unknown, extra: Partial<TaskResult> = {}): TaskResult => ({
+    record,
+    completion: {
+      status,
+      finishedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - clock),
+      error: error === undefined ? null : recordableError(error),
+    },
+    recorded: false,
+    takenOver: false,
+    abandoned: false,
+    error,
+    ...extra,
+  });
+
+  let transaction: StoreTransaction | undefined;
+  if (task.transaction && !stopReason(session)) {
+    try {
+      transaction = await (store.capabilities.transactions as NonNullable<typeof store.capabilities.transactions>).begin();
+    } catch (error) {
+      return result('failed', error);
+    }
+  }
+  // Never start a task with an already aborted signal: a signal or a lost lock stops the run here.
+  const stop = stopReason(session);
+  if (stop) {
+    await transaction?.rollback();
+    return result('interrupted', stop);
+  }
 
   const controller = new AbortController();
   const taskLogger = new Logger(task.name);
-  const progress = new ProgressReporter(subject, store, events, taskLogger, scope.terminal);
-  const startedAt = performance.now();
-  const finish = (status: RunCompletion['status'], error: string | null): RunCompletion => ({
-    status,
-    finishedAt: new Date().toISOString(),
-    durationMs: Math.round(performance.now() - startedAt),
-    error,
-  });
-  const context: TaskContext = {
-    version: task.version,
-    name: task.name,
-    runId: record.id,
-    kind,
-    deployId,
-    environment: options.environment,
+  const progress = new ProgressReporter(subject, store, session.events, taskLogger, session.terminal);
+  const context = createTaskContext({
+    task,
+    record,
+    session,
     logger: taskLogger,
     signal: controller.signal,
     progress,
-    checkpoint: (cursor) => store.updateRun(record.id, { checkpoint: jsonValue(cursor) }),
-    resumeFrom: previous && (previous.status === 'failed' || previous.status === 'interrupted') ? (previous.checkpoint ?? undefined) : undefined,
-  };
+    resumeFrom: previous?.status === 'failed' || previous?.status === 'interrupted' ? (previous.checkpoint ?? undefined) : undefined,
+    transaction,
+  });
   if (context.resumeFrom !== undefined) {
-    logger.log(`Resuming ${label(task)} from the checkpoint of run ${previous?.id}`);
+    logger.log(`Resuming ${taskLabel(task)} from the checkpoint of run ${previous?.id}`);
   }
-  const invoke = async (manager?: unknown): Promise<void> => {
-    await task.instance.run(manager === undefined ? context : { ...context, manager });
+  const onLockLost = (): void => controller.abort(stopReason(session));
+  session.lock.lost.addEventListener('abort', onLockLost);
+  const work = (async () => {
+    await task.instance.run(context);
     // A task that returns after an abort stopped early: it did not complete.
     if (controller.signal.aborted) {
       throw controller.signal.reason;
     }
-  };
-
-  const onLockLost = (): void => controller.abort(new TaskInterruption('The run lock was lost to another runner', 'interrupted'));
-  scope.lockLost?.addEventListener('abort', onLockLost);
-  if (scope.lockLost?.aborted) {
-    onLockLost();
-  }
-  let completion: RunCompletion | undefined;
-  const work = task.transaction ? store.runInTransaction(record.id, invoke, () => (completion = finish('completed', null))) : invoke();
-  const result = await supervise(work, { controller, timeoutMs: task.timeout, graceMs: options.gracePeriod, shutdown: scope.shutdown });
-  scope.lockLost?.removeEventListener('abort', onLockLost);
+  })();
+  const supervised = await supervise(work, { controller, timeoutMs: task.timeout, graceMs: options.gracePeriod, shutdown: session.shutdown });
+  session.lock.lost.removeEventListener('abort', onLockLost);
   await progress.finish();
-  if (result.ok) {
-    let nextStarted: TaskRunRecord | undefined;
-    if (!completion) {
-      completion = finish('completed', null);
-      const { next } = chain;
-      // A fresh next task (nothing to resume: its lookup would see this new record) starts in
-      // the same commit as this task's completion.
-      if (next && store.finishAndStart && !scope.mayResume(next.version)) {
-        nextStarted = newRecord(next, kind, deployId, options.environment);
-        await store.finishAndStart(record.id, completion, nextStarted);
-      } else {
-        await store.finishRun(record.id, completion);
-      }
-    }
-    logger.log(`Completed ${label(task)} in ${completion.durationMs} ms`);
-    await events.emit({ type: 'task.completed', ...subject, durationMs: completion.durationMs });
-    return { outcome: outcomeOf(task, record.id, completion), abandoned: false, nextStarted };
+
+  if (supervised.ok) {
+    const completed = result('completed');
+    return transaction ? commit(transaction, completed, result) : completed;
   }
-  const status = result.error instanceof TaskInterruption ? result.error.recordAs : 'failed';
-  completion = finish(status, describeError(result.error));
-  await store.finishRun(record.id, completion);
-  const stack = result.error instanceof Error && !(result.error instanceof TaskInterruption) ? result.error.stack : undefined;
-  logger.error(`${status === 'interrupted' ? 'Interrupted' : 'Failed'} ${label(task)} after ${completion.durationMs} ms: ${completion.error}`, stack);
-  await events.emit({ type: 'task.failed', ...subject, status, error: completion.error ?? '', durationMs: completion.durationMs });
-  return { outcome: outcomeOf(task, record.id, completion), abandoned: result.abandoned };
+  // Roll the task's work back first; its outcome is then recorded where every connection sees it.
+  await transaction?.rollback(supervised.abandoned).catch((error) => logger.warn(`Rolling back ${taskLabel(task)} failed: ${String(error)}`));
+  const status = supervised.error instanceof TaskInterruption ? supervised.error.recordAs : 'failed';
+  return result(status, supervised.error, { abandoned: supervised.abandoned });
 }
 
-/** `20261126094512 backfill-user-slugs` */
-export function label(task: Pick<RegisteredTask, 'version' | 'name'>): string {
-  return `${task.version} ${task.name}`;
-}
-
-function newRecord(task: RegisteredTask, kind: 'deploy' | 'manual', deployId: string | null, environment: string): TaskRunRecord {
-  return {
-    id: randomUUID(),
-    version: task.version,
-    name: task.name,
-    status: 'running',
-    kind,
-    deployId,
-    environment,
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    durationMs: null,
-    host: hostname(),
-    pid: process.pid,
-    error: null,
-    progress: null,
-    checkpoint: null,
-  };
-}
-
-function outcomeOf(task: RegisteredTask, runId: string, completion: RunCompletion): TaskOutcome {
-  return { version: task.version, name: task.name, runId, status: completion.status, durationMs: completion.durationMs, error: completion.error };
-}
-
-function jsonValue(cursor: unknown): unknown {
-  let text: string | undefined;
+/** Records the completion inside the task's transaction and commits both, or neither. */
+async function commit(
+  transaction: StoreTransaction,
+  completed: TaskResult,
+  result: (status: RunCompletion['status'], error?: unknown, extra?: Partial<TaskResult>) => TaskResult,
+): Promise<TaskResult> {
   try {
-    text = JSON.stringify(cursor);
+    if (!(await transaction.finishRun(completed.record.id, completed.completion))) {
+      await transaction.rollback();
+      return result('interrupted', new TaskInterruption('Another runner took this run over; its work was rolled back', 'interrupted'), {
+        takenOver: true,
+      });
+    }
+    await transaction.commit();
+    return { ...completed, recorded: true };
   } catch (error) {
-    throw new TypeError(`ctx.checkpoint() needs a JSON-serialisable value: ${(error as Error).message}`);
+    await transaction.rollback().catch(() => undefined);
+    return result('failed', error);
   }
-  if (text === undefined) {
-    throw new TypeError('ctx.checkpoint() needs a JSON-serialisable value, not undefined or a function.');
-  }
-  return JSON.parse(text);
 }

@@ -7,18 +7,24 @@ import { TaskRegistry } from '../discovery/task.registry';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { AfterPartyEvents } from '../events/after-party.events';
+import { messageOf, plural, taskLabel } from '../format/text.format';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
+import { inEnvironment } from '../planning/task-state';
+import { outOfOrderTasks, pendingTasks } from '../planning/run-plan';
+import { newRunRecord } from '../records/run-record.factory';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
-import { outOfOrderTasks, pendingTasks } from './run-plan';
 import type { RunOptions } from './run-options.interface';
-import type { RunReport } from './run-report.interface';
+import type { RunReport, TaskOutcome } from './run-report.interface';
+import { stopReason, type RunSession } from './run-session';
 import { ShutdownWatch } from './shutdown-watch';
-import { executeTask, label, type ExecutionScope } from './task-execution';
+import { executeTask, type TaskResult } from './task-execution';
+import { TaskInterruption } from './task-interruption';
 
 /**
  * Runs tasks: takes the store's lock first, then reads what is completed (one query), runs
- * what is pending in version order, records every run and stops at the first failure.
+ * what is pending in version order, records every run and stops at the first failure, at a
+ * shutdown signal, or when the lock is lost.
  */
 @Injectable()
 export class TaskRunner {
@@ -47,11 +53,11 @@ export class TaskRunner {
           events: this.events,
           options: this.options,
           shutdown,
+          lock,
           deployId: options.deployId,
           kind: selected ? 'manual' : 'deploy',
           terminal: options.terminal,
           mayResume: (version) => cutShort === null || cutShort.has(version),
-          lockLost: lock.lost,
         });
       } finally {
         shutdown.dispose();
@@ -74,24 +80,7 @@ export class TaskRunner {
       const completed = new Set((await this.store.versionStates(null)).filter((entry) => entry.completed).map((entry) => entry.version));
       const marked = tasks.filter((task) => !completed.has(task.version));
       for (const task of marked) {
-        const at = new Date().toISOString();
-        await this.store.insertRun({
-          id: randomUUID(),
-          version: task.version,
-          name: task.name,
-          status: 'completed',
-          kind: 'baseline',
-          deployId: null,
-          environment: this.options.environment,
-          startedAt: at,
-          finishedAt: at,
-          durationMs: 0,
-          host: hostname(),
-          pid: process.pid,
-          error: null,
-          progress: null,
-          checkpoint: null,
-        });
+        await this.store.insertRun(newRunRecord(task, { kind: 'baseline', deployId: null, environment: this.options.environment, status: 'completed' }));
       }
       return marked;
     });
@@ -108,19 +97,14 @@ export class TaskRunner {
   /** Tasks by version or name, refusing those excluded from this environment. */
   select(identifiers: string[]): RegisteredTask[] {
     const tasks = this.registry.select(identifiers);
-    const excluded = tasks.find((task) => !this.inEnvironment(task));
+    const excluded = tasks.find((task) => !inEnvironment(task, this.options.environment));
     if (excluded) {
       throw new InvalidOptionsError(
-        `${label(excluded)} only runs in ${excluded.environments?.join(', ')}, and this environment is "${this.options.environment}". ` +
+        `${taskLabel(excluded)} only runs in ${excluded.environments?.join(', ')}, and this environment is "${this.options.environment}". ` +
           'Run it where it belongs, or add this environment to its environments option.',
       );
     }
     return tasks;
-  }
-
-  /** Whether a task may run in the module's environment. */
-  inEnvironment(task: RegisteredTask): boolean {
-    return task.environments === null || task.environments.includes(this.options.environment);
   }
 
   private async underLock<T>(lockTimeoutMs: number, work: (lock: StoreLock) => Promise<T>): Promise<T> {
@@ -135,35 +119,40 @@ export class TaskRunner {
 
   private async planPending(deployId: string | null, warn: boolean): Promise<{ pending: RegisteredTask[]; cutShort: Set<string> }> {
     const states = await this.store.versionStates(deployId);
-    const pending = pendingTasks(this.registry.all().filter((task) => this.inEnvironment(task)), states, deployId);
+    const here = this.registry.all().filter((task) => inEnvironment(task, this.options.environment));
+    const pending = pendingTasks(here, states, deployId);
     if (warn) {
       for (const task of outOfOrderTasks(pending, states)) {
-        this.logger.warn(`${label(task)} is older than tasks that already completed (merged late?); it runs now.`);
+        this.logger.warn(`${taskLabel(task)} is older than tasks that already completed (merged late?); it runs now.`);
       }
     }
     return { pending, cutShort: new Set(states.filter((state) => state.cutShort).map((state) => state.version)) };
   }
 
-  private async runPlan(plan: RegisteredTask[], scope: ExecutionScope): Promise<RunReport> {
-    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false };
-    await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: scope.deployId });
-    if (plan.length === 0) {
-      this.logger.log('No pending tasks.');
-    } else {
-      this.logger.log(`${count(plan.length, 'task')} to run: ${plan.map(label).join(', ')}`);
-    }
+  /** The run loop: the only place that decides what runs next. */
+  private async runPlan(plan: RegisteredTask[], session: RunSession): Promise<RunReport> {
+    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false, lockLost: false };
+    await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: session.deployId });
+    this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
     let started: TaskRunRecord | undefined;
     for (const [index, task] of plan.entries()) {
-      const { outcome, abandoned, nextStarted } = await executeTask(task, scope, { started, next: plan[index + 1] });
-      started = nextStarted;
-      report.outcomes.push(outcome);
-      if (outcome.status !== 'completed') {
-        report.ok = false;
-        report.abandoned = abandoned;
-        report.skipped = plan.slice(index + 1).map(label);
-        if (report.skipped.length > 0) {
-          this.logger.warn(`Not run after the failure: ${report.skipped.join(', ')}`);
-        }
+      // A task whose record the previous completion started is settled by executeTask, even on a stop.
+      if (!started && !(await this.mayStart(session))) {
+        this.stop(report, plan.slice(index), session);
+        break;
+      }
+      const result = await executeTask(task, session, started);
+      started = undefined;
+      const next = plan[index + 1];
+      const chainNext = next && result.completion.status === 'completed' && !result.recorded && !session.mayResume(next.version);
+      const nextRecord = chainNext ? newRunRecord(next, { kind: session.kind, deployId: session.deployId, environment: this.options.environment }) : undefined;
+      const outcome = await this.record(result, session, nextRecord);
+      started = outcome.startedNext ? nextRecord : undefined;
+      report.outcomes.push(outcome.outcome);
+      report.abandoned ||= result.abandoned;
+      if (outcome.outcome.status !== 'completed' || outcome.lost) {
+        report.lockLost ||= outcome.lost;
+        this.stop(report, plan.slice(index + 1), session);
         break;
       }
     }
@@ -171,29 +160,98 @@ export class TaskRunner {
     return report;
   }
 
+  /** Whether another task may start: no shutdown signal, and the lock still certainly held. */
+  private async mayStart(session: RunSession): Promise<boolean> {
+    try {
+      await session.lock.confirm();
+    } catch {
+      return false;
+    }
+    return stopReason(session) === null;
+  }
+
+  private stop(report: RunReport, notRun: RegisteredTask[], session: RunSession): void {
+    report.ok = false;
+    report.lockLost ||= session.lock.lost.aborted;
+    report.skipped = notRun.map(taskLabel);
+    if (report.skipped.length > 0) {
+      const why = report.lockLost ? 'the lock was lost' : session.shutdown.signal ? `${session.shutdown.signal} arrived` : 'the failure';
+      this.logger.warn(`Not run after ${why}: ${report.skipped.join(', ')}`);
+    }
+  }
+
+  /**
+   * Records how a task ended (when its transaction has not already), logs it and emits its
+   * event. A completion may start `next` in the same commit, unless a stop came in meanwhile.
+   */
+  private async record(
+    result: TaskResult,
+    session: RunSession,
+    next: TaskRunRecord | undefined,
+  ): Promise<{ outcome: TaskOutcome; lost: boolean; startedNext: boolean }> {
+    const { record, completion } = result;
+    const label = taskLabel(record);
+    let written = result.recorded;
+    let startedNext = false;
+    if (!result.recorded && !result.takenOver) {
+      if (completion.status === 'completed') {
+        const finishAndStart = session.store.capabilities.finishAndStart;
+        if (next && finishAndStart && stopReason(session) === null) {
+          written = startedNext = await finishAndStart.finishAndStart(record.id, completion, next);
+        } else {
+          written = await session.store.finishRun(record.id, completion);
+        }
+      } else {
+        // Recording a failure must never fail the failure: a store error is logged, the outcome stands.
+        written = await session.store.finishRun(record.id, completion).catch((error) => {
+          this.logger.error(`Could not record the ${completion.status} run ${record.id} of ${label}: ${String(error)}`);
+          return true;
+        });
+      }
+    }
+    const lost = !written;
+    const outcome: TaskOutcome = {
+      version: record.version,
+      name: record.name,
+      runId: record.id,
+      status: lost ? 'interrupted' : completion.status,
+      durationMs: completion.durationMs,
+      error: lost ? 'Another runner took this run over after the lock was lost; its outcome is not recorded' : completion.error,
+    };
+    const subject = { version: record.version, name: record.name, runId: record.id };
+    if (outcome.status === 'completed') {
+      this.logger.log(`Completed ${label} in ${completion.durationMs} ms`);
+      await this.events.emit({ type: 'task.completed', ...subject, durationMs: completion.durationMs });
+    } else {
+      // The log gets the whole error (the record keeps what fits).
+      const thrown = result.error;
+      const whole = thrown instanceof Error && !lost ? messageOf(thrown) : outcome.error;
+      const stack = thrown instanceof Error && !(thrown instanceof TaskInterruption) ? thrown.stack : undefined;
+      this.logger.error(`${outcome.status === 'interrupted' ? 'Interrupted' : 'Failed'} ${label} after ${completion.durationMs} ms: ${whole}`, stack);
+      await this.events.emit({ type: 'task.failed', ...subject, status: outcome.status as 'failed' | 'interrupted', error: outcome.error ?? '', durationMs: completion.durationMs });
+    }
+    return { outcome, lost: lost || result.takenOver, startedNext };
+  }
+
   private async applyMigrationPolicy(migrate: boolean): Promise<void> {
-    const pending = await this.store.pendingMigrations();
+    const migrations = this.store.capabilities.migrations;
+    const pending = migrations ? await migrations.pending() : [];
     if (pending.length === 0) {
       return;
     }
     if (!migrate) {
       throw new PendingMigrationsError(pending);
     }
-    this.logger.log(`Applying ${count(pending.length, 'schema migration')} first (--migrate): ${pending.join(', ')}`);
-    await this.store.runMigrations();
+    this.logger.log(`Applying ${plural(pending.length, 'schema migration')} first (--migrate): ${pending.join(', ')}`);
+    await migrations?.run();
   }
 
   private async recordOrphans(): Promise<void> {
     for (const orphan of await this.store.interruptOrphans(new Date().toISOString())) {
       this.logger.warn(
-        `Run ${orphan.id} of ${orphan.version} ${orphan.name} (host ${orphan.host}, pid ${orphan.pid}, started ${orphan.startedAt}) ` +
+        `Run ${orphan.id} of ${taskLabel(orphan)} (host ${orphan.host}, pid ${orphan.pid}, started ${orphan.startedAt}) ` +
           'never finished: recorded as interrupted.',
       );
     }
   }
-
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

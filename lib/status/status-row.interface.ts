@@ -1,7 +1,7 @@
-import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
+import type { TaskProgressSnapshot, TaskRunStatus } from '../interfaces/run-record.interface';
+import type { TaskState } from '../planning/task-state';
 
-/** How `after-party:status` classifies a task. */
-export type TaskState = 'completed' | 'marked' | 'pending' | 'running' | 'failed' | 'interrupted' | 'skipped' | 'no task';
+export type { TaskState } from '../planning/task-state';
 
 /** One row of `after-party:status`. */
 export interface StatusRow {
@@ -12,6 +12,8 @@ export interface StatusRow {
   everyDeploy: boolean;
   /** ISO-8601 start of the latest run, or null. */
   lastRunAt: string | null;
+  /** Status of the latest run, or null when there is none. */
+  lastRunStatus: TaskRunStatus | null;
   durationMs: number | null;
   /** Error message of the latest run when it failed or was interrupted. */
   error: string | null;

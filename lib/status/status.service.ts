@@ -1,27 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AFTER_PARTY_STORE } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
 import { TaskRegistry } from '../discovery/task.registry';
-import { TaskRunner } from '../runner/task.runner';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
-import type { StatusRow, TaskState } from './status-row.interface';
+import { NEEDS_ATTENTION, taskState } from '../planning/task-state';
+import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { StatusRow } from './status-row.interface';
 
-/** Joins the app's tasks with their latest recorded runs. Reads only; takes no lock. */
+/** Joins the app's tasks with what the records say about them. Reads only; takes no lock. */
 @Injectable()
 export class StatusService {
   constructor(
     @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
+    @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
     private readonly registry: TaskRegistry,
-    private readonly runner: TaskRunner,
   ) {}
 
+  /** Every task (and every version recorded without a task class), in version order. */
   async rows(): Promise<StatusRow[]> {
-    const latest = new Map((await this.store.latestRuns()).map((run) => [run.version, run]));
+    const [states, runs] = await Promise.all([this.store.versionStates(null), this.store.latestRuns()]);
+    const versions = new Map(states.map((state) => [state.version, state]));
+    const latest = new Map(runs.map((run) => [run.version, run]));
     const rows: StatusRow[] = this.registry.all().map((task) => {
       const run = latest.get(task.version);
       latest.delete(task.version);
       return {
-        state: run ? stateOf(run) : this.runner.inEnvironment(task) ? 'pending' : 'skipped',
+        state: taskState(task, this.options.environment, versions.get(task.version), run),
         version: task.version,
         name: task.name,
         description: task.description,
@@ -31,23 +35,22 @@ export class StatusService {
     });
     // Records whose task class is gone stay visible, so history is never silently lost.
     for (const run of latest.values()) {
-      rows.push({ state: 'no task', version: run.version, name: run.name, description: '', everyDeploy: false, ...runFields(run) });
+      rows.push({ state: 'no-task', version: run.version, name: run.name, description: '', everyDeploy: false, ...runFields(run) });
     }
     return rows.sort((a, b) => a.version.localeCompare(b.version));
   }
-}
 
-function stateOf(run: TaskRunRecord): TaskState {
-  if (run.status === 'completed') {
-    return run.kind === 'baseline' ? 'marked' : 'completed';
+  /** The rows that need attention (`status --check`): pending, running, failed or interrupted. */
+  static needingAttention(rows: StatusRow[]): StatusRow[] {
+    return rows.filter((row) => NEEDS_ATTENTION.includes(row.state));
   }
-  return run.status === 'reset' ? 'pending' : run.status;
 }
 
-function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' | 'durationMs' | 'error' | 'progress'> {
+function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' | 'lastRunStatus' | 'durationMs' | 'error' | 'progress'> {
   return {
     progress: run && run.status !== 'completed' ? run.progress : null,
     lastRunAt: run?.startedAt ?? null,
+    lastRunStatus: run?.status ?? null,
     durationMs: run?.durationMs ?? null,
     error: run && (run.status === 'failed' || run.status === 'interrupted') ? run.error : null,
   };

@@ -1,6 +1,7 @@
 import type { LockOwner, StoreLock } from '../interfaces/store.interface';
 import { describeOwner } from './describe-owner';
 import type { TryLock } from './poll-lock';
+import { steadyLock } from './watched-lock';
 
 /** Holders of in-process locks, by key. */
 const held = new Map<string, string>();
@@ -21,7 +22,7 @@ export class InProcessLock implements TryLock<StoreLock> {
       return null;
     }
     held.set(this.key, describeOwner(this.owner));
-    return { release: async () => void held.delete(this.key) };
+    return steadyLock(async () => void held.delete(this.key));
   }
 
   async describeHolder(): Promise<string | undefined> {

@@ -9,6 +9,7 @@ import { AfterPartyEvents } from '../../lib/events/after-party.events';
 import { resolveOptions } from '../../lib/resolve-options';
 import { TaskRunner } from '../../lib/runner/task.runner';
 import { TypeOrmStore } from '../../lib/stores/typeorm/typeorm.store';
+import { lockTiming } from '../../lib/stores/watched-lock';
 
 /** Counts the SQL statements a data source sends. */
 class CountingLogger implements TypeOrmLogger {
@@ -61,7 +62,7 @@ describe('query counts (TypeORM store, SQLite)', () => {
   });
 
   async function runnerWith(completed: number, total: number): Promise<TaskRunner> {
-    const store = new TypeOrmStore(() => dataSource, 'after_party_runs');
+    const store = new TypeOrmStore(() => dataSource, 'after_party_runs', lockTiming(30_000));
     const registry = new TaskRegistry();
     const all = tasks(total);
     registry.load(all);

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { StoreTarget } from './stores';
 
 /** Drops what a test created on a shared server (records, lock, migrations, widgets). */
-export async function dropTestTables(target: StoreTarget, table: string): Promise<void> {
+export async function dropTestTables(target: StoreTarget | { db: 'memory'; url?: undefined; available: true }, table: string): Promise<void> {
   if (!target.url || !target.available) {
     return;
   }

@@ -2,37 +2,56 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mongoose';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
+import { MemoryStore } from '../../lib/stores/memory/memory.store';
 import { MongooseStore } from '../../lib/stores/mongoose/mongoose.store';
 import { TypeOrmStore } from '../../lib/stores/typeorm/typeorm.store';
+import { lockTiming } from '../../lib/stores/watched-lock';
 import type { StoreTarget } from './stores';
 
 /** A live connection to one target's database, making stores over it. */
 export interface StoreHarness {
   store(table: string, options?: { leaseMs?: number }): AfterPartyStore;
   /** A second, independent connection's store (another "process" for lock tests). */
-  otherStore(table: string): Promise<AfterPartyStore>;
+  otherStore(table: string, options?: { leaseMs?: number; url?: string; extra?: Partial<DataSourceOptions> }): Promise<AfterPartyStore>;
   /** Runs raw SQL (SQL targets) for assertions. */
-  sql?: (query: string) => Promise<any[]>;
+  sql?: (query: string, params?: unknown[]) => Promise<any[]>;
   mongo?: Connection;
+  /** The SQLite database file (SQLite target). */
+  file?: string;
   close(): Promise<void>;
 }
 
-export async function openHarness(target: StoreTarget): Promise<StoreHarness> {
+const DEFAULT_LEASE_MS = 30_000;
+
+/** The conformance targets: the four databases, and the memory store users' specs run on. */
+export type HarnessTarget = StoreTarget | { name: 'memory'; db: 'memory'; sql: false; available: true; url?: undefined };
+
+export async function openHarness(target: HarnessTarget): Promise<StoreHarness> {
+  if (target.db === 'memory') {
+    const stores = new Map<string, MemoryStore>();
+    const store = (table: string): MemoryStore => {
+      const known = stores.get(table) ?? new MemoryStore();
+      stores.set(table, known);
+      return known;
+    };
+    // One process holds the records: a second "runner" shares them, and their in-process lock.
+    return { store, otherStore: async (table) => store(table), close: async () => undefined };
+  }
   if (target.db === 'mongo') {
     const connections: Connection[] = [];
-    const open = async (): Promise<Connection> => {
-      const connection = await createConnection(target.url as string, { serverSelectionTimeoutMS: 3000 }).asPromise();
+    const open = async (url = target.url as string): Promise<Connection> => {
+      const connection = await createConnection(url, { serverSelectionTimeoutMS: 3000 }).asPromise();
       connections.push(connection);
       return connection;
     };
     const main = await open();
     return {
-      store: (table, options) => new MongooseStore(() => main, table, options?.leaseMs ?? 30_000),
-      otherStore: async (table) => {
-        const other = await open();
-        return new MongooseStore(() => other, table, 30_000);
+      store: (table, options) => new MongooseStore(() => main, table, lockTiming(options?.leaseMs ?? DEFAULT_LEASE_MS)),
+      otherStore: async (table, options) => {
+        const other = await open(options?.url);
+        return new MongooseStore(() => other, table, lockTiming(options?.leaseMs ?? DEFAULT_LEASE_MS));
       },
       mongo: main,
       close: async () => {
@@ -42,23 +61,24 @@ export async function openHarness(target: StoreTarget): Promise<StoreHarness> {
   }
   const dir = target.db === 'sqlite' ? mkdtempSync(join(tmpdir(), 'after-party-conformance-')) : undefined;
   const sources: DataSource[] = [];
-  const open = async (): Promise<DataSource> => {
+  const open = async (url = target.url, extra: Partial<DataSourceOptions> = {}): Promise<DataSource> => {
     const dataSource =
       target.db === 'sqlite'
         ? new DataSource({ type: 'better-sqlite3', database: join(dir as string, 'db.sqlite') })
-        : new DataSource({ type: target.db as 'postgres' | 'mysql', url: target.url });
+        : new DataSource({ type: target.db as 'postgres' | 'mysql', url, ...extra } as DataSourceOptions);
     await dataSource.initialize();
     sources.push(dataSource);
     return dataSource;
   };
   const main = await open();
   return {
-    store: (table) => new TypeOrmStore(() => main, table),
-    otherStore: async (table) => {
-      const other = await open();
-      return new TypeOrmStore(() => other, table);
+    store: (table, options) => new TypeOrmStore(() => main, table, lockTiming(options?.leaseMs ?? DEFAULT_LEASE_MS)),
+    otherStore: async (table, options) => {
+      const other = await open(options?.url ?? target.url, options?.extra);
+      return new TypeOrmStore(() => other, table, lockTiming(options?.leaseMs ?? DEFAULT_LEASE_MS));
     },
-    sql: (query) => main.query(query),
+    sql: (query, params) => main.query(query, params),
+    file: dir ? join(dir, 'db.sqlite') : undefined,
     close: async () => {
       await Promise.all(sources.filter((source) => source.isInitialized).map((source) => source.destroy()));
       if (dir) {

@@ -40,6 +40,21 @@ export function describeEachStore(title: string, body: (target: StoreTarget) => 
   }
 }
 
+/** The memory store, which users' own specs run on: a conformance target without a server. */
+export const MEMORY_TARGET = { name: 'memory', db: 'memory', sql: false, available: true } as const;
+
+/** `describe` for every store target and the memory store (the store conformance suites). */
+export function describeEachConformanceTarget(
+  title: string,
+  body: (target: StoreTarget | typeof MEMORY_TARGET) => void,
+  filter: (t: StoreTarget | typeof MEMORY_TARGET) => boolean = () => true,
+): void {
+  if (filter(MEMORY_TARGET)) {
+    describe(`${title} [memory]`, () => body(MEMORY_TARGET));
+  }
+  describeEachStore(title, body, filter);
+}
+
 /** A unique, valid table name for one test. */
 export function uniqueTable(prefix = 'ap'): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;

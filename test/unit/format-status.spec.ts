@@ -8,6 +8,7 @@ const row = (overrides: Partial<StatusRow>): StatusRow => ({
   description: 'Seed users',
   everyDeploy: false,
   lastRunAt: null,
+  lastRunStatus: null,
   durationMs: null,
   error: null,
   progress: null,
@@ -19,9 +20,9 @@ describe('formatStatus', () => {
     const text = formatStatus(
       [
         row({ state: 'completed', lastRunAt: '2026-01-01T10:00:00.000Z', durationMs: 1500 }),
-        row({ state: 'failed', version: '20260101000002', name: 'backfill', error: 'boom\nstack', lastRunAt: '2026-01-01T10:00:01.000Z', durationMs: 3 }),
+        row({ state: 'failed', lastRunStatus: 'failed', version: '20260101000002', name: 'backfill', error: 'boom\nstack', lastRunAt: '2026-01-01T10:00:01.000Z', durationMs: 3 }),
         row({ version: '20260101000003', name: 'warm', everyDeploy: true }),
-        row({ state: 'no task', version: '20250101000000', name: 'gone', description: '' }),
+        row({ state: 'no-task', version: '20250101000000', name: 'gone', description: '' }),
       ],
       'header',
     );
@@ -32,6 +33,12 @@ describe('formatStatus', () => {
     expect(lines[5]).toMatch(/^pending\s+20260101000003\s+warm \(every deploy\)\s+Seed users\s+-\s+-$/);
     expect(text).toContain('  20260101000002 failed: boom\n');
     expect(text.trimEnd().split('\n').pop()).toBe('3 tasks: 1 completed, 1 pending, 1 failed, 0 running; 1 recorded without a task class');
+  });
+
+  it('shows the error of a failed manual re-run under a task that stays completed', () => {
+    const text = formatStatus([row({ state: 'completed', lastRunStatus: 'failed', error: 'manual re-run broke' })], 'header');
+    expect(text).toContain('  20260101000001 last run failed: manual re-run broke\n');
+    expect(text).toContain('1 task: 1 completed, 0 pending, 0 failed, 0 running');
   });
 });
 

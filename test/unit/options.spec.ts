@@ -38,6 +38,13 @@ describe('module options', () => {
     expect(() => milliseconds('lockTimeout', value)).toThrow(/lockTimeout must be a whole number of milliseconds/);
   });
 
+  it.each(['gracePeriod', 'lockLease', 'lockTimeout'])('refuses a %s past the 2^31-1 ms Node timers honour, naming the limit', (name) => {
+    expect(() => resolveOptions('typeorm', { [name]: 30 * 24 * 3600 * 1000 })).toThrow(
+      new RegExp(`^${name} is 2592000000 ms, longer than the 2147483647 ms \\(about 24\\.8 days\\) Node's timers can wait`),
+    );
+    expect(resolveOptions('typeorm', { [name]: 2 ** 31 - 1 })[name as 'gracePeriod']).toBe(2 ** 31 - 1);
+  });
+
   it('parses milliseconds from flags', () => {
     expect(milliseconds('--lock-timeout', '2500')).toBe(2500);
   });

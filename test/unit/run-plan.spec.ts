@@ -1,5 +1,5 @@
 import type { RegisteredTask } from '../../lib/discovery/registered-task.interface';
-import { outOfOrderTasks, pendingTasks } from '../../lib/runner/run-plan';
+import { outOfOrderTasks, pendingTasks } from '../../lib/planning/run-plan';
 
 const task = (version: string, everyDeploy = false): RegisteredTask => ({
   version,

@@ -73,7 +73,14 @@ describe('validateTasks', () => {
     expect(() => validateTasks([candidate('NamedTask', '20260101000000', { options: { version: '20260101000000', name } })])).toThrow(/unusable name/);
   });
 
-  it.each([0, -5, 1.5])('rejects timeout %p', (timeout) => {
-    expect(() => validateTasks([candidate('SlowTask', '20260101000000', { options: { version: '20260101000000', timeout } })])).toThrow(/positive whole number of milliseconds/);
+  it.each([0, -5, 1.5, 2 ** 31, 30 * 24 * 3600 * 1000])('rejects timeout %p, naming the range Node timers honour', (timeout) => {
+    expect(() => validateTasks([candidate('SlowTask', '20260101000000', { options: { version: '20260101000000', timeout } })])).toThrow(
+      /has timeout .*whole number of milliseconds from 1 to 2147483647 \(about 24\.8 days/,
+    );
+  });
+
+  it('accepts the longest timeout Node timers honour', () => {
+    const [task] = validateTasks([candidate('SlowTask', '20260101000000', { options: { version: '20260101000000', timeout: 2 ** 31 - 1 } })]);
+    expect(task.timeout).toBe(2 ** 31 - 1);
   });
 });

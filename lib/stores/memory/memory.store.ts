@@ -1,5 +1,6 @@
-import type { VersionState, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
-import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
+import type { TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
+import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock } from '../poll-lock';
 import { reduceVersionStates } from '../version-states';
@@ -12,7 +13,7 @@ let instances = 0;
  */
 export class MemoryStore implements AfterPartyStore {
   readonly description = 'memory';
-  readonly supportsTransactions = false;
+  readonly capabilities: StoreCapabilities = {};
   private readonly records: TaskRunRecord[] = [];
   private readonly lockKey = `memory-store-${++instances}`;
 
@@ -24,9 +25,9 @@ export class MemoryStore implements AfterPartyStore {
 
   async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
     const orphans = this.records.filter((record) => record.status === 'running');
-    const before = orphans.map((record) => ({ ...record }));
+    const before = orphans.map((record) => copy(record));
     for (const record of orphans) {
-      Object.assign(record, { status: 'interrupted', finishedAt, error: 'The runner stopped before the task finished.' });
+      Object.assign(record, { status: 'interrupted', finishedAt, error: ORPHANED_RUN_ERROR });
     }
     return before;
   }
@@ -37,7 +38,7 @@ export class MemoryStore implements AfterPartyStore {
 
   async lastRun(version: string): Promise<TaskRunRecord | null> {
     const runs = this.records.filter((record) => record.version === version);
-    return runs.length > 0 ? { ...runs[runs.length - 1] } : null;
+    return runs.length > 0 ? copy(runs[runs.length - 1]) : null;
   }
 
   async latestRuns(): Promise<TaskRunRecord[]> {
@@ -48,30 +49,30 @@ export class MemoryStore implements AfterPartyStore {
         latest.set(record.version, record);
       }
     }
-    return [...latest.values()].sort((a, b) => a.version.localeCompare(b.version)).map((record) => ({ ...record }));
+    return [...latest.values()].sort((a, b) => a.version.localeCompare(b.version)).map(copy);
   }
 
   /** Every recorded run, oldest first (a copy). */
   history(): TaskRunRecord[] {
-    return this.records.map((record) => ({ ...record }));
+    return this.records.map(copy);
   }
 
   async insertRun(record: TaskRunRecord): Promise<void> {
-    this.records.push({ ...record });
+    this.records.push(copy(record));
   }
 
-  async finishRun(id: string, completion: RunCompletion): Promise<void> {
-    const record = this.records.find((r) => r.id === id);
+  async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
+    const record = this.records.find((r) => r.id === id && r.status === 'running');
     if (record) {
       Object.assign(record, completion);
     }
+    return record !== undefined;
   }
 
-  async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
+  async updateRun(id: string, update: RunUpdate): Promise<void> {
     const record = this.records.find((r) => r.id === id);
     if (record) {
-      // A JSON round trip keeps the same semantics as the database stores.
-      Object.assign(record, JSON.parse(JSON.stringify(update)));
+      Object.assign(record, copy(update));
     }
   }
 
@@ -82,16 +83,9 @@ export class MemoryStore implements AfterPartyStore {
     }
     return completed.length;
   }
+}
 
-  async runInTransaction(): Promise<void> {
-    throw new Error('The memory store has no transactions.');
-  }
-
-  async pendingMigrations(): Promise<string[]> {
-    return [];
-  }
-
-  async runMigrations(): Promise<string[]> {
-    return [];
-  }
+/** A JSON round trip: the same semantics as the database stores (no shared references). */
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -3,6 +3,7 @@ import type { Collection } from 'mongodb';
 import type { LockOwner, StoreLock } from '../../interfaces/store.interface';
 import { describeOwner } from '../describe-owner';
 import type { TryLock } from '../poll-lock';
+import { watchLock, type LockTiming } from '../watched-lock';
 
 /** The lock document: one per records collection, keyed by a fixed `_id`. */
 export interface LeaseDocument {
@@ -20,7 +21,8 @@ const LEASE_ID = 'run-lock';
  * A lease on MongoDB, which has no advisory locks. Taking it is a single atomic write
  * against the unique `_id`: an insert, or a takeover update whose filter only matches an
  * expired lease. Never a read followed by a write. A heartbeat renews the lease while the run
- * lasts; a crashed runner's lease simply expires and the next runner takes it over.
+ * lasts; a crashed runner's lease simply expires and the next runner takes it over. A renewal
+ * that finds the lease taken over, or that keeps failing for longer than the lease, loses it.
  */
 export class LeaseLock implements TryLock<StoreLock> {
   readonly name: string;
@@ -29,7 +31,7 @@ export class LeaseLock implements TryLock<StoreLock> {
   constructor(
     private readonly leases: Collection<LeaseDocument>,
     private readonly owner: LockOwner,
-    private readonly leaseMs: number,
+    private readonly timing: LockTiming,
   ) {
     this.name = `MongoDB lease ${leases.collectionName}/${LEASE_ID}`;
   }
@@ -63,34 +65,21 @@ export class LeaseLock implements TryLock<StoreLock> {
   }
 
   private hold(): StoreLock {
-    const lost = new AbortController();
-    const heartbeat = setInterval(() => void this.renew(lost), Math.max(1, Math.floor(this.leaseMs / 3)));
-    heartbeat.unref();
-    return {
-      lost: lost.signal,
+    return watchLock({
+      ...this.timing,
+      name: this.name,
+      // Renewal matches only while this runner still owns the lease: a takeover is final.
+      renew: async () => {
+        const result = await this.leases.updateOne({ _id: LEASE_ID, owner: this.owner.id }, { $set: { expiresAt: this.expiry(new Date()) } });
+        return result.matchedCount === 1;
+      },
       release: async () => {
-        clearInterval(heartbeat);
         await this.leases.deleteOne({ _id: LEASE_ID, owner: this.owner.id });
       },
-    };
-  }
-
-  private async renew(lost: AbortController): Promise<void> {
-    if (lost.signal.aborted) {
-      return;
-    }
-    try {
-      const result = await this.leases.updateOne({ _id: LEASE_ID, owner: this.owner.id }, { $set: { expiresAt: this.expiry(new Date()) } });
-      if (result.matchedCount === 0) {
-        this.logger.error('The run lease was lost (it expired and another runner took it over): stopping this run. Raise the lockLease option.');
-        lost.abort();
-      }
-    } catch (error) {
-      this.logger.warn(`Could not renew the run lease: ${(error as Error).message}`);
-    }
+    });
   }
 
   private expiry(from: Date): Date {
-    return new Date(from.getTime() + this.leaseMs);
+    return new Date(from.getTime() + this.timing.leaseMs);
   }
 }

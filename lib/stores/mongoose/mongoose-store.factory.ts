@@ -4,6 +4,7 @@ import type { AfterPartyStore } from '../../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../../resolve-options';
 import { loadOptional } from '../load-optional';
 import { lazyConnection } from '../resolve-connection';
+import { lockTiming } from '../watched-lock';
 import { MongooseStore } from './mongoose.store';
 
 const PACKAGES = ['@nestjs/mongoose', 'mongoose'];
@@ -14,5 +15,5 @@ export function createMongooseStore(options: ResolvedAfterPartyOptions, moduleRe
   const { getConnectionToken } = loadOptional<typeof import('@nestjs/mongoose')>('@nestjs/mongoose', 'mongoose', PACKAGES);
   const token = getConnectionToken(options.connectionName);
   const connection = lazyConnection<Connection>(moduleRef, token, 'Mongoose connection', 'MongooseModule.forRoot(...)', options.connectionName);
-  return new MongooseStore(connection, options.tableName, options.lockLease);
+  return new MongooseStore(connection, options.tableName, lockTiming(options.lockLease));
 }

@@ -1,27 +1,45 @@
 import type { Connection } from 'mongoose';
 import type { Collection, Db } from 'mongodb';
-import type { VersionState, TaskProgressSnapshot, TaskRunRecord } from '../../interfaces/run-record.interface';
-import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
+import type { TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
+import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { pollLock } from '../poll-lock';
 import { reduceVersionStates } from '../version-states';
+import type { LockTiming } from '../watched-lock';
 import { LeaseLock, type LeaseDocument } from './lease.lock';
 
-/** A run record as stored: the record with the run id as `_id`. */
-type RecordDocument = Omit<TaskRunRecord, 'id'> & { _id: string };
+/** A run record as stored: the run id as `_id`, times as BSON dates. */
+interface RecordDocument {
+  _id: string;
+  version: string;
+  name: string;
+  status: TaskRunRecord['status'];
+  kind: TaskRunRecord['kind'];
+  deployId: string | null;
+  environment: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  host: string;
+  pid: number;
+  error: string | null;
+  progress: TaskProgressSnapshot | null;
+  checkpoint: unknown;
+}
 
 /**
  * Run records in a collection of the app's Mongoose connection, one document per run, and a
  * lease lock in `<collection>_lock`. Only query shapes that both MongoDB and FerretDB serve
- * are used (no `$max`/`$first` group accumulators).
+ * are used (no `$max`/`$first` group accumulators). It has none of the optional capabilities:
+ * MongoDB transactions need a replica set, and run records do not depend on them.
  */
 export class MongooseStore implements AfterPartyStore {
-  /** MongoDB transactions need a replica set; run records do not depend on them. */
-  readonly supportsTransactions = false;
+  readonly capabilities: StoreCapabilities = {};
 
   constructor(
     private readonly resolveConnection: () => Connection,
     private readonly collectionName: string,
-    private readonly leaseMs: number,
+    private readonly lockTiming: LockTiming,
   ) {}
 
   get description(): string {
@@ -30,7 +48,7 @@ export class MongooseStore implements AfterPartyStore {
 
   async acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock> {
     const leases = (await this.db()).collection<LeaseDocument>(`${this.collectionName}_lock`);
-    return pollLock(new LeaseLock(leases, owner, this.leaseMs), timeoutMs);
+    return pollLock(new LeaseLock(leases, owner, this.lockTiming), timeoutMs);
   }
 
   async prepare(): Promise<void> {
@@ -45,7 +63,7 @@ export class MongooseStore implements AfterPartyStore {
     if (orphans.length > 0) {
       await records.updateMany(
         { _id: { $in: orphans.map((orphan) => orphan._id) }, status: 'running' },
-        { $set: { status: 'interrupted', finishedAt, error: 'The runner stopped before the task finished (crash, kill or lost connection).' } },
+        { $set: { status: 'interrupted', finishedAt: new Date(finishedAt), error: ORPHANED_RUN_ERROR } },
       );
     }
     return orphans.map(toRecord);
@@ -59,7 +77,10 @@ export class MongooseStore implements AfterPartyStore {
         { $group: { _id: { version: '$version', status: '$status', deployId: '$deployId' } } },
       ])
       .toArray();
-    return reduceVersionStates(triples.map(({ _id }) => _id), deployId);
+    return reduceVersionStates(
+      triples.map(({ _id }) => _id),
+      deployId,
+    );
   }
 
   async lastRun(version: string): Promise<TaskRunRecord | null> {
@@ -80,15 +101,18 @@ export class MongooseStore implements AfterPartyStore {
   }
 
   async insertRun(record: TaskRunRecord): Promise<void> {
-    const { id, ...rest } = record;
-    await (await this.records()).insertOne({ _id: id, ...rest });
+    await (await this.records()).insertOne(toDocument(record));
   }
 
-  async finishRun(id: string, completion: RunCompletion): Promise<void> {
-    await (await this.records()).updateOne({ _id: id }, { $set: { ...completion } });
+  async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
+    const result = await (await this.records()).updateOne(
+      { _id: id, status: 'running' },
+      { $set: { ...completion, finishedAt: new Date(completion.finishedAt) } },
+    );
+    return result.matchedCount === 1;
   }
 
-  async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
+  async updateRun(id: string, update: RunUpdate): Promise<void> {
     const set = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
     if (Object.keys(set).length > 0) {
       await (await this.records()).updateOne({ _id: id }, { $set: set });
@@ -98,18 +122,6 @@ export class MongooseStore implements AfterPartyStore {
   async resetVersion(version: string, note: string): Promise<number> {
     const result = await (await this.records()).updateMany({ version, status: 'completed' }, { $set: { status: 'reset', error: note } });
     return result.modifiedCount;
-  }
-
-  async runInTransaction(): Promise<void> {
-    throw new Error('The mongoose store does not run tasks in transactions.');
-  }
-
-  async pendingMigrations(): Promise<string[]> {
-    return [];
-  }
-
-  async runMigrations(): Promise<string[]> {
-    return [];
   }
 
   private async db(): Promise<Db> {
@@ -125,22 +137,30 @@ export class MongooseStore implements AfterPartyStore {
   }
 }
 
-function toRecord({ _id, ...rest }: RecordDocument): TaskRunRecord {
+function toDocument({ id, startedAt, finishedAt, ...rest }: TaskRunRecord): RecordDocument {
+  return { _id: id, ...rest, startedAt: new Date(startedAt), finishedAt: finishedAt === null ? null : new Date(finishedAt) };
+}
+
+function toRecord(doc: RecordDocument): TaskRunRecord {
   return {
-    id: _id,
-    version: rest.version,
-    name: rest.name,
-    status: rest.status,
-    kind: rest.kind,
-    deployId: rest.deployId ?? null,
-    environment: rest.environment ?? null,
-    startedAt: rest.startedAt,
-    finishedAt: rest.finishedAt ?? null,
-    durationMs: rest.durationMs ?? null,
-    host: rest.host,
-    pid: rest.pid,
-    error: rest.error ?? null,
-    progress: rest.progress ?? null,
-    checkpoint: rest.checkpoint ?? null,
+    id: doc._id,
+    version: doc.version,
+    name: doc.name,
+    status: doc.status,
+    kind: doc.kind,
+    deployId: doc.deployId ?? null,
+    environment: doc.environment ?? null,
+    startedAt: isoTime(doc.startedAt) as string,
+    finishedAt: isoTime(doc.finishedAt),
+    durationMs: doc.durationMs ?? null,
+    host: doc.host,
+    pid: doc.pid,
+    error: doc.error ?? null,
+    progress: doc.progress ?? null,
+    checkpoint: doc.checkpoint ?? null,
   };
+}
+
+function isoTime(value: Date | string | null | undefined): string | null {
+  return value === null || value === undefined ? null : new Date(value).toISOString();
 }

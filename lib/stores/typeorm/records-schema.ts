@@ -1,6 +1,10 @@
-import type { EntitySchema, MigrationInterface, QueryRunner, Table } from 'typeorm';
+import type { EntitySchema, EntitySchemaColumnOptions, MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { DEFAULT_RECORDS_TABLE } from '../../after-party.constants';
+import { InvalidOptionsError } from '../../errors/invalid-options.error';
 import { validateTableName } from '../table-name';
+import { dialectOf } from './dialects/dialect-of';
+import type { SqlDialect } from './dialects/sql-dialect';
+import { RECORD_COLUMNS, recordsIndexName } from './record-columns';
 
 // typeorm is an optional peer: it is required here only when one of these functions runs,
 // so apps on the Mongoose store never load it.
@@ -8,62 +12,44 @@ function typeorm(): typeof import('typeorm') {
   return require('typeorm') as typeof import('typeorm');
 }
 
-interface ColumnSpec {
-  name: string;
-  type: 'varchar' | 'integer' | 'text';
-  length?: number;
-  nullable?: boolean;
-  primary?: boolean;
-}
-
-/** Columns of the records table, one row per run. Times are ISO-8601 UTC strings. */
-const COLUMNS: ColumnSpec[] = [
-  { name: 'id', type: 'varchar', length: 36, primary: true },
-  { name: 'version', type: 'varchar', length: 14 },
-  { name: 'name', type: 'varchar', length: 255 },
-  { name: 'status', type: 'varchar', length: 16 },
-  { name: 'kind', type: 'varchar', length: 16 },
-  { name: 'deploy_id', type: 'varchar', length: 255, nullable: true },
-  { name: 'environment', type: 'varchar', length: 64, nullable: true },
-  { name: 'started_at', type: 'varchar', length: 24 },
-  { name: 'finished_at', type: 'varchar', length: 24, nullable: true },
-  { name: 'duration_ms', type: 'integer', nullable: true },
-  { name: 'host', type: 'varchar', length: 255 },
-  { name: 'pid', type: 'integer' },
-  { name: 'error', type: 'text', nullable: true },
-  { name: 'progress', type: 'text', nullable: true },
-  { name: 'checkpoint', type: 'text', nullable: true },
-];
-
-function indexName(tableName: string): string {
-  return `IDX_${tableName.replace('.', '_')}_version_status`;
-}
-
-/** The records table as a TypeORM `Table`, for `QueryRunner.createTable`. */
-export function recordsTable(tableName: string): Table {
+/**
+ * The records table as a TypeORM `Table` for `QueryRunner.createTable`, in the database's own
+ * types: timestamps with time zone and `jsonb` on PostgreSQL, `datetime(3)` and `json` on
+ * MySQL/MariaDB, ISO-8601 text on SQLite.
+ */
+export function recordsTable(tableName: string, dialect: SqlDialect): Table {
   const { Table, TableIndex } = typeorm();
   return new Table({
     name: tableName,
-    columns: COLUMNS.map((column) => ({
+    columns: RECORD_COLUMNS.map((column) => ({
       name: column.name,
-      type: column.type,
-      length: column.length === undefined ? undefined : String(column.length),
+      ...dialect.columnType(column.kind),
       isNullable: column.nullable === true,
       isPrimary: column.primary === true,
     })),
-    indices: [new TableIndex({ name: indexName(tableName), columnNames: ['version', 'status'] })],
+    indices: [new TableIndex({ name: recordsIndexName(tableName), columnNames: ['version', 'status'] })],
   });
 }
 
-/** Options of {@link createAfterPartyMigration} and {@link createAfterPartyRecordEntity}. */
+/** Options of {@link createAfterPartyMigration}. */
 export interface AfterPartyRecordsSchemaOptions {
   /** Must equal the module's `tableName`. @default 'after_party_runs' */
   tableName?: string;
 }
 
+/** Options of {@link createAfterPartyRecordEntity}. */
+export interface AfterPartyRecordEntityOptions extends AfterPartyRecordsSchemaOptions {
+  /**
+   * The data source's `type` (`'postgres'`, `'mysql'`, `'mariadb'`, `'better-sqlite3'`,
+   * `'sqlite'`): the column types differ between databases.
+   */
+  type: string;
+}
+
 /**
- * A TypeORM migration class that creates (and on `down`, drops) the records table, for
- * apps that manage their schema with migrations. Extend it with a timestamped name:
+ * A TypeORM migration class that creates (and on `down`, drops) the records table in the types
+ * of the database it runs on, for apps that manage their schema with migrations. Extend it
+ * with a timestamped name:
  *
  * ```ts
  * export class AfterPartyRecords1764150000000 extends createAfterPartyMigration() {}
@@ -73,7 +59,7 @@ export function createAfterPartyMigration(options: AfterPartyRecordsSchemaOption
   const tableName = validateTableName(options.tableName ?? DEFAULT_RECORDS_TABLE, true);
   return class AfterPartyRecordsMigration implements MigrationInterface {
     async up(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.createTable(recordsTable(tableName), true);
+      await queryRunner.createTable(recordsTable(tableName, dialectOf(queryRunner.connection.options.type)), true);
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
@@ -85,9 +71,19 @@ export function createAfterPartyMigration(options: AfterPartyRecordsSchemaOption
 /**
  * The records table as a TypeORM `EntitySchema`, for apps that generate migrations from
  * entities (`migration:generate`) or use `synchronize`: add it to the data source's entities.
+ *
+ * ```ts
+ * entities: [createAfterPartyRecordEntity({ type: 'postgres' })]
+ * ```
  */
-export function createAfterPartyRecordEntity(options: AfterPartyRecordsSchemaOptions = {}): EntitySchema {
-  const tableName = validateTableName(options.tableName ?? DEFAULT_RECORDS_TABLE, true);
+export function createAfterPartyRecordEntity(options: AfterPartyRecordEntityOptions): EntitySchema {
+  const tableName = validateTableName(options?.tableName ?? DEFAULT_RECORDS_TABLE, true);
+  if (typeof options?.type !== 'string') {
+    throw new InvalidOptionsError(
+      "createAfterPartyRecordEntity needs the data source's type, whose column types it uses: createAfterPartyRecordEntity({ type: 'postgres' }).",
+    );
+  }
+  const dialect = dialectOf(options.type as Parameters<typeof dialectOf>[0]);
   const { EntitySchema } = typeorm();
   const [schema, table] = tableName.includes('.') ? tableName.split('.') : [undefined, tableName];
   return new EntitySchema({
@@ -95,11 +91,11 @@ export function createAfterPartyRecordEntity(options: AfterPartyRecordsSchemaOpt
     tableName: table,
     schema,
     columns: Object.fromEntries(
-      COLUMNS.map((column) => [
-        column.name,
-        { type: column.type, length: column.length, nullable: column.nullable === true, primary: column.primary === true },
-      ]),
+      RECORD_COLUMNS.map((column): [string, EntitySchemaColumnOptions] => {
+        const { type, length, precision } = dialect.columnType(column.kind);
+        return [column.name, { type: type as EntitySchemaColumnOptions['type'], length, precision: precision ?? undefined, nullable: column.nullable === true, primary: column.primary === true }];
+      }),
     ),
-    indices: [{ name: indexName(tableName), columns: ['version', 'status'] }],
+    indices: [{ name: recordsIndexName(tableName), columns: ['version', 'status'] }],
   });
 }

@@ -4,6 +4,7 @@ import type { AfterPartyStore } from '../../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../../resolve-options';
 import { loadOptional } from '../load-optional';
 import { lazyConnection } from '../resolve-connection';
+import { lockTiming } from '../watched-lock';
 import { TypeOrmStore } from './typeorm.store';
 
 const PACKAGES = ['@nestjs/typeorm', 'typeorm'];
@@ -14,5 +15,5 @@ export function createTypeOrmStore(options: ResolvedAfterPartyOptions, moduleRef
   const { getDataSourceToken } = loadOptional<typeof import('@nestjs/typeorm')>('@nestjs/typeorm', 'typeorm', PACKAGES);
   const token = getDataSourceToken(options.connectionName);
   const dataSource = lazyConnection<DataSource>(moduleRef, token, 'TypeORM data source', 'TypeOrmModule.forRoot(...)', options.connectionName);
-  return new TypeOrmStore(dataSource, options.tableName);
+  return new TypeOrmStore(dataSource, options.tableName, lockTiming(options.lockLease));
 }

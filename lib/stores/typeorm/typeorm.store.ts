@@ -1,29 +1,49 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error';
-import type { TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
-import type { AfterPartyStore, LockOwner, RunCompletion, StoreLock } from '../../interfaces/store.interface';
+import { firstLine, messageOf } from '../../format/text.format';
+import type { TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type {
+  AfterPartyStore,
+  LockOwner,
+  RunCompletion,
+  RunUpdate,
+  StoreCapabilities,
+  StoreLock,
+} from '../../interfaces/store.interface';
+import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock, type TryLock } from '../poll-lock';
+import type { LockTiming } from '../watched-lock';
+import { dialectOf } from './dialects/dialect-of';
+import type { SqlDialect } from './dialects/sql-dialect';
 import { MysqlNamedLock } from './locks/mysql-named.lock';
 import { PostgresAdvisoryLock } from './locks/postgres-advisory.lock';
 import { SqliteFileLock } from './locks/sqlite-file.lock';
+import { recordParams, toRecord, type RecordRow } from './record-row';
 import { recordsTable } from './records-schema';
-import { RECORD_COLUMNS, toRecord, toRow, type RecordRow } from './record-row';
-import { dialectOf, type SqlDialect } from './sql-dialect';
-
+import { RecordsSql, type Statement } from './records-sql';
+import { TypeOrmMigrations } from './typeorm.migrations';
+import { TypeOrmTransaction } from './typeorm.transaction';
 
 /**
  * Run records and the run lock in the app's TypeORM data source (PostgreSQL, MySQL/MariaDB,
- * SQLite). All SQL is parameterised; the only identifier in it is the validated, quoted table name.
+ * SQLite), with transactions, schema migrations and one-commit finish-and-start.
  */
 export class TypeOrmStore implements AfterPartyStore {
-  readonly supportsTransactions = true;
-  private cachedDialect?: SqlDialect;
+  readonly capabilities: StoreCapabilities;
+  private cached?: { dialect: SqlDialect; sql: RecordsSql };
 
   constructor(
     private readonly resolveDataSource: () => DataSource,
     private readonly tableName: string,
-  ) {}
+    private readonly lockTiming: LockTiming,
+  ) {
+    this.capabilities = {
+      transactions: { begin: () => TypeOrmTransaction.begin(this.dataSource, this.sql, (e) => this.writeError(e)) },
+      migrations: new TypeOrmMigrations(() => this.dataSource),
+      finishAndStart: { finishAndStart: (id, completion, next) => this.finishAndStart(id, completion, next) },
+    };
+  }
 
   get description(): string {
     return `typeorm/${this.dataSource.options.type} table ${this.tableName}`;
@@ -35,17 +55,17 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async prepare(): Promise<void> {
     // The common case, the table exists, costs one trivial statement instead of a catalog query.
-    if (await this.query(`SELECT 1 FROM ${this.table} WHERE 1 = 0`).then(() => true, () => false)) {
+    if (await this.query(`SELECT 1 FROM ${this.sql.table} WHERE 1 = 0`).then(() => true, () => false)) {
       return;
     }
     const runner = this.dataSource.createQueryRunner();
     try {
       if (!(await runner.hasTable(this.tableName))) {
-        await runner.createTable(recordsTable(this.tableName), true);
+        await runner.createTable(recordsTable(this.tableName, this.dialect), true);
       }
     } catch (error) {
       throw new StoreUnavailableError(
-        `Cannot create the records table ${this.tableName}: ${firstLine(error)}. ` +
+        `Cannot create the records table ${this.tableName}: ${firstLine(messageOf(error))}. ` +
           `Grant the app's database user CREATE on its schema, or create the table with createAfterPartyMigration().`,
       );
     } finally {
@@ -54,25 +74,24 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
-    const rows: RecordRow[] = await this.query(`SELECT * FROM ${this.table} WHERE status = ${this.param(1)}`, ['running']);
+    const rows: RecordRow[] = await this.query(`SELECT ${this.sql.select()} FROM ${this.sql.table} WHERE status = ${this.sql.p(1)}`, ['running']);
     if (rows.length === 0) {
       return [];
     }
-    await this.query(
-      `UPDATE ${this.table} SET status = ${this.param(1)}, finished_at = ${this.param(2)}, error = ${this.param(3)} WHERE status = ${this.param(4)}`,
-      ['interrupted', finishedAt, 'The runner stopped before the task finished (crash, kill or lost connection).', 'running'],
-    );
+    const { sql, params } = this.sql.interruptRunning(finishedAt, ORPHANED_RUN_ERROR);
+    await this.query(sql, params);
     return rows.map(toRecord);
   }
 
   async versionStates(deployId: string | null): Promise<VersionState[]> {
+    const p = (index: number) => this.sql.p(index);
     const rows: Array<{ version: string; completed: unknown; in_deploy: unknown; cut_short: unknown }> = await this.readOrEmpty(() =>
       this.query(
         `SELECT version,
-           MAX(CASE WHEN status = ${this.param(1)} THEN 1 ELSE 0 END) AS completed,
-           MAX(CASE WHEN status = ${this.param(2)} AND deploy_id = ${this.param(3)} THEN 1 ELSE 0 END) AS in_deploy,
-           MAX(CASE WHEN status IN (${this.param(4)}, ${this.param(5)}) THEN 1 ELSE 0 END) AS cut_short
-         FROM ${this.table} GROUP BY version`,
+           MAX(CASE WHEN status = ${p(1)} THEN 1 ELSE 0 END) AS completed,
+           MAX(CASE WHEN status = ${p(2)} AND deploy_id = ${p(3)} THEN 1 ELSE 0 END) AS in_deploy,
+           MAX(CASE WHEN status IN (${p(4)}, ${p(5)}) THEN 1 ELSE 0 END) AS cut_short
+         FROM ${this.sql.table} GROUP BY version`,
         ['completed', 'completed', deployId ?? '', 'failed', 'interrupted'],
       ),
     );
@@ -86,7 +105,10 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async lastRun(version: string): Promise<TaskRunRecord | null> {
     const rows: RecordRow[] = await this.readOrEmpty(() =>
-      this.query(`SELECT * FROM ${this.table} WHERE version = ${this.param(1)} ORDER BY started_at DESC LIMIT 1`, [version]),
+      this.query(
+        `SELECT ${this.sql.select()} FROM ${this.sql.table} WHERE version = ${this.sql.p(1)} ORDER BY started_at DESC LIMIT 1`,
+        [version],
+      ),
     );
     return rows.length > 0 ? toRecord(rows[0]) : null;
   }
@@ -94,90 +116,75 @@ export class TypeOrmStore implements AfterPartyStore {
   async latestRuns(): Promise<TaskRunRecord[]> {
     const rows: RecordRow[] = await this.readOrEmpty(() =>
       this.query(
-        `SELECT r.* FROM ${this.table} r
-         JOIN (SELECT version, MAX(started_at) AS last_started FROM ${this.table} GROUP BY version) l
+        `SELECT ${this.sql.select('r')} FROM ${this.sql.table} r
+         JOIN (SELECT version, MAX(started_at) AS last_started FROM ${this.sql.table} GROUP BY version) l
            ON l.version = r.version AND l.last_started = r.started_at
          ORDER BY r.version`,
       ),
     );
     // Two runs of one version can share a start time; keep one.
-    return [...new Map(rows.map((row) => [row.version, toRecord(row)])).values()];
+    return [...new Map(rows.map((row) => [String(row.version), toRecord(row)])).values()];
   }
 
   async insertRun(record: TaskRunRecord): Promise<void> {
-    const row = toRow(record);
-    await this.write(this.insertSql(1), RECORD_COLUMNS.map((column) => row[column]));
+    await this.write(() => this.query(this.sql.insert(), recordParams(record, this.dialect)));
   }
 
-  async finishRun(id: string, completion: RunCompletion): Promise<void> {
-    await this.write(this.finishSql(), finishParams(id, completion));
+  async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
+    return (await this.write(() => this.affected(this.sql.finish(id, completion)))) === 1;
   }
 
-  async finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<void> {
-    const row = toRow(next);
-    const nextParams = RECORD_COLUMNS.map((column) => row[column]);
-    if (this.dialect === 'postgres') {
-      // One statement: one round trip, one commit.
-      await this.write(
-        `WITH finished AS (${this.finishSql()} RETURNING 1) ${this.insertSql(6)}`,
-        [...finishParams(id, completion), ...nextParams],
-      );
-      return;
-    }
-    await this.inTransaction(async (runner) => {
-      await runner.query(this.finishSql(), finishParams(id, completion));
-      await runner.query(this.insertSql(1), nextParams);
-    });
-  }
-
-  async updateRun(id: string, update: { progress?: TaskProgressSnapshot; checkpoint?: unknown }): Promise<void> {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    for (const column of ['progress', 'checkpoint'] as const) {
-      if (update[column] !== undefined) {
-        params.push(JSON.stringify(update[column]));
-        sets.push(`${column} = ${this.param(params.length)}`);
-      }
-    }
-    if (sets.length > 0) {
-      params.push(id);
-      await this.query(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE id = ${this.param(params.length)}`, params);
+  async updateRun(id: string, update: RunUpdate): Promise<void> {
+    const statement = this.sql.update(id, update);
+    if (statement) {
+      await this.query(statement.sql, statement.params);
     }
   }
 
   async resetVersion(version: string, note: string): Promise<number> {
-    const matching: RecordRow[] = await this.readOrEmpty(() =>
-      this.query(`SELECT id FROM ${this.table} WHERE version = ${this.param(1)} AND status = ${this.param(2)}`, [version, 'completed']),
-    );
-    if (matching.length > 0) {
-      await this.query(
-        `UPDATE ${this.table} SET status = ${this.param(1)}, error = ${this.param(2)} WHERE version = ${this.param(3)} AND status = ${this.param(4)}`,
-        ['reset', note, version, 'completed'],
+    const p = (index: number) => this.sql.p(index);
+    return this.readOrEmpty(async () => [
+      await this.affected({
+        sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status = ${p(4)}`,
+        params: ['reset', note, version, 'completed'],
+      }),
+    ]).then((counts) => counts[0] ?? 0);
+  }
+
+  private async finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {
+    const finish = this.sql.finish(id, completion);
+    const nextParams = recordParams(next, this.dialect);
+    if (this.dialect.family === 'postgres') {
+      // One statement: one round trip, one commit; the insert happens only if the update matched.
+      const rows: unknown[] = await this.write(() =>
+        this.query(
+          `WITH finished AS (${finish.sql} RETURNING 1) ${this.sql.insertSelect(7, 'EXISTS (SELECT 1 FROM finished)')} RETURNING id`,
+          [...finish.params, ...nextParams],
+        ),
       );
+      return rows.length === 1;
     }
-    return matching.length;
-  }
-
-  async runInTransaction(id: string, work: (manager: unknown) => Promise<void>, completion: () => RunCompletion): Promise<void> {
-    await this.inTransaction(async (runner) => {
-      await work(runner.manager);
-      await runner.query(this.finishSql(), finishParams(id, completion()));
+    return this.write(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        if ((await runner.query(finish.sql, finish.params, true)).affected !== 1) {
+          await runner.rollbackTransaction();
+          return false;
+        }
+        await runner.query(this.sql.insert(), nextParams);
+        await runner.commitTransaction();
+        return true;
+      } catch (error) {
+        if (runner.isTransactionActive) {
+          await runner.rollbackTransaction();
+        }
+        throw error;
+      } finally {
+        await runner.release();
+      }
     });
-  }
-
-
-  async pendingMigrations(): Promise<string[]> {
-    if (this.dataSource.migrations.length === 0) {
-      return [];
-    }
-    const { MigrationExecutor } = require('typeorm') as typeof import('typeorm');
-    const pending = await new MigrationExecutor(this.dataSource).getPendingMigrations();
-    return pending.map((migration) => migration.name);
-  }
-
-  async runMigrations(): Promise<string[]> {
-    const applied = await this.dataSource.runMigrations({ transaction: this.dataSource.options.migrationsTransactionMode ?? 'all' });
-    return applied.map((migration) => migration.name);
   }
 
   private get dataSource(): DataSource {
@@ -185,64 +192,50 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   private get dialect(): SqlDialect {
-    this.cachedDialect ??= dialectOf(this.dataSource);
-    return this.cachedDialect;
+    return this.prepared().dialect;
   }
 
-  private get table(): string {
-    return this.tableName.split('.').map((part) => this.quote(part)).join('.');
+  private get sql(): RecordsSql {
+    return this.prepared().sql;
   }
 
-  private quote(identifier: string): string {
-    return this.dataSource.driver.escape(identifier);
-  }
-
-  private param(index: number): string {
-    return this.dialect === 'postgres' ? `$${index}` : '?';
-  }
-
-  /** Runs `work` in a transaction on a connection of its own; rolls back when it throws. */
-  private async inTransaction(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      await work(runner);
-      await runner.commitTransaction();
-    } catch (error) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction();
-      }
-      throw error;
-    } finally {
-      await runner.release();
+  private prepared(): { dialect: SqlDialect; sql: RecordsSql } {
+    if (!this.cached) {
+      const dialect = dialectOf(this.dataSource.options.type);
+      const quote = (identifier: string): string => this.dataSource.driver.escape(identifier);
+      this.cached = { dialect, sql: new RecordsSql(dialect, this.tableName.split('.').map(quote).join('.'), quote) };
     }
-  }
-
-  /** INSERT of one record, its parameters numbered from `first`. */
-  private insertSql(first: number): string {
-    return `INSERT INTO ${this.table} (${RECORD_COLUMNS.map((c) => this.quote(c)).join(', ')})
-       VALUES (${RECORD_COLUMNS.map((_, i) => this.param(first + i)).join(', ')})`;
-  }
-
-  private finishSql(): string {
-    return `UPDATE ${this.table} SET status = ${this.param(1)}, finished_at = ${this.param(2)}, duration_ms = ${this.param(3)}, error = ${this.param(4)} WHERE id = ${this.param(5)}`;
+    return this.cached;
   }
 
   private query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
     return this.dataSource.query(sql, parameters);
   }
 
-  /** Runs a write; a refusal (e.g. no INSERT privilege) becomes an error that says what to grant. */
-  private async write(sql: string, parameters: unknown[]): Promise<void> {
+  /** Runs a statement and returns how many rows it changed. */
+  private async affected({ sql, params }: Statement): Promise<number> {
+    const runner: QueryRunner = this.dataSource.createQueryRunner();
     try {
-      await this.query(sql, parameters);
-    } catch (error) {
-      throw new StoreUnavailableError(
-        `Cannot write to the records table ${this.tableName}: ${firstLine(error)}. ` +
-          `Grant the app's database user SELECT, INSERT and UPDATE on it.`,
-      );
+      return (await runner.query(sql, params, true)).affected ?? 0;
+    } finally {
+      await runner.release();
     }
+  }
+
+  /** Runs a write; a refusal (e.g. no INSERT privilege) becomes an error that says what to grant. */
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.writeError(error);
+    }
+  }
+
+  private writeError(error: unknown): StoreUnavailableError {
+    return new StoreUnavailableError(
+      `Cannot write to the records table ${this.tableName}: ${firstLine(messageOf(error))}. ` +
+        `Grant the app's database user SELECT, INSERT and UPDATE on it.`,
+    );
   }
 
   /** Runs a read; when it fails because the table does not exist yet, the answer is empty. */
@@ -263,11 +256,11 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   private lockFor(owner: LockOwner): TryLock<StoreLock> {
-    switch (this.dialect) {
+    switch (this.dialect.family) {
       case 'postgres':
-        return new PostgresAdvisoryLock(this.dataSource, this.tableName);
+        return new PostgresAdvisoryLock(this.dataSource, this.tableName, this.lockTiming);
       case 'mysql':
-        return new MysqlNamedLock(this.dataSource, this.tableName);
+        return new MysqlNamedLock(this.dataSource, this.tableName, this.lockTiming);
       case 'sqlite': {
         const database = String((this.dataSource.options as { database?: string }).database ?? '');
         return database === '' || database === ':memory:'
@@ -276,12 +269,4 @@ export class TypeOrmStore implements AfterPartyStore {
       }
     }
   }
-}
-
-function finishParams(id: string, completion: RunCompletion): unknown[] {
-  return [completion.status, completion.finishedAt, completion.durationMs, completion.error, id];
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }

@@ -1,39 +1,51 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { StoreLock } from '../../../interfaces/store.interface';
 import type { TryLock } from '../../poll-lock';
-import { tryConnectionLock } from './connection-lock';
+import type { LockTiming } from '../../watched-lock';
+import { trySessionLock } from './connection-lock';
 import { lockDigest } from './lock-key';
 
 /**
  * A MySQL/MariaDB named lock (`GET_LOCK`) held on a dedicated connection. Named locks are
- * server-wide, so the name is a digest of the database and table. The server frees it when
- * the connection ends, so a crashed runner never leaves it behind.
+ * server-wide, so the name is a digest of the database the connection really uses (whether it
+ * came from `database` or a `url`) and the table. The server frees it when the session ends.
  */
 export class MysqlNamedLock implements TryLock<StoreLock> {
-  readonly name: string;
-  private readonly lockName: string;
+  private lockName?: string;
 
   constructor(
     private readonly dataSource: DataSource,
-    tableName: string,
-  ) {
-    const database = String((dataSource.options as { database?: string }).database ?? '');
-    this.lockName = `after-party:${lockDigest(`${database}.${tableName}`).toString('hex').slice(0, 40)}`;
-    this.name = `MySQL named lock ${this.lockName}`;
+    private readonly tableName: string,
+    private readonly timing: LockTiming,
+  ) {}
+
+  get name(): string {
+    return `MySQL named lock ${this.lockName ?? `for ${this.tableName}`}`;
   }
 
   tryAcquire(): Promise<StoreLock | null> {
-    return tryConnectionLock(
+    return trySessionLock(
       this.dataSource,
-      async (runner) => {
-        const [row] = await runner.query('SELECT GET_LOCK(?, 0) AS locked', [this.lockName]);
-        return Number(row.locked) === 1;
+      {
+        name: () => this.name,
+        attempt: async (runner) => {
+          const [row] = await runner.query('SELECT GET_LOCK(?, 0) AS locked', [await this.scope(runner)]);
+          return Number(row.locked) === 1;
+        },
+        check: async (runner) => {
+          const [row] = await runner.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', [this.lockName]);
+          return Number(row.held) === 1;
+        },
+        unlock: (runner) => runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]),
       },
-      (runner) => runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]),
+      this.timing,
     );
   }
 
   async describeHolder(): Promise<string | undefined> {
+    if (!this.lockName) {
+      return undefined;
+    }
     const [row] = await this.dataSource.query('SELECT IS_USED_LOCK(?) AS holder', [this.lockName]);
     if (!row?.holder) {
       return undefined;
@@ -41,8 +53,15 @@ export class MysqlNamedLock implements TryLock<StoreLock> {
     const [process] = await this.dataSource
       .query('SELECT HOST AS host, TIME AS seconds FROM information_schema.PROCESSLIST WHERE ID = ?', [row.holder])
       .catch(() => [] as unknown[]);
-    return process
-      ? `connection ${row.holder} from ${process.host}, for ${process.seconds} s`
-      : `connection ${row.holder}`;
+    return process ? `connection ${row.holder} from ${process.host}, for ${process.seconds} s` : `connection ${row.holder}`;
+  }
+
+  /** The lock name for this connection's current database and the records table. */
+  private async scope(runner: QueryRunner): Promise<string> {
+    if (!this.lockName) {
+      const [row] = await runner.query('SELECT DATABASE() AS db');
+      this.lockName = `after-party:${lockDigest(`${row?.db ?? ''}.${this.tableName}`).toString('hex').slice(0, 40)}`;
+    }
+    return this.lockName;
   }
 }

@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../../../errors/store-unavailable.error';
 import type { LockOwner, StoreLock } from '../../../interfaces/store.interface';
 import { describeOwner } from '../../describe-owner';
 import type { TryLock } from '../../poll-lock';
+import { steadyLock } from '../../watched-lock';
 
 interface LockDatabase {
   exec(sql: string): unknown;
@@ -45,13 +46,12 @@ export class SqliteFileLock implements TryLock<StoreLock> {
       throw error;
     }
     writeFileSync(`${this.lockPath}.holder`, JSON.stringify(this.owner));
-    return {
-      release: async () => {
-        rmSync(`${this.lockPath}.holder`, { force: true });
-        db.exec('ROLLBACK');
-        db.close();
-      },
-    };
+    // The operating system holds the file lock for as long as this process lives: it cannot be lost.
+    return steadyLock(async () => {
+      rmSync(`${this.lockPath}.holder`, { force: true });
+      db.exec('ROLLBACK');
+      db.close();
+    });
   }
 
   async describeHolder(): Promise<string | undefined> {

@@ -1,0 +1,49 @@
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import type { TaskRunRecord, VersionState } from '../interfaces/run-record.interface';
+
+/**
+ * Where a task stands in this environment, the one definition `after-party:run`, `--dry-run`,
+ * `status` and `status --check` share:
+ * - `completed`: it has a completed run (an every-deploy task: its latest run completed). A
+ *   later manual re-run that failed does not undo that; status shows its error beside it.
+ * - `marked`: completed by `after-party:mark-done`, without running.
+ * - `pending`: never completed (or its completion was reset).
+ * - `running`: a run is in progress (or its runner died; the next run records it interrupted).
+ * - `failed`, `interrupted`: its latest run, with no completed run before it.
+ * - `skipped`: limited to other environments.
+ * - `no-task`: records of a task class that no longer exists.
+ */
+export type TaskState = 'completed' | 'marked' | 'pending' | 'running' | 'failed' | 'interrupted' | 'skipped' | 'no-task';
+
+/** Every state, in the order summaries list them. */
+export const TASK_STATES: readonly TaskState[] = ['completed', 'marked', 'pending', 'failed', 'interrupted', 'running', 'skipped', 'no-task'];
+
+/** States that need an operator's or a deploy's attention: `status --check` fails on them. */
+export const NEEDS_ATTENTION: readonly TaskState[] = ['pending', 'running', 'failed', 'interrupted'];
+
+/** Whether a task may run in `environment`. */
+export function inEnvironment(task: Pick<RegisteredTask, 'environments'>, environment: string): boolean {
+  return task.environments === null || task.environments.includes(environment);
+}
+
+/** The state of a registered task from what the records say about its version. */
+export function taskState(
+  task: Pick<RegisteredTask, 'environments' | 'everyDeploy'>,
+  environment: string,
+  version: VersionState | undefined,
+  latest: TaskRunRecord | undefined,
+): TaskState {
+  if (!inEnvironment(task, environment)) {
+    return 'skipped';
+  }
+  if (latest?.status === 'running') {
+    return 'running';
+  }
+  if (version?.completed && (!task.everyDeploy || latest?.status === 'completed')) {
+    return latest?.status === 'completed' && latest.kind === 'baseline' ? 'marked' : 'completed';
+  }
+  if (latest?.status === 'failed' || latest?.status === 'interrupted') {
+    return latest.status;
+  }
+  return 'pending';
+}

@@ -1,0 +1,36 @@
+import type { AfterPartyEvents } from '../events/after-party.events';
+import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
+import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ShutdownWatch } from './shutdown-watch';
+import { TaskInterruption } from './task-interruption';
+
+/** What every task of one `after-party:run` shares: the store, the held lock, the shutdown watch. */
+export interface RunSession {
+  store: AfterPartyStore;
+  events: AfterPartyEvents;
+  options: ResolvedAfterPartyOptions;
+  shutdown: ShutdownWatch;
+  lock: StoreLock;
+  deployId: string | null;
+  kind: 'deploy' | 'manual';
+  /** Draw a progress bar (a terminal, and no machine-readable output). */
+  terminal: boolean;
+  /** Whether a version may have a checkpoint to resume (saves a query per fresh task). */
+  mayResume(version: string): boolean;
+}
+
+/**
+ * Why no further task may start, or null: a shutdown signal arrived, or the lock was lost.
+ * Checked before every task and before a completion is written together with the next start.
+ */
+export function stopReason(session: RunSession): TaskInterruption | null {
+  if (session.lock.lost.aborted) {
+    return new TaskInterruption(messageOf(session.lock.lost.reason), 'interrupted');
+  }
+  const signal = session.shutdown.signal;
+  return signal ? new TaskInterruption(`${signal} arrived before the task started; it did not run`, 'interrupted') : null;
+}
+
+function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : 'The run lock was lost';
+}

@@ -1,0 +1,51 @@
+import type { Logger } from '@nestjs/common';
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import type { TaskRunRecord } from '../interfaces/run-record.interface';
+import type { StoreTransaction } from '../interfaces/store.interface';
+import type { TaskContext, TaskProgress } from '../interfaces/task-context.interface';
+import type { RunSession } from './run-session';
+
+/** What a task's context is made of. */
+export interface ContextParts {
+  task: RegisteredTask;
+  record: TaskRunRecord;
+  session: RunSession;
+  logger: Logger;
+  signal: AbortSignal;
+  progress: TaskProgress;
+  resumeFrom: unknown;
+  /** The task's transaction, for `transaction: true`. */
+  transaction?: StoreTransaction;
+}
+
+/** Builds `ctx`: checkpoints go into the task's transaction when it has one, so they commit with its work. */
+export function createTaskContext({ task, record, session, logger, signal, progress, resumeFrom, transaction }: ContextParts): TaskContext {
+  const saver = transaction ?? session.store;
+  return {
+    version: task.version,
+    name: task.name,
+    runId: record.id,
+    kind: session.kind,
+    deployId: session.deployId,
+    environment: session.options.environment,
+    logger,
+    signal,
+    progress,
+    manager: transaction?.manager,
+    checkpoint: (cursor) => saver.updateRun(record.id, { checkpoint: jsonValue(cursor) }),
+    resumeFrom,
+  };
+}
+
+function jsonValue(cursor: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(cursor);
+  } catch (error) {
+    throw new TypeError(`ctx.checkpoint() needs a JSON-serialisable value: ${(error as Error).message}`);
+  }
+  if (text === undefined) {
+    throw new TypeError('ctx.checkpoint() needs a JSON-serialisable value, not undefined or a function.');
+  }
+  return JSON.parse(text);
+}

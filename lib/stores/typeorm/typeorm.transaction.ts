@@ -1,0 +1,106 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { RunCompletion, RunUpdate, StoreTransaction } from '../../interfaces/store.interface';
+import type { RecordsSql } from './records-sql';
+
+/**
+ * A transaction on a connection of its own (SQLite has one connection, shared by the app), whose
+ * `EntityManager` task code writes through and in which run records can be written too.
+ */
+export class TypeOrmTransaction implements StoreTransaction {
+  private ended = false;
+
+  private constructor(
+    private readonly dataSource: DataSource,
+    private readonly runner: QueryRunner,
+    private readonly sql: RecordsSql,
+    private readonly writeError: (error: unknown) => Error,
+  ) {}
+
+  static async begin(dataSource: DataSource, sql: RecordsSql, writeError: (error: unknown) => Error): Promise<TypeOrmTransaction> {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+    return new TypeOrmTransaction(dataSource, runner, sql, writeError);
+  }
+
+  get manager(): unknown {
+    return this.runner.manager;
+  }
+
+  async updateRun(id: string, update: RunUpdate): Promise<void> {
+    const statement = this.sql.update(id, update);
+    if (statement) {
+      await this.runner.query(statement.sql, statement.params);
+    }
+  }
+
+  async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
+    const { sql, params } = this.sql.finish(id, completion);
+    try {
+      return (await this.runner.query(sql, params, true)).affected === 1;
+    } catch (error) {
+      throw this.writeError(error);
+    }
+  }
+
+  async commit(): Promise<void> {
+    this.ended = true;
+    try {
+      await this.runner.commitTransaction();
+    } catch (error) {
+      if (this.runner.isTransactionActive) {
+        await this.runner.rollbackTransaction().catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      await this.runner.release();
+    }
+  }
+
+  async rollback(force = false): Promise<void> {
+    if (this.ended) {
+      return;
+    }
+    this.ended = true;
+    if (force && (await this.closeOnServer())) {
+      return;
+    }
+    try {
+      if (this.runner.isTransactionActive) {
+        await this.runner.rollbackTransaction();
+      }
+    } finally {
+      await this.runner.release();
+    }
+  }
+
+  /**
+   * Ends a transaction whose work may still be in flight: its backend is terminated from
+   * another connection (the server rolls it back), and the connection is never pooled again.
+   * SQLite has nothing to terminate: its statements never overlap ours, so a rollback does.
+   */
+  private async closeOnServer(): Promise<boolean> {
+    const connection = (this.runner as unknown as { databaseConnection?: { processID?: number; threadId?: number } })
+      .databaseConnection;
+    const type = this.dataSource.options.type;
+    if (type === 'postgres' && connection?.processID) {
+      await this.dataSource.query('SELECT pg_terminate_backend($1)', [connection.processID]);
+      await (this.runner as unknown as { releasePostgresConnection(error: Error): Promise<void> }).releasePostgresConnection(
+        new Error('after-party abandoned this transaction'),
+      );
+      return true;
+    }
+    if ((type === 'mysql' || type === 'mariadb') && connection?.threadId) {
+      // The server closes the killed connection: its pending query fails, and the pool drops it.
+      await this.dataSource.query(`KILL ${Number(connection.threadId)}`);
+      (this.runner as { isReleased: boolean }).isReleased = true;
+      return true;
+    }
+    return false;
+  }
+}
