@@ -1,4 +1,8 @@
-/** `BackfillUserSlugsTask` → `backfill-user-slugs`. */
+/**
+ * The name of a task whose decorator sets none: `BackfillUserSlugsTask` → `backfill-user-slugs`.
+ * Digits stay on the word before them (`Sync3dModelsTask` → `sync3d-models`). Generated tasks
+ * state their name, so this applies to hand-written classes only.
+ */
 export function defaultTaskName(className: string): string {
   const base = className.replace(/Task$/, '') || className;
   return base

@@ -8,9 +8,16 @@ export interface AfterPartyTaskOptions {
   /** A sentence shown by `after-party:status`. */
   description?: string;
   /**
-   * A stable, human-friendly name used in logs, records and `after-party:run <name>`.
-   * Defaults to the class name in kebab case without a `Task` suffix
-   * (`BackfillUserSlugsTask` becomes `backfill-user-slugs`).
+   * A stable, human-friendly name used in logs, records and `after-party:run <name>`;
+   * unique in the app. The task schematic always writes it: the name you typed, in kebab
+   * case as in the file name, so `nest g task sync-3d-models` makes a task that
+   * `after-party:run sync-3d-models` finds.
+   *
+   * Left out, it is derived from the class name: kebab case without a `Task` suffix, with
+   * digits kept on the word before them (`BackfillUserSlugsTask` becomes
+   * `backfill-user-slugs`, `BackfillV2Task` becomes `backfill-v2`, `Sync3dModelsTask`
+   * becomes `sync3d-models`). A class name cannot tell `sync-3d` from `sync3d`: set the
+   * name when the derived one is not the one you want to type.
    */
   name?: string;
   /**

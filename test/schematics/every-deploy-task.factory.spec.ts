@@ -13,7 +13,7 @@ describe('every-deploy-task schematic', () => {
 
     const task = tree.readContent('src/deploy-tasks/20261126094512-warm-cache.task.ts');
     expect(task).toContain(
-      "@AfterPartyTask({\n  version: '20261126094512',\n  description: 'Warm cache',\n  everyDeploy: true,\n})",
+      "@AfterPartyTask({\n  version: '20261126094512',\n  name: 'warm-cache',\n  description: 'Warm cache',\n  everyDeploy: true,\n})",
     );
     expect(task).toContain('export class WarmCacheTask implements DeployTask');
     expect(task).toContain('// Runs after every deploy: keep it fast and safe to repeat.');

@@ -21,6 +21,7 @@ describe('task schematic', () => {
 
 @AfterPartyTask({
   version: '20261126094512',
+  name: 'backfill-user-slugs',
   description: 'Backfill user slugs',
 })
 export class BackfillUserSlugsTask implements DeployTask {
@@ -49,6 +50,7 @@ export class BackfillUserSlugsTask implements DeployTask {
 
     const content = tree.readContent('src/deploy-tasks/20261126094512-warm-cache.task.ts');
     expect(content).toContain('export class WarmCacheTask implements DeployTask');
+    expect(content).toContain("name: 'warm-cache',");
     expect(content).toContain("description: 'Warm cache',");
   });
 

@@ -43,6 +43,22 @@ describe('validateTasks', () => {
     expect(attempt).toThrow(new RegExp(`Task BadTask has an invalid version .*${reason}.*YYYYMMDDHHMMSS`));
   });
 
+  it.each([
+    ['Sync3dModelsTask', 'sync3d-models'],
+    ['BackfillV2Task', 'backfill-v2'],
+    ['V2BackfillTask', 'v2-backfill'],
+    ['ImportS3FilesTask', 'import-s3-files'],
+    ['HTTPSRedirectsTask', 'https-redirects'],
+    ['Fix2faTask', 'fix2fa'],
+  ])('derives the name of %p, which sets none, as %p', (className, name) => {
+    expect(validateTasks([candidate(className, '20260101000000')])[0].name).toBe(name);
+  });
+
+  it('keeps a name the decorator sets, as the generator writes it', () => {
+    const [task] = validateTasks([candidate('Sync3dModelsTask', '20260101000000', { options: { version: '20260101000000', name: 'sync-3d-models' } })]);
+    expect(task.name).toBe('sync-3d-models');
+  });
+
   it('rejects duplicate versions naming both classes', () => {
     expect(() => validateTasks([candidate('ATask', '20260101000000'), candidate('BTask', '20260101000000')])).toThrow(
       new DuplicateTaskVersionError('20260101000000', 'ATask', 'BTask').message,

@@ -34,6 +34,8 @@ interface TaskPlan {
   readonly fileName: string;
   readonly sourceRoot: string;
   readonly specFileSuffix: string;
+  /** The file slug, written into the decorator as `name` so the runtime never derives another. */
+  readonly taskName: string;
   readonly taskPath: string;
   readonly tasksDir: string;
   readonly version: string;
@@ -100,6 +102,7 @@ function planTask(tree: Tree, options: TaskOptions, everyDeploy: boolean): TaskP
     fileName,
     sourceRoot,
     specFileSuffix: options.specFileSuffix?.trim() || 'spec',
+    taskName: name.fileSlug,
     taskPath: join(normalize(tasksDir), `${fileName}.task.ts`),
     tasksDir,
     version,

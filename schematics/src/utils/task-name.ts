@@ -4,7 +4,10 @@ import * as messages from './messages';
 
 /** The names derived from what the user typed as a task name. */
 export interface TaskName {
-  /** kebab-case name used in the file name, e.g. `backfill-user-slugs`. */
+  /**
+   * kebab-case name used in the file name and, written into the decorator, as
+   * the task's name for `after-party:run`, e.g. `backfill-user-slugs`.
+   */
   readonly fileSlug: string;
   /** Class name, e.g. `BackfillUserSlugsTask`. */
   readonly className: string;
