@@ -4,7 +4,7 @@ import { AfterPartyError } from './after-party.error';
 export class UnknownTaskError extends AfterPartyError {
   constructor(identifiers: string[]) {
     super(
-      `Unknown task${identifiers.length > 1 ? 's' : ''} ${identifiers.map((id) => `"${id}"`).join(', ')}. ` +
+      `Unknown ${identifiers.length === 1 ? 'task' : 'tasks'} ${identifiers.map((id) => `"${id}"`).join(', ')}. ` +
         `Name tasks by version or name; \`after-party:status\` lists them.`,
     );
   }

@@ -40,10 +40,6 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
   if (!started) {
     await store.insertRun(record);
   }
-  const subject = { version: task.version, name: task.name, runId: record.id };
-  logger.log(`Running ${taskLabel(task)}${task.description ? `: ${task.description}` : ''}${session.kind === 'manual' ? ' (manual run)' : ''}`);
-  await session.events.emit({ type: 'task.started', kind: session.kind, ...subject });
-
   const clock = performance.now();
   const result = (status: RunCompletion['status'], error?: unknown, extra: Partial<TaskResult> = {}): TaskResult => ({
     record,
@@ -59,20 +55,27 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
     error,
     ...extra,
   });
+  // Never start a task with an already aborted signal: a signal or a lost lock stops the run here.
+  const stop = stopReason(session);
+  if (stop) {
+    return result('interrupted', stop);
+  }
 
+  const subject = { version: task.version, name: task.name, runId: record.id };
+  logger.log(`Running ${taskLabel(task)}${task.description ? `: ${task.description}` : ''}${session.kind === 'manual' ? ' (manual run)' : ''}`);
+  await session.events.emit({ type: 'task.started', kind: session.kind, ...subject });
   let transaction: StoreTransaction | undefined;
-  if (task.transaction && !stopReason(session)) {
+  if (task.transaction) {
     try {
       transaction = await (store.capabilities.transactions as NonNullable<typeof store.capabilities.transactions>).begin();
     } catch (error) {
       return result('failed', error);
     }
-  }
-  // Never start a task with an already aborted signal: a signal or a lost lock stops the run here.
-  const stop = stopReason(session);
-  if (stop) {
-    await transaction?.rollback();
-    return result('interrupted', stop);
+    const late = stopReason(session);
+    if (late) {
+      await transaction.rollback();
+      return result('interrupted', late);
+    }
   }
 
   const controller = new AbortController();

@@ -136,6 +136,8 @@ export class TaskRunner {
     this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
     let started: TaskRunRecord | undefined;
     for (const [index, task] of plan.entries()) {
+      // Let the event loop deliver a pending signal (synchronous drivers never yield to it).
+      await new Promise((resolve) => setImmediate(resolve));
       // A task whose record the previous completion started is settled by executeTask, even on a stop.
       if (!started && !(await this.mayStart(session))) {
         this.stop(report, plan.slice(index), session);

@@ -84,7 +84,7 @@ describeEachStore('after-party:run and after-party:status', (target) => {
   it('keeps showing records whose task class was deleted', async () => {
     expect((await app.run([RUN, V.long], { AP_EXTRA: 'long', AP_LONG_MS: '10' })).code).toBe(0);
     const status = await app.run([STATUS]);
-    expect(statusLine(status.stdout, V.long)).toMatch(/^no task\s+20260101000004\s+long-import/);
+    expect(statusLine(status.stdout, V.long)).toMatch(/^no-task\s+20260101000004\s+long-import/);
     expect(status.stdout).toContain('1 recorded without a task class');
   });
 
