@@ -5,12 +5,14 @@
 export enum AfterPartyExitCode {
   /** Everything asked for was done (or there was nothing to do). */
   Ok = 0,
-  /** A task failed, timed out or was interrupted; later tasks did not run. */
+  /** A task failed, timed out or was interrupted, or the run lock was lost; later tasks did not run. */
   TaskFailed = 1,
   /** Usage or configuration error: bad flag, unknown task, invalid task class, pending migrations, unreachable database. */
   Usage = 2,
   /** Another runner held the lock for longer than the lock timeout. */
   LockTimeout = 3,
-  /** `after-party:status --check` found pending or failed tasks. */
+  /** `after-party:status --check` found a task pending, running, failed or interrupted. */
   CheckFailed = 4,
+  /** A second SIGTERM/SIGINT arrived during a run: the process exited at once. */
+  ForcedExit = 130,
 }

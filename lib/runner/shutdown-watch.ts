@@ -1,3 +1,5 @@
+import { AfterPartyExitCode } from '../exit-codes';
+
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /**
@@ -9,7 +11,7 @@ export class ShutdownWatch {
   private readonly listeners = new Set<(signal: NodeJS.Signals) => void>();
   private readonly handler = (signal: NodeJS.Signals): void => {
     if (this.received) {
-      process.exit(130);
+      process.exit(AfterPartyExitCode.ForcedExit);
     }
     this.received = signal;
     for (const listener of this.listeners) {
