@@ -11,8 +11,13 @@ export enum AfterPartyExitCode {
   Usage = 2,
   /** Another runner held the lock for longer than the lock timeout. */
   LockTimeout = 3,
-  /** `after-party:status --check` found a task pending, running, failed or interrupted. */
+  /** `after-party:status --check` found a task pending, running, failed, interrupted or paused. */
   CheckFailed = 4,
+  /**
+   * The run stopped on purpose before its end, with nothing failed: a batched task was paused
+   * (`after-party:pause`, or `--max-duration` spent); later tasks did not run. Run again to resume.
+   */
+  Paused = 5,
   /** A second SIGTERM/SIGINT arrived during a run: the process exited at once. */
   ForcedExit = 130,
 }

@@ -4,15 +4,19 @@ export { AfterPartyExitCode } from './exit-codes';
 export { AfterPartyCliLogger } from './cli/after-party-cli.logger';
 export { runAfterPartyCommand } from './cli/run-after-party-command';
 export { AfterPartyTask } from './decorators/after-party-task.decorator';
+export { mongooseKeyset, type MongooseKeysetOptions } from './batch/mongoose-keyset';
+export { typeormKeyset, type TypeOrmKeysetOptions } from './batch/typeorm-keyset';
 export * from './errors';
 export { AfterPartyEvents } from './events/after-party.events';
 export type { AfterPartyEvent, AfterPartyEventType, TaskEventSubject } from './events/after-party-event.interface';
 export * from './interfaces';
 export type { RunReport, TaskOutcome } from './runner/run-report.interface';
 export type { StatusRow, TaskState } from './status/status-row.interface';
+export type { BatchCheckpoint } from './batch/batch-loop';
 export {
   createAfterPartyMigration,
   createAfterPartyRecordEntity,
+  type AfterPartyRecordEntityOptions,
   type AfterPartyRecordsSchemaOptions,
 } from './stores/typeorm/records-schema';
 export { AfterPartyTester } from './testing/after-party.tester';

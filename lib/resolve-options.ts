@@ -18,6 +18,7 @@ export interface ResolvedAfterPartyOptions {
   lockTimeout: number;
   gracePeriod: number;
   lockLease: number;
+  throttle: AfterPartyRuntimeOptions['throttle'];
 }
 
 const STORES: AfterPartyStoreType[] = ['typeorm', 'mongoose', 'memory'];
@@ -40,6 +41,7 @@ export function resolveOptions(store: AfterPartyStoreType, options: AfterPartyRu
     lockTimeout: milliseconds('lockTimeout', options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_MS),
     gracePeriod: milliseconds('gracePeriod', options.gracePeriod ?? DEFAULT_GRACE_PERIOD_MS),
     lockLease: Math.max(1, milliseconds('lockLease', options.lockLease ?? DEFAULT_LOCK_LEASE_MS)),
+    throttle: throttleOption(options.throttle),
   };
 }
 
@@ -55,4 +57,11 @@ export function milliseconds(label: string, value: unknown): number {
     );
   }
   return parsed;
+}
+
+function throttleOption(throttle: unknown): AfterPartyRuntimeOptions['throttle'] {
+  if (throttle !== undefined && typeof throttle !== 'function') {
+    throw new InvalidOptionsError('throttle must be a function that answers true or a reason to back off, false to go on.');
+  }
+  return throttle as AfterPartyRuntimeOptions['throttle'];
 }

@@ -6,6 +6,7 @@ import { AfterPartyExitCode } from '../exit-codes';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { milliseconds, type ResolvedAfterPartyOptions } from '../resolve-options';
 import { TaskRunner } from '../runner/task.runner';
+import { parseDuration } from '../cli/parse-duration';
 import { writeJson } from '../cli/write-json';
 import { plural } from '../format/text.format';
 import { AfterPartyCommand } from './after-party.command';
@@ -17,6 +18,7 @@ interface RunFlags {
   wait?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  maxDuration?: number;
 }
 
 /** `after-party:run [tasks...]`: runs pending tasks, or exactly the named ones again. */
@@ -45,11 +47,16 @@ export class RunCommand extends AfterPartyCommand {
       lockTimeoutMs: flags.wait === false ? 0 : (flags.lockTimeout ?? this.options.lockTimeout),
       migrate: flags.migrate === true,
       terminal: process.stderr.isTTY === true && !flags.json,
+      maxDurationMs: flags.maxDuration ?? null,
     });
     commandState.forceExit ||= report.abandoned;
-    const exitCode = report.ok ? AfterPartyExitCode.Ok : AfterPartyExitCode.TaskFailed;
+    const exitCode = report.ok
+      ? AfterPartyExitCode.Ok
+      : report.paused && !report.lockLost
+        ? AfterPartyExitCode.Paused
+        : AfterPartyExitCode.TaskFailed;
     if (flags.json) {
-      writeJson({ ok: report.ok, exitCode, deployId, tasks: report.outcomes, notRun: report.skipped });
+      writeJson({ ok: report.ok, exitCode, deployId, paused: report.paused, lockLost: report.lockLost, tasks: report.outcomes, notRun: report.skipped });
     }
     return exitCode;
   }
@@ -93,6 +100,14 @@ export class RunCommand extends AfterPartyCommand {
   @Option({ flags: '--dry-run', description: 'list what would run, in order, without running or recording anything' })
   parseDryRun(): boolean {
     return true;
+  }
+
+  @Option({
+    flags: '--max-duration <time>',
+    description: 'time budget (90s, 10m, 1h30m): no task or batch starts after it; a batched task in progress pauses after its batch (exit 5)',
+  })
+  parseMaxDuration(value: string): number {
+    return parseDuration('--max-duration', value);
   }
 
   @Option({ flags: '--json', description: 'print one JSON document on stdout (logs go to stderr)' })

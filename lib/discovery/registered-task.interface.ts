@@ -1,4 +1,13 @@
+import type { BatchedTask } from '../interfaces/batched-task.interface';
 import type { DeployTask } from '../interfaces/deploy-task.interface';
+
+/** A batched task's options with every default applied. */
+export interface ResolvedBatchOptions {
+  size: number;
+  transaction: boolean;
+  pause: number;
+  maxBackoff: number;
+}
 
 /** A validated task, ready to run. */
 export interface RegisteredTask {
@@ -11,5 +20,7 @@ export interface RegisteredTask {
   timeout: number | null;
   /** Environments the task is limited to, or null for all. */
   environments: string[] | null;
-  instance: DeployTask;
+  /** Present for batched tasks (a class with `collection()` and `processBatch()`), which `instance` then is. */
+  batch: ResolvedBatchOptions | null;
+  instance: DeployTask | BatchedTask;
 }

@@ -7,6 +7,7 @@ import type { RegisteredTask } from './registered-task.interface';
 import type { TaskCandidate } from './task-candidate.interface';
 import { defaultTaskName } from './task-name';
 import { versionProblem } from './task-version';
+import { batchOptionsOf } from './validate-batch';
 import { MAX_TIMER_MS } from '../after-party.constants';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
@@ -46,9 +47,7 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
   if (problem) {
     throw new InvalidTaskVersionError(className, options?.version, problem);
   }
-  if (typeof (instance as Partial<DeployTask> | undefined)?.run !== 'function') {
-    throw new InvalidTaskClassError(className, 'has no run() method', 'Add `async run(ctx: TaskContext): Promise<void>` (implement DeployTask).');
-  }
+  const batch = batchOptionsOf(className, options, instance);
   const name = options.name ?? defaultTaskName(className);
   if (!NAME_PATTERN.test(name) || /^\d{14}$/.test(name)) {
     throw new InvalidTaskClassError(
@@ -77,6 +76,7 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
     transaction: options.transaction === true,
     timeout: options.timeout ?? null,
     environments,
+    batch,
     instance: instance as DeployTask,
   };
 }

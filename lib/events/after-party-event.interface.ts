@@ -15,6 +15,8 @@ export type AfterPartyEvent =
   | ({ type: 'task.progress'; progress: TaskProgressSnapshot } & TaskEventSubject)
   | ({ type: 'task.completed'; durationMs: number } & TaskEventSubject)
   | ({ type: 'task.failed'; status: 'failed' | 'interrupted'; error: string; durationMs: number } & TaskEventSubject)
+  | ({ type: 'task.paused'; reason: string; durationMs: number } & TaskEventSubject)
+  | ({ type: 'task.cancelled'; reason: string; durationMs: number } & TaskEventSubject)
   | { type: 'run.finished'; report: RunReport };
 
 /** The type names of {@link AfterPartyEvent}. */

@@ -1,4 +1,5 @@
 import type { LoggerService, ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { ThrottleDecision } from './batched-task.interface';
 
 /** Which database library holds the run records. */
 export type AfterPartyStoreType = 'typeorm' | 'mongoose' | 'memory';
@@ -50,6 +51,12 @@ export interface AfterPartyModuleOptions {
    * @default 30000
    */
   lockLease?: number;
+  /**
+   * The app's own throttle check for batched tasks, asked before every batch after the task's
+   * own `throttle()`: answer `true` or a reason to back off (for example, replication lag above
+   * a threshold), `false` to go on. Give it from `forRootAsync` to use injected services.
+   */
+  throttle?: (task: { version: string; name: string }) => ThrottleDecision | Promise<ThrottleDecision>;
 }
 
 /** Options resolved at runtime by `forRootAsync` (everything but the store). */

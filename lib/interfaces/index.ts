@@ -1,4 +1,5 @@
 export * from './after-party-options.interface';
+export * from './batched-task.interface';
 export * from './deploy-task.interface';
 export * from './run-record.interface';
 export * from './store.interface';

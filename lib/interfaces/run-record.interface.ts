@@ -1,8 +1,13 @@
 /**
- * Life cycle of one recorded run. `reset` is a completed run whose completion an operator
- * withdrew with `after-party:reset`, so the task runs again.
+ * Life cycle of one recorded run. `paused`: a batched task stopped after a batch by
+ * `after-party:pause` or a spent `--max-duration`; the next run resumes it. `cancelled`: stopped
+ * by `after-party:cancel`; later runs leave it alone. `reset`: a completed (or cancelled) run
+ * whose outcome an operator withdrew with `after-party:reset`, so the task runs again.
  */
-export type TaskRunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'reset';
+export type TaskRunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'paused' | 'cancelled' | 'reset';
+
+/** What an operator can ask of a running batched task, from any host. */
+export type RunControl = 'pause' | 'cancel';
 
 /**
  * Why a run happened: `deploy` (picked up by `after-party:run` as pending or as an
@@ -43,6 +48,16 @@ export interface TaskProgressSnapshot {
   message: string | null;
   /** ISO-8601 UTC time of the update. */
   updatedAt: string;
+  /** Units per second over this run so far, when known. */
+  rate?: number | null;
+  /** Estimated milliseconds left, when the total and the rate are known. */
+  etaMs?: number | null;
+  /** A batched task's cursor: the key of the last item of the last committed batch. */
+  cursor?: unknown;
+  /** A batched task's state: working, or backing off because a throttle check said so. */
+  state?: 'running' | 'throttled';
+  /** Why it is throttled. */
+  throttledBecause?: string | null;
 }
 
 /** What the records say about one version, as the runner reads it (versions without records are absent). */
@@ -52,6 +67,8 @@ export interface VersionState {
   completed: boolean;
   /** Whether a completed run carries the deploy id the runner was given. */
   completedInDeploy: boolean;
-  /** Whether the version has a failed or interrupted run (whose checkpoint may be resumed). */
+  /** Whether the version has a failed, interrupted or paused run (whose checkpoint may be resumed). */
   cutShort: boolean;
+  /** Whether the version has a cancelled run: later runs leave it alone until it is reset or run by name. */
+  cancelled: boolean;
 }

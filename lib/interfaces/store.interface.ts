@@ -1,4 +1,4 @@
-import type { VersionState, TaskProgressSnapshot, TaskRunRecord, TaskRunStatus } from './run-record.interface';
+import type { RunControl, VersionState, TaskProgressSnapshot, TaskRunRecord, TaskRunStatus } from './run-record.interface';
 
 /** Who holds (or asks for) the run lock. */
 export interface LockOwner {
@@ -80,8 +80,15 @@ export interface AfterPartyStore {
   finishRun(id: string, completion: RunCompletion): Promise<boolean>;
   /** Saves a running task's progress and/or checkpoint (JSON) on its record. */
   updateRun(id: string, update: RunUpdate): Promise<void>;
-  /** Turns every completed run of `version` into `reset`, so the task is pending again. Returns how many. */
+  /** Turns every completed or cancelled run of `version` into `reset`, so the task is pending again. Returns how many. */
   resetVersion(version: string, note: string): Promise<number>;
+  /**
+   * Asks whoever runs `version` now to pause or cancel it (its runner reads it between batches).
+   * Resolves false when no run of `version` is running.
+   */
+  requestControl(version: string, control: RunControl): Promise<boolean>;
+  /** What an operator asked of run `id` with {@link requestControl}, or null. */
+  readControl(id: string): Promise<RunControl | null>;
 }
 
 /** What a store may offer beyond the core. The runner asks for each one it needs. */
@@ -107,8 +114,11 @@ export interface TransactionCapability {
 export interface StoreTransaction {
   /** The handle task code writes through (a TypeORM `EntityManager`). */
   readonly manager: unknown;
-  /** Saves progress or a checkpoint inside the transaction: it commits with the work, or not at all. */
-  updateRun(id: string, update: RunUpdate): Promise<void>;
+  /**
+   * Saves progress or a checkpoint inside the transaction (it commits with the work, or not at
+   * all), only while run `id` is `running`: resolves false, writing nothing, when it is not.
+   */
+  updateRun(id: string, update: RunUpdate): Promise<boolean>;
   /** Records how run `id` ended inside the transaction, only while it is `running` (see {@link AfterPartyStore.finishRun}). */
   finishRun(id: string, completion: RunCompletion): Promise<boolean>;
   commit(): Promise<void>;

@@ -29,7 +29,8 @@ export interface AfterPartyTaskOptions {
   /**
    * SQL stores only: run the task in a database transaction whose `EntityManager` is
    * `ctx.manager`; the completion record is written in the same transaction, so the
-   * task's writes and its "completed" record commit (or roll back) together.
+   * task's writes and its "completed" record commit (or roll back) together. For a batched
+   * task, use `batch: { transaction: true }` instead: one transaction per batch.
    * @default false
    */
   transaction?: boolean;
@@ -43,4 +44,32 @@ export interface AfterPartyTaskOptions {
    * Elsewhere the task is never pending and `after-party:status` shows it as skipped.
    */
   environments?: string[];
+  /**
+   * How the runner drives a batched task (a class with `collection()` and `processBatch()`,
+   * see `BatchedTask`). Ignored on plain `run(ctx)` tasks. Every field has a default, so
+   * `batch: {}` or leaving it out both work for a batched task.
+   */
+  batch?: BatchOptions;
+}
+
+/** Options of a batched task: `@AfterPartyTask({ version, batch: { size: 1000, transaction: true } })`. */
+export interface BatchOptions {
+  /** Items per batch. @default 1000 */
+  size?: number;
+  /**
+   * SQL stores: run each batch in its own transaction, in which the runner also writes the
+   * batch's checkpoint, and hand its `EntityManager` to `processBatch` as `ctx.manager`. A
+   * crash anywhere leaves every batch either applied and checkpointed, or not at all: exactly
+   * once. Without it, a crash between a batch and its checkpoint redoes that one batch.
+   * @default false
+   */
+  transaction?: boolean;
+  /** Milliseconds to wait between batches, to spread the load. @default 0 */
+  pause?: number;
+  /**
+   * Longest wait (ms) between throttle checks while a throttle check says to back off; waits
+   * start at 1 s and double up to it.
+   * @default 30000
+   */
+  maxBackoff?: number;
 }

@@ -4,6 +4,10 @@ import type { TaskRunRecord, VersionState } from '../interfaces/run-record.inter
 /**
  * Where a task stands in this environment, the one definition `after-party:run`, `--dry-run`,
  * `status` and `status --check` share:
+ * - `paused`: a batched task paused after a batch (`after-party:pause`, `--max-duration`); the
+ *   next run resumes it.
+ * - `cancelled`: stopped by `after-party:cancel`; runs leave it alone until it is reset or run
+ *   by name.
  * - `completed`: it has a completed run (an every-deploy task: its latest run completed). A
  *   later manual re-run that failed does not undo that; status shows its error beside it.
  * - `marked`: completed by `after-party:mark-done`, without running.
@@ -13,13 +17,34 @@ import type { TaskRunRecord, VersionState } from '../interfaces/run-record.inter
  * - `skipped`: limited to other environments.
  * - `no-task`: records of a task class that no longer exists.
  */
-export type TaskState = 'completed' | 'marked' | 'pending' | 'running' | 'failed' | 'interrupted' | 'skipped' | 'no-task';
+export type TaskState =
+  | 'completed'
+  | 'marked'
+  | 'pending'
+  | 'running'
+  | 'failed'
+  | 'interrupted'
+  | 'paused'
+  | 'cancelled'
+  | 'skipped'
+  | 'no-task';
 
 /** Every state, in the order summaries list them. */
-export const TASK_STATES: readonly TaskState[] = ['completed', 'marked', 'pending', 'failed', 'interrupted', 'running', 'skipped', 'no-task'];
+export const TASK_STATES: readonly TaskState[] = [
+  'completed',
+  'marked',
+  'pending',
+  'failed',
+  'interrupted',
+  'running',
+  'paused',
+  'cancelled',
+  'skipped',
+  'no-task',
+];
 
 /** States that need an operator's or a deploy's attention: `status --check` fails on them. */
-export const NEEDS_ATTENTION: readonly TaskState[] = ['pending', 'running', 'failed', 'interrupted'];
+export const NEEDS_ATTENTION: readonly TaskState[] = ['pending', 'running', 'failed', 'interrupted', 'paused'];
 
 /** Whether a task may run in `environment`. */
 export function inEnvironment(task: Pick<RegisteredTask, 'environments'>, environment: string): boolean {
@@ -42,7 +67,10 @@ export function taskState(
   if (version?.completed && (!task.everyDeploy || latest?.status === 'completed')) {
     return latest?.status === 'completed' && latest.kind === 'baseline' ? 'marked' : 'completed';
   }
-  if (latest?.status === 'failed' || latest?.status === 'interrupted') {
+  if (version?.cancelled && !version.completed) {
+    return 'cancelled';
+  }
+  if (latest?.status === 'failed' || latest?.status === 'interrupted' || latest?.status === 'paused') {
     return latest.status;
   }
   return 'pending';

@@ -1,7 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { AfterPartyEvents } from '../events/after-party.events';
 import type { TaskEventSubject } from '../events/after-party-event.interface';
+import { humanDuration } from '../format/text.format';
 import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { TaskProgress } from '../interfaces/task-context.interface';
@@ -12,8 +13,9 @@ const LOG_INTERVAL_MS = 5000;
 const SAVE_INTERVAL_MS = 2000;
 
 /**
- * `ctx.progress`: a live bar on a terminal, a log line every few seconds otherwise; the
- * latest progress is saved on the running record (throttled) and emitted as an event.
+ * `ctx.progress`, and a batched task's progress as the runner reports it: a live bar on a
+ * terminal, a log line every few seconds otherwise; the latest progress (with rate, ETA, cursor
+ * and throttling) is saved on the running record (throttled) and emitted as an event.
  */
 export class ProgressReporter implements TaskProgress {
   private readonly snapshot: TaskProgressSnapshot = { done: 0, total: null, message: null, updatedAt: new Date().toISOString() };
@@ -24,6 +26,8 @@ export class ProgressReporter implements TaskProgress {
   private unlogged = false;
   private saving: Promise<void> = Promise.resolve();
   private readonly startedAt = Date.now();
+  /** Units already done when this run started (a resumed batched task): not part of this run's rate. */
+  private doneBefore = 0;
 
   constructor(
     private readonly subject: TaskEventSubject,
@@ -54,6 +58,26 @@ export class ProgressReporter implements TaskProgress {
     this.changed();
   }
 
+  /** Starts from work a previous run already did (not counted in this run's rate). */
+  resumeAt(done: number): void {
+    this.doneBefore = done;
+    this.snapshot.done = done;
+    this.changed();
+  }
+
+  /** A batched task's cursor after its latest committed batch. */
+  setCursor(cursor: unknown): void {
+    this.snapshot.cursor = cursor;
+    this.changed();
+  }
+
+  /** Running, or backing off because a throttle check said so (and why). */
+  setState(state: 'running' | 'throttled', because: string | null = null): void {
+    this.snapshot.state = state;
+    this.snapshot.throttledBecause = because;
+    this.changed(true);
+  }
+
   /** Stops the bar and saves the final progress if it changed since the last save. */
   async finish(): Promise<void> {
     this.bar?.stop();
@@ -66,20 +90,25 @@ export class ProgressReporter implements TaskProgress {
     }
   }
 
-  private changed(): void {
-    this.snapshot.updatedAt = new Date().toISOString();
-    this.dirty = true;
+  private changed(saveNow = false): void {
     const now = Date.now();
+    this.snapshot.updatedAt = new Date(now).toISOString();
+    const seconds = (now - this.startedAt) / 1000;
+    const doneHere = this.snapshot.done - this.doneBefore;
+    this.snapshot.rate = seconds > 0.5 && doneHere > 0 ? Math.round((doneHere / seconds) * 10) / 10 : null;
+    this.snapshot.etaMs =
+      this.snapshot.rate && this.snapshot.total !== null ? Math.max(0, Math.round(((this.snapshot.total - this.snapshot.done) / this.snapshot.rate) * 1000)) : null;
+    this.dirty = true;
     if (this.terminal) {
       this.renderBar();
-    } else if (now - this.lastLog >= LOG_INTERVAL_MS) {
+    } else if (now - this.lastLog >= LOG_INTERVAL_MS || saveNow) {
       this.lastLog = now;
       this.unlogged = false;
       this.logger.log(describeProgress(this.snapshot));
     } else {
       this.unlogged = true;
     }
-    if (now - this.lastSave >= SAVE_INTERVAL_MS) {
+    if (now - this.lastSave >= SAVE_INTERVAL_MS || saveNow) {
       this.lastSave = now;
       this.saving = this.saving.then(() => this.save());
     }
@@ -98,9 +127,14 @@ export class ProgressReporter implements TaskProgress {
 
   private renderBar(): void {
     const total = this.snapshot.total ?? Math.max(this.snapshot.done, 1);
-    const seconds = Math.max((Date.now() - this.startedAt) / 1000, 0.001);
-    const payload = { name: this.subject.name, message: this.snapshot.message ?? '', rate: (this.snapshot.done / seconds).toFixed(1) };
+    const payload = {
+      name: this.subject.name,
+      message: this.snapshot.state === 'throttled' ? `throttled: ${this.snapshot.throttledBecause ?? ''}` : (this.snapshot.message ?? ''),
+      rate: (this.snapshot.rate ?? 0).toFixed(1),
+    };
     if (!this.bar) {
+      // Loaded only when a bar is drawn: a deploy hook without a terminal never pays for it.
+      const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
       this.bar = new SingleBar({
         format: '{name} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | {message}',
         hideCursor: true,
@@ -114,9 +148,22 @@ export class ProgressReporter implements TaskProgress {
   }
 }
 
-/** `450/1000 (45%) importing users` */
+/** `Progress 450/1000 (45%), 120.5/s, ETA 4.6 s, importing users` */
 export function describeProgress(progress: TaskProgressSnapshot): string {
   const share = progress.total ? ` (${Math.floor((progress.done / progress.total) * 100)}%)` : '';
   const counts = progress.total !== null ? `${progress.done}/${progress.total}${share}` : `${progress.done} done`;
-  return `Progress ${counts}${progress.message ? ` ${progress.message}` : ''}`;
+  const parts = [`Progress ${counts}`];
+  if (progress.rate) {
+    parts.push(`${progress.rate}/s`);
+  }
+  if (progress.etaMs !== null && progress.etaMs !== undefined && progress.done < (progress.total ?? 0)) {
+    parts.push(`ETA ${humanDuration(progress.etaMs)}`);
+  }
+  if (progress.state === 'throttled') {
+    parts.push(`throttled${progress.throttledBecause ? `: ${progress.throttledBecause}` : ''}`);
+  }
+  if (progress.cursor !== undefined) {
+    parts.push(`cursor ${JSON.stringify(progress.cursor)}`);
+  }
+  return `${parts.join(', ')}${progress.message ? ` ${progress.message}` : ''}`;
 }

@@ -9,4 +9,6 @@ export interface RunOptions {
   migrate: boolean;
   /** Draw progress bars (stderr is a terminal and the output is not JSON). */
   terminal: boolean;
+  /** Time budget in ms (`--max-duration`): no task or batch starts after it; null for none. */
+  maxDurationMs?: number | null;
 }

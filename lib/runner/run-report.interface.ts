@@ -21,4 +21,6 @@ export interface RunReport {
   abandoned: boolean;
   /** The run lock was lost while held: the run stopped, and what could not be recorded was not. */
   lockLost: boolean;
+  /** The run stopped on purpose before its end: a task was paused, or the time budget was spent. */
+  paused: boolean;
 }

@@ -17,6 +17,10 @@ export interface RunSession {
   terminal: boolean;
   /** Whether a version may have a checkpoint to resume (saves a query per fresh task). */
   mayResume(version: string): boolean;
+  /** Epoch ms after which no task and no batch starts (`--max-duration`), or null. */
+  deadline: number | null;
+  /** The time budget as the operator wrote it, for messages. */
+  budget: string | null;
 }
 
 /**
@@ -29,6 +33,11 @@ export function stopReason(session: RunSession): TaskInterruption | null {
   }
   const signal = session.shutdown.signal;
   return signal ? new TaskInterruption(`${signal} arrived before the task started; it did not run`, 'interrupted') : null;
+}
+
+/** Whether the run's time budget (`--max-duration`) is spent. */
+export function budgetSpent(session: RunSession): boolean {
+  return session.deadline !== null && Date.now() >= session.deadline;
 }
 
 function messageOf(reason: unknown): string {

@@ -2,7 +2,7 @@ import { TaskInterruption } from './task-interruption';
 import type { ShutdownWatch } from './shutdown-watch';
 
 /** How a supervised task ended. */
-export type Supervised = { ok: true } | { ok: false; error: unknown; abandoned: boolean };
+export type Supervised<T> = { ok: true; value: T } | { ok: false; error: unknown; abandoned: boolean };
 
 interface SuperviseOptions {
   controller: AbortController;
@@ -16,7 +16,7 @@ interface SuperviseOptions {
  * `ctx.signal`, then the task has `graceMs` to return. A task that does not is abandoned
  * (recorded, and the process exits once the lock is released).
  */
-export async function supervise(work: Promise<void>, { controller, timeoutMs, graceMs, shutdown }: SuperviseOptions): Promise<Supervised> {
+export async function supervise<T>(work: Promise<T>, { controller, timeoutMs, graceMs, shutdown }: SuperviseOptions): Promise<Supervised<T>> {
   let timeoutTimer: NodeJS.Timeout | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
   const abandoned = new Promise<'abandoned'>((resolve) => {
@@ -34,11 +34,11 @@ export async function supervise(work: Promise<void>, { controller, timeoutMs, gr
     controller.abort(new TaskInterruption(`Interrupted by ${signal} before the task finished`, 'interrupted')),
   );
   try {
-    const settled = await Promise.race([work.then(() => 'done' as const), abandoned]);
+    const settled = await Promise.race([work.then((value) => ({ value })), abandoned]);
     if (settled === 'abandoned') {
       return { ok: false, error: controller.signal.reason, abandoned: true };
     }
-    return { ok: true };
+    return { ok: true, value: settled.value };
   } catch (error) {
     // Once aborted, the abort's reason is the truth, not whatever the task threw on its way out.
     return { ok: false, error: controller.signal.aborted ? controller.signal.reason : error, abandoned: false };

@@ -4,6 +4,7 @@ import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { StoreTransaction } from '../interfaces/store.interface';
 import type { TaskContext, TaskProgress } from '../interfaces/task-context.interface';
 import type { RunSession } from './run-session';
+import { TaskInterruption } from './task-interruption';
 
 /** What a task's context is made of. */
 export interface ContextParts {
@@ -32,7 +33,12 @@ export function createTaskContext({ task, record, session, logger, signal, progr
     signal,
     progress,
     manager: transaction?.manager,
-    checkpoint: (cursor) => saver.updateRun(record.id, { checkpoint: jsonValue(cursor) }),
+    checkpoint: async (cursor) => {
+      // Inside a transaction the write is guarded: false means another runner took the run over.
+      if ((await saver.updateRun(record.id, { checkpoint: jsonValue(cursor) })) === false) {
+        throw new TaskInterruption('Another runner took this run over; its work is rolled back', 'interrupted');
+      }
+    },
     resumeFrom,
   };
 }

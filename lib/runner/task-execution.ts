@@ -5,6 +5,9 @@ import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { RunCompletion, StoreTransaction } from '../interfaces/store.interface';
 import { recordableError } from '../records/recordable-error';
 import { newRunRecord } from '../records/run-record.factory';
+import { runBatches, type BatchCheckpoint, type BatchLoopEnd } from '../batch/batch-loop';
+import type { BatchedTask } from '../interfaces/batched-task.interface';
+import type { DeployTask } from '../interfaces/deploy-task.interface';
 import { ProgressReporter } from './progress-reporter';
 import { stopReason, type RunSession } from './run-session';
 import { supervise } from './supervise';
@@ -88,7 +91,7 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
     logger: taskLogger,
     signal: controller.signal,
     progress,
-    resumeFrom: previous?.status === 'failed' || previous?.status === 'interrupted' ? (previous.checkpoint ?? undefined) : undefined,
+    resumeFrom: previous && ['failed', 'interrupted', 'paused'].includes(previous.status) ? (previous.checkpoint ?? undefined) : undefined,
     transaction,
   });
   if (context.resumeFrom !== undefined) {
@@ -96,23 +99,46 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
   }
   const onLockLost = (): void => controller.abort(stopReason(session));
   session.lock.lost.addEventListener('abort', onLockLost);
-  const work = (async () => {
-    await task.instance.run(context);
+  let batchTransaction: StoreTransaction | null = null;
+  const work = (async (): Promise<BatchLoopEnd> => {
+    const end: BatchLoopEnd = task.batch
+      ? await runBatches({
+          task: task.instance as BatchedTask,
+          options: task.batch,
+          context,
+          signal: controller.signal,
+          runId: record.id,
+          store,
+          progress,
+          logger: taskLogger,
+          resumeFrom: context.resumeFrom as BatchCheckpoint | undefined,
+          deadline: session.deadline,
+          budget: session.budget,
+          appThrottle: options.throttle,
+          onTransaction: (open) => (batchTransaction = open),
+        })
+      : ((await (task.instance as DeployTask).run(context)), { status: 'completed' });
     // A task that returns after an abort stopped early: it did not complete.
     if (controller.signal.aborted) {
       throw controller.signal.reason;
     }
+    return end;
   })();
   const supervised = await supervise(work, { controller, timeoutMs: task.timeout, graceMs: options.gracePeriod, shutdown: session.shutdown });
   session.lock.lost.removeEventListener('abort', onLockLost);
   await progress.finish();
 
   if (supervised.ok) {
+    if (supervised.value.status !== 'completed') {
+      return result(supervised.value.status, new Error(supervised.value.reason));
+    }
     const completed = result('completed');
     return transaction ? commit(transaction, completed, result) : completed;
   }
   // Roll the task's work back first; its outcome is then recorded where every connection sees it.
-  await transaction?.rollback(supervised.abandoned).catch((error) => logger.warn(`Rolling back ${taskLabel(task)} failed: ${String(error)}`));
+  for (const open of [transaction, batchTransaction as StoreTransaction | null]) {
+    await open?.rollback(supervised.abandoned).catch((error) => logger.warn(`Rolling back ${taskLabel(task)} failed: ${String(error)}`));
+  }
   const status = supervised.error instanceof TaskInterruption ? supervised.error.recordAs : 'failed';
   return result(status, supervised.error, { abandoned: supervised.abandoned });
 }

@@ -7,8 +7,8 @@ import { TaskRegistry } from '../discovery/task.registry';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { AfterPartyEvents } from '../events/after-party.events';
-import { messageOf, plural, taskLabel } from '../format/text.format';
-import type { TaskRunRecord } from '../interfaces/run-record.interface';
+import { humanDuration, messageOf, plural, taskLabel } from '../format/text.format';
+import type { RunControl, TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import { inEnvironment } from '../planning/task-state';
 import { outOfOrderTasks, pendingTasks } from '../planning/run-plan';
@@ -16,7 +16,7 @@ import { newRunRecord } from '../records/run-record.factory';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import type { RunOptions } from './run-options.interface';
 import type { RunReport, TaskOutcome } from './run-report.interface';
-import { stopReason, type RunSession } from './run-session';
+import { budgetSpent, stopReason, type RunSession } from './run-session';
 import { ShutdownWatch } from './shutdown-watch';
 import { executeTask, type TaskResult } from './task-execution';
 import { TaskInterruption } from './task-interruption';
@@ -40,6 +40,8 @@ export class TaskRunner {
   async run(options: RunOptions): Promise<RunReport> {
     // Unknown task names are a usage error: report them before touching the database.
     const selected = options.tasks.length > 0 ? this.select(options.tasks) : null;
+    const budget = options.maxDurationMs ?? null;
+    const deadline = budget === null ? null : Date.now() + budget;
     return this.underLock(options.lockTimeoutMs, async (lock) => {
       await this.applyMigrationPolicy(options.migrate);
       await this.store.prepare();
@@ -58,6 +60,8 @@ export class TaskRunner {
           kind: selected ? 'manual' : 'deploy',
           terminal: options.terminal,
           mayResume: (version) => cutShort === null || cutShort.has(version),
+          deadline,
+          budget: budget === null ? null : humanDuration(budget),
         });
       } finally {
         shutdown.dispose();
@@ -91,6 +95,37 @@ export class TaskRunner {
     return this.underLock(lockTimeoutMs, async () => {
       await this.store.prepare();
       return this.store.resetVersion(version, `Reset by after-party:reset on ${hostname()} at ${new Date().toISOString()}`);
+    });
+  }
+
+  /**
+   * Asks the runner that runs `task` now (on any host) to pause or cancel it after its current
+   * batch. Resolves false when it is not running.
+   */
+  async requestControl(task: RegisteredTask, control: RunControl): Promise<boolean> {
+    return this.store.requestControl(task.version, control);
+  }
+
+  /**
+   * Cancels a task that is not running: records a `cancelled` run under the lock, so later runs
+   * leave it alone until it is reset or run by name. Resolves false when it is completed already.
+   */
+  async cancel(task: RegisteredTask, lockTimeoutMs: number): Promise<boolean> {
+    return this.underLock(lockTimeoutMs, async () => {
+      await this.store.prepare();
+      const state = (await this.store.versionStates(null)).find((entry) => entry.version === task.version);
+      if (state?.completed && !task.everyDeploy) {
+        return false;
+      }
+      const record = newRunRecord(task, { kind: 'manual', deployId: null, environment: this.options.environment });
+      await this.store.insertRun(record);
+      await this.store.finishRun(record.id, {
+        status: 'cancelled',
+        finishedAt: record.startedAt,
+        durationMs: 0,
+        error: `Cancelled by after-party:cancel on ${hostname()} before it ran`,
+      });
+      return true;
     });
   }
 
@@ -131,7 +166,7 @@ export class TaskRunner {
 
   /** The run loop: the only place that decides what runs next. */
   private async runPlan(plan: RegisteredTask[], session: RunSession): Promise<RunReport> {
-    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false, lockLost: false };
+    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false, lockLost: false, paused: false };
     await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: session.deployId });
     this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
     let started: TaskRunRecord | undefined;
@@ -140,6 +175,11 @@ export class TaskRunner {
       await new Promise((resolve) => setImmediate(resolve));
       // A task whose record the previous completion started is settled by executeTask, even on a stop.
       if (!started && !(await this.mayStart(session))) {
+        this.stop(report, plan.slice(index), session);
+        break;
+      }
+      if (!started && budgetSpent(session)) {
+        report.paused = true;
         this.stop(report, plan.slice(index), session);
         break;
       }
@@ -152,8 +192,10 @@ export class TaskRunner {
       started = outcome.startedNext ? nextRecord : undefined;
       report.outcomes.push(outcome.outcome);
       report.abandoned ||= result.abandoned;
-      if (outcome.outcome.status !== 'completed' || outcome.lost) {
+      // A cancelled task no longer blocks the tasks after it; every other outcome stops the run.
+      if ((outcome.outcome.status !== 'completed' && outcome.outcome.status !== 'cancelled') || outcome.lost) {
         report.lockLost ||= outcome.lost;
+        report.paused ||= outcome.outcome.status === 'paused';
         this.stop(report, plan.slice(index + 1), session);
         break;
       }
@@ -177,7 +219,15 @@ export class TaskRunner {
     report.lockLost ||= session.lock.lost.aborted;
     report.skipped = notRun.map(taskLabel);
     if (report.skipped.length > 0) {
-      const why = report.lockLost ? 'the lock was lost' : session.shutdown.signal ? `${session.shutdown.signal} arrived` : 'the failure';
+      const why = report.lockLost
+        ? 'the lock was lost'
+        : session.shutdown.signal
+          ? `${session.shutdown.signal} arrived`
+          : report.paused
+            ? budgetSpent(session)
+              ? `the time budget (--max-duration ${session.budget}) was spent`
+              : 'the pause'
+            : 'the failure';
       this.logger.warn(`Not run after ${why}: ${report.skipped.join(', ')}`);
     }
   }
@@ -224,6 +274,10 @@ export class TaskRunner {
     if (outcome.status === 'completed') {
       this.logger.log(`Completed ${label} in ${completion.durationMs} ms`);
       await this.events.emit({ type: 'task.completed', ...subject, durationMs: completion.durationMs });
+    } else if (outcome.status === 'paused' || outcome.status === 'cancelled') {
+      const reason = outcome.error ?? '';
+      this.logger.warn(`${outcome.status === 'paused' ? 'Paused' : 'Cancelled'} ${label} after ${completion.durationMs} ms: ${reason}`);
+      await this.events.emit({ type: outcome.status === 'paused' ? 'task.paused' : 'task.cancelled', ...subject, reason, durationMs: completion.durationMs });
     } else {
       // The log gets the whole error (the record keeps what fits).
       const thrown = result.error;

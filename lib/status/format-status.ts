@@ -15,6 +15,8 @@ const COLOURS: Record<TaskState, number> = {
   running: 36,
   failed: 31,
   interrupted: 31,
+  paused: 33,
+  cancelled: 90,
   skipped: 90,
   'no-task': 90,
 };

@@ -52,6 +52,6 @@ function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' 
     lastRunAt: run?.startedAt ?? null,
     lastRunStatus: run?.status ?? null,
     durationMs: run?.durationMs ?? null,
-    error: run && (run.status === 'failed' || run.status === 'interrupted') ? run.error : null,
+    error: run && (run.status === 'failed' || run.status === 'interrupted' || run.status === 'paused' || run.status === 'cancelled') ? run.error : null,
   };
 }

@@ -7,12 +7,14 @@ export function reduceVersionStates(
 ): VersionState[] {
   const states = new Map<string, VersionState>();
   for (const run of runs) {
-    const state = states.get(run.version) ?? { version: run.version, completed: false, completedInDeploy: false, cutShort: false };
+    const state = states.get(run.version) ?? { version: run.version, completed: false, completedInDeploy: false, cutShort: false, cancelled: false };
     if (run.status === 'completed') {
       state.completed = true;
       state.completedInDeploy ||= deployId !== null && run.deployId === deployId;
-    } else if (run.status === 'failed' || run.status === 'interrupted') {
+    } else if (run.status === 'failed' || run.status === 'interrupted' || run.status === 'paused') {
       state.cutShort = true;
+    } else if (run.status === 'cancelled') {
+      state.cancelled = true;
     }
     states.set(run.version, state);
   }

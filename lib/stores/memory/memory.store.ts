@@ -1,4 +1,4 @@
-import type { TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { InProcessLock } from '../in-process.lock';
@@ -15,6 +15,7 @@ export class MemoryStore implements AfterPartyStore {
   readonly description = 'memory';
   readonly capabilities: StoreCapabilities = {};
   private readonly records: TaskRunRecord[] = [];
+  private readonly controls = new Map<string, RunControl>();
   private readonly lockKey = `memory-store-${++instances}`;
 
   acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock> {
@@ -70,14 +71,26 @@ export class MemoryStore implements AfterPartyStore {
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<void> {
-    const record = this.records.find((r) => r.id === id);
+    const record = this.records.find((r) => r.id === id && r.status === 'running');
     if (record) {
       Object.assign(record, copy(update));
     }
   }
 
+  async requestControl(version: string, control: RunControl): Promise<boolean> {
+    const running = this.records.filter((record) => record.version === version && record.status === 'running');
+    for (const record of running) {
+      this.controls.set(record.id, control);
+    }
+    return running.length > 0;
+  }
+
+  async readControl(id: string): Promise<RunControl | null> {
+    return this.controls.get(id) ?? null;
+  }
+
   async resetVersion(version: string, note: string): Promise<number> {
-    const completed = this.records.filter((record) => record.version === version && record.status === 'completed');
+    const completed = this.records.filter((record) => record.version === version && (record.status === 'completed' || record.status === 'cancelled'));
     for (const record of completed) {
       Object.assign(record, { status: 'reset', error: note });
     }

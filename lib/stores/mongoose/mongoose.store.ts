@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Collection, Db } from 'mongodb';
-import type { TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { RunControl, TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { pollLock } from '../poll-lock';
@@ -25,6 +25,7 @@ interface RecordDocument {
   error: string | null;
   progress: TaskProgressSnapshot | null;
   checkpoint: unknown;
+  control?: RunControl | null;
 }
 
 /**
@@ -115,13 +116,23 @@ export class MongooseStore implements AfterPartyStore {
   async updateRun(id: string, update: RunUpdate): Promise<void> {
     const set = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
     if (Object.keys(set).length > 0) {
-      await (await this.records()).updateOne({ _id: id }, { $set: set });
+      await (await this.records()).updateOne({ _id: id, status: 'running' }, { $set: set });
     }
   }
 
   async resetVersion(version: string, note: string): Promise<number> {
-    const result = await (await this.records()).updateMany({ version, status: 'completed' }, { $set: { status: 'reset', error: note } });
+    const result = await (await this.records()).updateMany({ version, status: { $in: ['completed', 'cancelled'] } }, { $set: { status: 'reset', error: note } });
     return result.modifiedCount;
+  }
+
+  async requestControl(version: string, control: RunControl): Promise<boolean> {
+    const result = await (await this.records()).updateMany({ version, status: 'running' }, { $set: { control } });
+    return result.matchedCount > 0;
+  }
+
+  async readControl(id: string): Promise<RunControl | null> {
+    const doc = await (await this.records()).findOne({ _id: id }, { projection: { control: 1 } });
+    return doc?.control ?? null;
   }
 
   private async db(): Promise<Db> {

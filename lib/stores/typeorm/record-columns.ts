@@ -25,6 +25,7 @@ export const RECORD_COLUMNS: readonly RecordColumn[] = [
   { name: 'error', kind: 'text', nullable: true },
   { name: 'progress', kind: 'json', nullable: true },
   { name: 'checkpoint', kind: 'json', nullable: true },
+  { name: 'control', kind: 'short', nullable: true },
 ];
 
 /** The name of the index the runner's reads use. */

@@ -32,6 +32,7 @@ export function recordParams(record: TaskRunRecord, dialect: SqlDialect): unknow
     record.error,
     jsonText(record.progress),
     jsonText(record.checkpoint),
+    null,
   ];
 }
 

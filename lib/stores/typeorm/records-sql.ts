@@ -51,7 +51,7 @@ export class RecordsSql {
     };
   }
 
-  /** Progress and/or checkpoint of a running record; null when there is nothing to write. */
+  /** Progress and/or checkpoint of a record still running; null when there is nothing to write. */
   update(id: string, update: RunUpdate): Statement | null {
     const sets: string[] = [];
     const params: unknown[] = [];
@@ -64,8 +64,8 @@ export class RecordsSql {
     if (sets.length === 0) {
       return null;
     }
-    params.push(id);
-    return { sql: `UPDATE ${this.table} SET ${sets.join(', ')} WHERE id = ${this.p(params.length)}`, params };
+    params.push(id, 'running');
+    return { sql: `UPDATE ${this.table} SET ${sets.join(', ')} WHERE id = ${this.p(params.length - 1)} AND status = ${this.p(params.length)}`, params };
   }
 
   /** Running records become interrupted. */

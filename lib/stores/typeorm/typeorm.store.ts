@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error';
 import { firstLine, messageOf } from '../../format/text.format';
-import type { TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type {
   AfterPartyStore,
   LockOwner,
@@ -85,14 +85,15 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async versionStates(deployId: string | null): Promise<VersionState[]> {
     const p = (index: number) => this.sql.p(index);
-    const rows: Array<{ version: string; completed: unknown; in_deploy: unknown; cut_short: unknown }> = await this.readOrEmpty(() =>
+    const rows: Array<{ version: string; completed: unknown; in_deploy: unknown; cut_short: unknown; cancelled: unknown }> = await this.readOrEmpty(() =>
       this.query(
         `SELECT version,
            MAX(CASE WHEN status = ${p(1)} THEN 1 ELSE 0 END) AS completed,
            MAX(CASE WHEN status = ${p(2)} AND deploy_id = ${p(3)} THEN 1 ELSE 0 END) AS in_deploy,
-           MAX(CASE WHEN status IN (${p(4)}, ${p(5)}) THEN 1 ELSE 0 END) AS cut_short
+           MAX(CASE WHEN status IN (${p(4)}, ${p(5)}, ${p(6)}) THEN 1 ELSE 0 END) AS cut_short,
+           MAX(CASE WHEN status = ${p(7)} THEN 1 ELSE 0 END) AS cancelled
          FROM ${this.sql.table} GROUP BY version`,
-        ['completed', 'completed', deployId ?? '', 'failed', 'interrupted'],
+        ['completed', 'completed', deployId ?? '', 'failed', 'interrupted', 'paused', 'cancelled'],
       ),
     );
     return rows.map((row) => ({
@@ -100,6 +101,7 @@ export class TypeOrmStore implements AfterPartyStore {
       completed: Number(row.completed) === 1,
       completedInDeploy: Number(row.in_deploy) === 1,
       cutShort: Number(row.cut_short) === 1,
+      cancelled: Number(row.cancelled) === 1,
     }));
   }
 
@@ -145,10 +147,27 @@ export class TypeOrmStore implements AfterPartyStore {
     const p = (index: number) => this.sql.p(index);
     return this.readOrEmpty(async () => [
       await this.affected({
-        sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status = ${p(4)}`,
-        params: ['reset', note, version, 'completed'],
+        sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status IN (${p(4)}, ${p(5)})`,
+        params: ['reset', note, version, 'completed', 'cancelled'],
       }),
     ]).then((counts) => counts[0] ?? 0);
+  }
+
+  async requestControl(version: string, control: RunControl): Promise<boolean> {
+    const p = (index: number) => this.sql.p(index);
+    return (
+      (await this.write(() =>
+        this.affected({
+          sql: `UPDATE ${this.sql.table} SET control = ${p(1)} WHERE version = ${p(2)} AND status = ${p(3)}`,
+          params: [control, version, 'running'],
+        }),
+      )) > 0
+    );
+  }
+
+  async readControl(id: string): Promise<RunControl | null> {
+    const [row]: Array<{ control: string | null }> = await this.query(`SELECT control FROM ${this.sql.table} WHERE id = ${this.sql.p(1)}`, [id]);
+    return (row?.control as RunControl | null) ?? null;
   }
 
   private async finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {

@@ -32,11 +32,9 @@ export class TypeOrmTransaction implements StoreTransaction {
     return this.runner.manager;
   }
 
-  async updateRun(id: string, update: RunUpdate): Promise<void> {
+  async updateRun(id: string, update: RunUpdate): Promise<boolean> {
     const statement = this.sql.update(id, update);
-    if (statement) {
-      await this.runner.query(statement.sql, statement.params);
-    }
+    return statement === null || (await this.runner.query(statement.sql, statement.params, true)).affected === 1;
   }
 
   async finishRun(id: string, completion: RunCompletion): Promise<boolean> {

@@ -1,0 +1,207 @@
+import type { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ResolvedBatchOptions } from '../discovery/registered-task.interface';
+import { NonUniqueKeyError } from '../errors/non-unique-key.error';
+import type { BatchContext, BatchedTask, KeysetCollection, ThrottleDecision } from '../interfaces/batched-task.interface';
+import type { RunControl } from '../interfaces/run-record.interface';
+import type { AfterPartyStore, StoreTransaction } from '../interfaces/store.interface';
+import type { TaskContext } from '../interfaces/task-context.interface';
+import type { ProgressReporter } from '../runner/progress-reporter';
+import { TaskInterruption } from '../runner/task-interruption';
+import { decodeCursor, encodeCursor, sameCursor } from './cursor-codec';
+
+/** How often, at most, the loop asks the records whether an operator paused or cancelled the run. */
+const CONTROL_POLL_MS = 1000;
+/** First wait after a throttle check says to back off; it doubles up to `maxBackoff`. */
+const FIRST_BACKOFF_MS = 1000;
+
+/** Where a batched task stands, saved as its run's checkpoint after every committed batch. */
+export interface BatchCheckpoint {
+  /** The key of the last item of the last committed batch (as JSON). */
+  cursor: unknown;
+  /** Items processed over the whole task, resumed runs included. */
+  processed: number;
+  /** Batches committed over the whole task. */
+  batches: number;
+}
+
+/** How a batched task's loop ended when it did not throw. */
+export type BatchLoopEnd = { status: 'completed' } | { status: 'paused' | 'cancelled'; reason: string };
+
+/** Everything the loop needs from the run around it. */
+export interface BatchLoopDeps {
+  task: BatchedTask;
+  options: ResolvedBatchOptions;
+  context: TaskContext;
+  signal: AbortSignal;
+  runId: string;
+  store: AfterPartyStore;
+  progress: ProgressReporter;
+  logger: Logger;
+  /** The checkpoint of the run this one resumes, if any. */
+  resumeFrom: BatchCheckpoint | undefined;
+  /** Epoch ms after which no new batch starts (`--max-duration`), or null. */
+  deadline: number | null;
+  /** What `--max-duration` said, for the pause reason. */
+  budget: string | null;
+  /** Told of each batch transaction while it is open (null once it ended), so an abandoned one can be closed. */
+  onTransaction(transaction: StoreTransaction | null): void;
+  /** The app's throttle check (module option), asked after the task's own. */
+  appThrottle?: (task: { version: string; name: string }) => ThrottleDecision | Promise<ThrottleDecision>;
+}
+
+/**
+ * The runner's loop over a batched task: fetch a keyset page, process it (in its own transaction
+ * with its checkpoint when asked), checkpoint the cursor, report progress, and between batches
+ * honour shutdown, pause and cancel requests, the time budget, throttling and the pause option.
+ * The author writes none of it.
+ */
+export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
+  const { task, options, context, signal, store, progress } = deps;
+  const collection: KeysetCollection<unknown, unknown> = await task.collection(context);
+  let processed = deps.resumeFrom?.processed ?? 0;
+  let batches = deps.resumeFrom?.batches ?? 0;
+  let cursor = deps.resumeFrom ? decodeCursor(collection, deps.resumeFrom.cursor) : undefined;
+  if (collection.count) {
+    progress.setTotal(await collection.count());
+  }
+  if (deps.resumeFrom) {
+    progress.resumeAt(processed);
+    progress.setCursor(deps.resumeFrom.cursor);
+  }
+  const control = controlPoller(store, deps.runId);
+
+  for (;;) {
+    const stop = await betweenBatches(deps, control);
+    if (stop) {
+      return stop;
+    }
+    // One item more than a batch: its key shows whether the batch's last key repeats beyond it.
+    const page = await collection.page(cursor, options.size + 1);
+    const items = page.slice(0, options.size);
+    if (items.length === 0) {
+      return { status: 'completed' };
+    }
+    const keys = page.map((item) => encodeCursor(collection, collection.cursorOf(item)));
+    refuseRepeatedKeys(keys, cursor === undefined ? undefined : encodeCursor(collection, cursor), context);
+    const next: BatchCheckpoint = { cursor: keys[items.length - 1], processed: processed + items.length, batches: batches + 1 };
+    const batchContext = (manager: unknown): BatchContext => ({ ...context, manager, batch: { number: next.batches, after: cursor } });
+
+    if (options.transaction) {
+      await inTransaction(store, deps.onTransaction, async (transaction) => {
+        await task.processBatch(items, batchContext(transaction.manager));
+        // The checkpoint commits with the batch, and only over this runner's own running record.
+        if (!(await transaction.updateRun(deps.runId, { checkpoint: next }))) {
+          throw new TaskInterruption('Another runner took this run over; the batch was rolled back', 'interrupted');
+        }
+      });
+    } else {
+      await task.processBatch(items, batchContext(undefined));
+      await store.updateRun(deps.runId, { checkpoint: next });
+    }
+    processed = next.processed;
+    batches = next.batches;
+    cursor = decodeCursor(collection, next.cursor);
+    progress.advance(items.length);
+    progress.setCursor(next.cursor);
+    if (page.length <= options.size) {
+      return { status: 'completed' };
+    }
+    if (options.pause > 0 && !signal.aborted) {
+      await sleep(options.pause, undefined, { signal }).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * What happens between two batches: a shutdown or lost lock throws; an operator's pause or
+ * cancel, or a spent time budget, ends the loop; a throttle check that says to back off waits
+ * (doubling) and asks again, still honouring all of the above.
+ */
+async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<RunControl | null>): Promise<BatchLoopEnd | null> {
+  let wait = FIRST_BACKOFF_MS;
+  let throttled = false;
+  for (;;) {
+    if (deps.signal.aborted) {
+      throw deps.signal.reason;
+    }
+    const requested = await control();
+    if (requested === 'pause') {
+      return { status: 'paused', reason: 'Paused by after-party:pause after a batch; after-party:run resumes it' };
+    }
+    if (requested === 'cancel') {
+      return { status: 'cancelled', reason: 'Cancelled by after-party:cancel after a batch' };
+    }
+    if (deps.deadline !== null && Date.now() >= deps.deadline) {
+      return { status: 'paused', reason: `Time budget spent (--max-duration ${deps.budget}); after-party:run resumes it` };
+    }
+    const because = await throttleReason(deps);
+    if (because === null) {
+      if (throttled) {
+        deps.logger.log('Throttle cleared: going on');
+        deps.progress.setState('running');
+      }
+      return null;
+    }
+    if (!throttled) {
+      deps.logger.warn(`Throttled (${because}): backing off, checking again in ${wait} ms`);
+      deps.progress.setState('throttled', because);
+      throttled = true;
+    }
+    await sleep(wait, undefined, { signal: deps.signal }).catch(() => undefined);
+    wait = Math.min(wait * 2, deps.options.maxBackoff);
+  }
+}
+
+/** Why the task's or the app's throttle check says to back off, or null to go on. */
+async function throttleReason(deps: BatchLoopDeps): Promise<string | null> {
+  const subject = { version: deps.context.version, name: deps.context.name };
+  for (const check of [() => deps.task.throttle?.(deps.context), () => deps.appThrottle?.(subject)]) {
+    const decision = await check();
+    if (decision === true || (typeof decision === 'string' && decision !== '')) {
+      return decision === true ? 'a throttle check said so' : decision;
+    }
+  }
+  return null;
+}
+
+/** Reads the run's control at most once per {@link CONTROL_POLL_MS}. */
+function controlPoller(store: AfterPartyStore, runId: string): () => Promise<RunControl | null> {
+  let last = 0;
+  return async () => {
+    if (Date.now() - last < CONTROL_POLL_MS) {
+      return null;
+    }
+    last = Date.now();
+    return store.readControl(runId);
+  };
+}
+
+/** Keys of one page must rise strictly: a repeated key means the key is not unique, and keyset paging would skip items. */
+function refuseRepeatedKeys(keys: unknown[], previous: unknown, context: TaskContext): void {
+  let before = previous;
+  for (const key of keys) {
+    if (before !== undefined && sameCursor(before, key)) {
+      throw new NonUniqueKeyError(context.name, key);
+    }
+    before = key;
+  }
+}
+
+async function inTransaction(
+  store: AfterPartyStore,
+  track: (transaction: StoreTransaction | null) => void,
+  work: (transaction: StoreTransaction) => Promise<void>,
+): Promise<void> {
+  const transaction = await (store.capabilities.transactions as NonNullable<AfterPartyStore['capabilities']['transactions']>).begin();
+  track(transaction);
+  try {
+    await work(transaction);
+    await transaction.commit();
+  } catch (error) {
+    await transaction.rollback().catch(() => undefined);
+    throw error;
+  } finally {
+    track(null);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Model } from 'mongoose';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
+import type { KeysetCollection } from '../interfaces/batched-task.interface';
+import { decodeValue, encodeValue } from './cursor-codec';
+
+/** Options of {@link mongooseKeyset}. */
+export interface MongooseKeysetOptions {
+  /** Which documents to work through (a query filter). @default all */
+  filter?: Record<string, unknown>;
+  /** The unique field to page by. @default '_id' */
+  key?: string;
+  /** Fields to load (a Mongoose projection); all when left out. */
+  projection?: Record<string, 0 | 1> | string;
+  /** Count the documents for progress and ETA (one `countDocuments` per run). @default true */
+  count?: boolean;
+}
+
+/**
+ * Keyset pages of a Mongoose model by a unique field: `find({ ...filter, key: { $gt: cursor } })`
+ * sorted by it, with a limit and `lean()` documents, never `skip`, so memory and the cost of a
+ * page stay flat however large the collection. ObjectId and Date cursors are checkpointed as
+ * `{ $oid }` and `{ $date }` and come back as themselves.
+ *
+ * ```ts
+ * collection() {
+ *   return mongooseKeyset(this.users, { filter: { slug: { $exists: false } } });
+ * }
+ * ```
+ */
+export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOptions = {}): KeysetCollection<T, unknown> {
+  const key = options.key ?? '_id';
+  if (typeof key !== 'string' || key === '' || key.startsWith('$')) {
+    throw new InvalidOptionsError(`mongooseKeyset needs a field name as key, not ${JSON.stringify(options.key)}.`);
+  }
+  // Typed loosely: the filter type of Mongoose 8 and 9 differ by name.
+  const filter = (options.filter ?? {}) as any;
+  const ObjectId = (model as unknown as { base: { Types: { ObjectId: new (hex: string) => unknown } } }).base.Types.ObjectId;
+  return {
+    page: (cursor, limit) => {
+      const after = cursor === undefined ? filter : { $and: [filter, { [key]: { $gt: cursor } }] };
+      return model
+        .find(after, options.projection)
+        .sort({ [key]: 1 })
+        .limit(limit)
+        .lean<T[]>()
+        .exec() as Promise<T[]>;
+    },
+    cursorOf: (item) => (item as Record<string, unknown>)[key],
+    count: options.count === false ? undefined : () => model.countDocuments(filter).exec(),
+    encodeCursor: (cursor) =>
+      (cursor as { _bsontype?: string } | null)?._bsontype === 'ObjectId' ? { $oid: String(cursor) } : encodeValue(cursor),
+    decodeCursor: (json) =>
+      json !== null && typeof json === 'object' && typeof (json as { $oid?: unknown }).$oid === 'string'
+        ? new ObjectId((json as { $oid: string }).$oid)
+        : decodeValue(json),
+  };
+}

@@ -1,0 +1,55 @@
+import { MAX_TIMER_MS } from '../after-party.constants';
+import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
+import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
+import type { ResolvedBatchOptions } from './registered-task.interface';
+
+/** Items per batch when `batch.size` is left out. */
+export const DEFAULT_BATCH_SIZE = 1000;
+/** Largest batch: bigger batches hold too much in memory and in one transaction. */
+export const MAX_BATCH_SIZE = 100_000;
+
+/**
+ * Whether a task class is batched (`collection()` and `processBatch()`) or plain (`run()`), and
+ * its batch options with defaults applied; null for a plain task. Throws naming the fix for a
+ * class that is half of each, or batch options that cannot work.
+ */
+export function batchOptionsOf(className: string, options: AfterPartyTaskOptions, instance: unknown): ResolvedBatchOptions | null {
+  const has = (method: string): boolean => typeof (instance as Record<string, unknown> | undefined)?.[method] === 'function';
+  const batched = has('processBatch') || has('collection');
+  if (!batched) {
+    if (options.batch !== undefined) {
+      throw new InvalidTaskClassError(className, 'has batch options but no processBatch()', 'Add `collection()` and `processBatch(items, ctx)` (implement BatchedTask), or remove the batch option.');
+    }
+    if (!has('run')) {
+      throw new InvalidTaskClassError(className, 'has no run() method', 'Add `async run(ctx: TaskContext): Promise<void>` (implement DeployTask), or `collection()` and `processBatch()` for a batched task.');
+    }
+    return null;
+  }
+  const missing = ['collection', 'processBatch'].find((method) => !has(method));
+  if (missing) {
+    throw new InvalidTaskClassError(className, `is a batched task without ${missing}()`, 'A batched task needs both `collection(ctx)` (the keyset pages) and `processBatch(items, ctx)` (implement BatchedTask).');
+  }
+  if (has('run')) {
+    throw new InvalidTaskClassError(className, 'has both run() and processBatch()', 'A task is either plain (`run`) or batched (`collection` and `processBatch`): remove one.');
+  }
+  if (options.transaction) {
+    throw new InvalidTaskClassError(className, 'is a batched task with transaction: true', 'Use `batch: { transaction: true }`: one transaction per batch, with its checkpoint.');
+  }
+  const batch = options.batch ?? {};
+  if (typeof batch !== 'object' || batch === null) {
+    throw new InvalidTaskClassError(className, `has batch ${JSON.stringify(batch)}`, 'Set `batch` to an object such as `{ size: 1000 }`, or leave it out.');
+  }
+  return {
+    size: whole(className, 'batch.size', batch.size ?? DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE),
+    transaction: batch.transaction === true,
+    pause: whole(className, 'batch.pause', batch.pause ?? 0, 0, MAX_TIMER_MS),
+    maxBackoff: whole(className, 'batch.maxBackoff', batch.maxBackoff ?? 30_000, 1, MAX_TIMER_MS),
+  };
+}
+
+function whole(className: string, option: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidTaskClassError(className, `has ${option} ${JSON.stringify(value)}`, `Set \`${option}\` to a whole number from ${min} to ${max}, or leave it out.`);
+  }
+  return value;
+}
