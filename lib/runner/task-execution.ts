@@ -31,6 +31,12 @@ export interface TaskResult {
 const logger = new Logger('AfterParty');
 
 /**
+ * Runs whose checkpoint the next run of the task resumes from: cut short, paused, or cancelled
+ * (a cancelled task run again by name goes on where it stopped; `reset` starts it over).
+ */
+const RESUMABLE: readonly string[] = ['failed', 'interrupted', 'paused', 'cancelled'];
+
+/**
  * Runs one task in plain steps: start its record (unless the run loop started it together with
  * the previous completion), build its context, supervise it (timeout, shutdown, lost lock), and
  * settle its transaction. The run loop records the outcome and decides what runs next.
@@ -91,7 +97,7 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
     logger: taskLogger,
     signal: controller.signal,
     progress,
-    resumeFrom: previous && ['failed', 'interrupted', 'paused'].includes(previous.status) ? (previous.checkpoint ?? undefined) : undefined,
+    resumeFrom: previous && RESUMABLE.includes(previous.status) ? (previous.checkpoint ?? undefined) : undefined,
     transaction,
   });
   if (context.resumeFrom !== undefined) {

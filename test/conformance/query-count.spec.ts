@@ -36,6 +36,7 @@ function tasks(n: number): RegisteredTask[] {
     transaction: false,
     timeout: null,
     environments: null,
+    batch: null,
     instance: { run: () => undefined },
   }));
 }

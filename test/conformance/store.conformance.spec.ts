@@ -39,10 +39,10 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     await store.prepare();
     const record = runRecord('20260101000001', { deployId: 'release-7', pid: 4242 });
     await store.insertRun(record);
-    expect(await store.versionStates(null)).toEqual([{ version: '20260101000001', completed: false, completedInDeploy: false, cutShort: false }]);
+    expect(await store.versionStates(null)).toEqual([{ version: '20260101000001', completed: false, completedInDeploy: false, cutShort: false, cancelled: false }]);
     const completion = ended('completed');
     expect(await store.finishRun(record.id, completion)).toBe(true);
-    expect(await store.versionStates(null)).toEqual([{ version: '20260101000001', completed: true, completedInDeploy: false, cutShort: false }]);
+    expect(await store.versionStates(null)).toEqual([{ version: '20260101000001', completed: true, completedInDeploy: false, cutShort: false, cancelled: false }]);
     expect(await store.latestRuns()).toEqual([{ ...record, ...completion }]);
   });
 
@@ -53,7 +53,7 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.interruptOrphans(new Date().toISOString())).toHaveLength(1);
     expect(await store.finishRun(record.id, ended('completed'))).toBe(false);
     expect(await store.lastRun(record.version)).toMatchObject({ id: record.id, status: 'interrupted' });
-    expect(await store.versionStates(null)).toEqual([{ version: record.version, completed: false, completedInDeploy: false, cutShort: true }]);
+    expect(await store.versionStates(null)).toEqual([{ version: record.version, completed: false, completedInDeploy: false, cutShort: true, cancelled: false }]);
   });
 
   it('keeps failed runs out of the completed versions, with their error, and shows the latest of several runs', async () => {
@@ -61,7 +61,7 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     const failed = runRecord('20260101000003');
     await store.insertRun(failed);
     await store.finishRun(failed.id, ended('failed', 'boom'));
-    expect(await store.versionStates(null)).toEqual([{ version: '20260101000003', completed: false, completedInDeploy: false, cutShort: true }]);
+    expect(await store.versionStates(null)).toEqual([{ version: '20260101000003', completed: false, completedInDeploy: false, cutShort: true, cancelled: false }]);
     expect((await store.latestRuns())[0]).toMatchObject({ id: failed.id, status: 'failed', error: 'boom' });
 
     const retry = runRecord('20260101000003');
@@ -85,12 +85,12 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     await store.finishRun(once.id, ended('completed'));
     const sorted = (list: Array<{ version: string }>) => [...list].sort((a, b) => a.version.localeCompare(b.version));
     expect(sorted(await store.versionStates('release-2'))).toEqual([
-      { version: '20260101000004', completed: true, completedInDeploy: true, cutShort: false },
-      { version: '20260101000005', completed: true, completedInDeploy: false, cutShort: false },
+      { version: '20260101000004', completed: true, completedInDeploy: true, cutShort: false, cancelled: false },
+      { version: '20260101000005', completed: true, completedInDeploy: false, cutShort: false, cancelled: false },
     ]);
     expect(sorted(await store.versionStates('release-3'))).toEqual([
-      { version: '20260101000004', completed: true, completedInDeploy: false, cutShort: false },
-      { version: '20260101000005', completed: true, completedInDeploy: false, cutShort: false },
+      { version: '20260101000004', completed: true, completedInDeploy: false, cutShort: false, cancelled: false },
+      { version: '20260101000005', completed: true, completedInDeploy: false, cutShort: false, cancelled: false },
     ]);
   });
 
@@ -128,7 +128,7 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     await store.insertRun(record);
     await store.finishRun(record.id, ended('completed'));
     expect(await store.resetVersion(record.version, 'reset for a test')).toBe(1);
-    expect(await store.versionStates(null)).toEqual([{ version: record.version, completed: false, completedInDeploy: false, cutShort: false }]);
+    expect(await store.versionStates(null)).toEqual([{ version: record.version, completed: false, completedInDeploy: false, cutShort: false, cancelled: false }]);
     expect(await store.lastRun(record.version)).toMatchObject({ id: record.id, status: 'reset', error: 'reset for a test' });
     expect(await store.resetVersion(record.version, 'again')).toBe(0);
   });
@@ -146,5 +146,44 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     await store.insertRun(odd);
     expect(await store.finishRun(odd.id, ended('failed', recordableError(new Error('bad\u0000byte \uD800 end'))))).toBe(true);
     expect((await store.lastRun(odd.version))?.error).toBe('bad\uFFFDbyte \uFFFD end');
+  });
+
+  it('counts a paused run as cut short and a cancelled one as cancelled; reset withdraws a cancellation', async () => {
+    await store.prepare();
+    const paused = runRecord('20260101000012');
+    await store.insertRun(paused);
+    await store.finishRun(paused.id, ended('paused', 'Paused by after-party:pause'));
+    const cancelled = runRecord('20260101000013');
+    await store.insertRun(cancelled);
+    await store.finishRun(cancelled.id, ended('cancelled', 'Cancelled by after-party:cancel'));
+    const byVersion = new Map((await store.versionStates(null)).map((state) => [state.version, state]));
+    expect(byVersion.get(paused.version)).toEqual({ version: paused.version, completed: false, completedInDeploy: false, cutShort: true, cancelled: false });
+    expect(byVersion.get(cancelled.version)).toEqual({ version: cancelled.version, completed: false, completedInDeploy: false, cutShort: false, cancelled: true });
+    expect(await store.resetVersion(cancelled.version, 'try again')).toBe(1);
+    expect((await store.versionStates(null)).find((state) => state.version === cancelled.version)?.cancelled).toBe(false);
+  });
+
+  it('passes a pause or cancel request to the running run of a version, and to no other', async () => {
+    await store.prepare();
+    const running = runRecord('20260101000014');
+    await store.insertRun(running);
+    const finished = runRecord('20260101000015');
+    await store.insertRun(finished);
+    await store.finishRun(finished.id, ended('completed'));
+    expect(await store.readControl(running.id)).toBeNull();
+    expect(await store.requestControl(running.version, 'pause')).toBe(true);
+    expect(await store.readControl(running.id)).toBe('pause');
+    expect(await store.requestControl(finished.version, 'cancel')).toBe(false);
+    expect(await store.readControl(finished.id)).toBeNull();
+    expect(await store.requestControl('20269999999999', 'pause')).toBe(false);
+  });
+
+  it('writes progress and checkpoints only on a running record', async () => {
+    await store.prepare();
+    const record = runRecord('20260101000016');
+    await store.insertRun(record);
+    await store.finishRun(record.id, ended('completed'));
+    await store.updateRun(record.id, { checkpoint: { late: true } });
+    expect((await store.lastRun(record.version))?.checkpoint).toBeNull();
   });
 });

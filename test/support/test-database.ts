@@ -11,6 +11,10 @@ export interface TestDatabase {
   statuses(version: string): Promise<string[]>;
   /** Whether the records table (or collection) exists. */
   hasRecords(): Promise<boolean>;
+  /** Creates the batched fixture's items 1..count with `hits` 0; `value` is `id`, or `floor(id / 2)` with repeated values. */
+  seedItems(count: number, options?: { repeatedValues?: boolean }): Promise<void>;
+  /** How many times each item was applied, by id. */
+  hits(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -22,6 +26,13 @@ export async function openDatabase(target: StoreTarget, app: FixtureApp): Promis
       sql: () => Promise.reject(new Error('no SQL on the MongoDB-wire server')),
       statuses: async (version) => (await db.collection(app.table).find({ version }).sort({ startedAt: 1 }).toArray()).map((doc) => doc.status),
       hasRecords: async () => (await db.listCollections({ name: app.table }).toArray()).length > 0,
+      seedItems: async (count, options) => {
+        const items = Array.from({ length: count }, (_, i) => ({ _id: i + 1, value: valueOf(i + 1, options), hits: 0 }));
+        for (let start = 0; start < items.length; start += 1000) {
+          await db.collection(`${app.table}_items`).insertMany(items.slice(start, start + 1000) as never[]);
+        }
+      },
+      hits: async () => (await db.collection(`${app.table}_items`).find({}).sort({ _id: 1 }).toArray()).map((doc) => Number(doc.hits)),
       close: () => connection.close(),
     };
   }
@@ -45,6 +56,18 @@ export async function openDatabase(target: StoreTarget, app: FixtureApp): Promis
         await runner.release();
       }
     },
+    seedItems: async (count, options) => {
+      await dataSource.query(`CREATE TABLE ${app.table}_items (id integer PRIMARY KEY, value integer NOT NULL, hits integer NOT NULL)`);
+      for (let start = 1; start <= count; start += 500) {
+        const rows = Array.from({ length: Math.min(500, count - start + 1) }, (_, i) => `(${start + i}, ${valueOf(start + i, options)}, 0)`);
+        await dataSource.query(`INSERT INTO ${app.table}_items (id, value, hits) VALUES ${rows.join(', ')}`);
+      }
+    },
+    hits: async () => (await dataSource.query(`SELECT hits FROM ${app.table}_items ORDER BY id`)).map((row: { hits: unknown }) => Number(row.hits)),
     close: () => dataSource.destroy(),
   };
+}
+
+function valueOf(id: number, options?: { repeatedValues?: boolean }): number {
+  return options?.repeatedValues ? Math.floor(id / 2) : id;
 }

@@ -10,10 +10,11 @@ const task = (version: string, everyDeploy = false): RegisteredTask => ({
   transaction: false,
   timeout: null,
   environments: null,
+  batch: null,
   instance: { run: () => undefined },
 });
 
-const done = (version: string, completedInDeploy = false) => ({ version, completed: true, completedInDeploy, cutShort: false });
+const done = (version: string, completedInDeploy = false) => ({ version, completed: true, completedInDeploy, cutShort: false, cancelled: false });
 
 const tasks = [task('20260101000001'), task('20260101000002'), task('20260101000003', true)];
 
@@ -32,7 +33,7 @@ describe('pendingTasks', () => {
   });
 
   it('keeps a task whose runs all failed pending', () => {
-    expect(pendingTasks([task('20260101000001')], [{ version: '20260101000001', completed: false, completedInDeploy: false, cutShort: true }], null)).toHaveLength(1);
+    expect(pendingTasks([task('20260101000001')], [{ version: '20260101000001', completed: false, completedInDeploy: false, cutShort: true, cancelled: false }], null)).toHaveLength(1);
   });
 
   it('never treats a run-once task completed under another deploy id as pending', () => {

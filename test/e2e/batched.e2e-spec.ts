@@ -1,0 +1,198 @@
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
+import { describeEachStore } from '../support/stores';
+import { openDatabase, type TestDatabase } from '../support/test-database';
+
+const RUN = 'after-party:run';
+const STATUS = 'after-party:status';
+const BATCHED = '20260101000020';
+
+/** The batched fixture task's status row as `status --json` gives it. */
+async function batchedRow(app: FixtureApp, env: Record<string, string>): Promise<any> {
+  const status = JSON.parse((await app.run([STATUS, '--json'], env)).stdout);
+  return status.tasks.find((row: { version: string }) => row.version === BATCHED);
+}
+
+/** Counts of items applied 0, 1, 2... times. */
+function tally(hits: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const hit of hits) {
+    counts[hit] = (counts[hit] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describeEachStore('batched tasks', (target) => {
+  const fixture = useFixtureApp(target);
+  let app: FixtureApp;
+  let db: TestDatabase;
+  // A short lease: after a SIGKILL on MongoDB the next runner takes the lease over soon.
+  const env = (extra: Record<string, string> = {}) => ({ AP_EXTRA: 'batched', AP_BATCH_SIZE: '10', AP_LEASE_MS: '2000', ...extra });
+
+  beforeEach(async () => {
+    app = fixture();
+    db = await openDatabase(target, app);
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('works through every item once, in batches, with progress, cursor and the later tasks after it', async () => {
+    await db.seedItems(95);
+    const run = await app.run([RUN], env());
+    expect(run.code).toBe(0);
+    expect(ranVersions(run.stdout)).toEqual([V.seed, V.backfill, V.warm, BATCHED]);
+    expect(run.stdout.match(/batch \d+ applied/g)).toHaveLength(10);
+    expect(tally(await db.hits())).toEqual({ 1: 95 });
+    const row = await batchedRow(app, env());
+    expect(row.state).toBe('completed');
+    expect(await db.statuses(BATCHED)).toEqual(['completed']);
+  });
+
+  it('completes at once on an empty collection', async () => {
+    await db.seedItems(0);
+    const run = await app.run([RUN, BATCHED], env());
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/batch \d+ applied/);
+    expect(await db.statuses(BATCHED)).toEqual(['completed']);
+  });
+
+  it('refuses a key that is not unique with a clear error, recording the task failed', async () => {
+    await db.seedItems(30, { repeatedValues: true });
+    const run = await app.run([RUN, BATCHED], env({ AP_ITEMS_KEY: 'value' }));
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toMatch(/its collection returned the key 1 twice in a row .* Keyset pages need a unique key/);
+    expect(tally(await db.hits())).toEqual({ 0: 30 });
+    expect((await batchedRow(app, env())).state).toBe('failed');
+  });
+
+  it('fails the task at a batch that throws, keeps the cursor of the last committed batch, and resumes there', async () => {
+    await db.seedItems(50);
+    const failed = await app.run([RUN, BATCHED], env({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' }));
+    expect(failed.code).toBe(1);
+    expect(failed.stdout + failed.stderr).toContain('batch 3 was told to fail');
+    expect(tally(await db.hits())).toEqual({ 0: 30, 1: 20 });
+    const row = await batchedRow(app, env());
+    expect(row).toMatchObject({ state: 'failed', progress: expect.objectContaining({ done: 20, total: 50 }) });
+    expect(row.progress.cursor).toBe(20);
+
+    const resumed = await app.run([RUN, BATCHED], env());
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`Resuming ${BATCHED} batched-items`);
+    expect(resumed.stdout.match(/batch (\d+) applied/g)).toEqual(['batch 3 applied', 'batch 4 applied', 'batch 5 applied']);
+    expect(tally(await db.hits())).toEqual({ 1: 50 });
+  });
+
+  it('pauses after the current batch when asked from another process (exit 5), then resumes from its cursor', async () => {
+    await db.seedItems(100);
+    const slow = env({ AP_BATCH_DELAY_MS: '300' });
+    const runner = app.start([RUN, BATCHED], slow);
+    await runner.waitFor('batch 2 applied');
+    const pause = await app.run(['after-party:pause', 'batched-items'], slow);
+    expect(pause.code).toBe(0);
+    expect(pause.stdout).toContain(`Asked the runner of ${BATCHED} batched-items to pause it after its current batch`);
+    const paused = await runner.result;
+    expect(paused.code).toBe(5);
+    expect(paused.stdout + paused.stderr).toMatch(/Paused 20260101000020 batched-items after \d+ ms: Paused by after-party:pause/);
+    const applied = (paused.stdout.match(/batch \d+ applied/g) ?? []).length;
+    expect(applied).toBeLessThan(10);
+    expect(tally(await db.hits())).toEqual({ 0: 100 - applied * 10, 1: applied * 10 });
+    expect((await batchedRow(app, slow)).state).toBe('paused');
+    expect((await app.run([STATUS, '--check'], slow)).code).toBe(4);
+
+    const resumed = await app.run([RUN, BATCHED], env());
+    expect(resumed.code).toBe(0);
+    expect(tally(await db.hits())).toEqual({ 1: 100 });
+  });
+
+  it('cancels a running task after its batch: later runs leave it alone until it is run by name', async () => {
+    await db.seedItems(100);
+    const slow = env({ AP_BATCH_DELAY_MS: '300' });
+    const runner = app.start([RUN], slow);
+    await runner.waitFor('batch 2 applied');
+    expect((await app.run(['after-party:cancel', BATCHED], slow)).code).toBe(0);
+    const cancelled = await runner.result;
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout + cancelled.stderr).toMatch(/Cancelled 20260101000020 batched-items after \d+ ms: Cancelled by after-party:cancel/);
+    expect((await batchedRow(app, slow)).state).toBe('cancelled');
+    expect((await app.run([STATUS, '--check'], slow)).code).toBe(0);
+
+    const later = await app.run([RUN], slow);
+    expect(ranVersions(later.stdout)).toEqual([V.warm]);
+    const applied = (await db.hits()).filter((hit) => hit === 1).length;
+    expect(applied).toBeGreaterThan(0);
+    expect(applied).toBeLessThan(100);
+    expect(await db.hits()).not.toContain(2);
+
+    // Run by name, a cancelled task goes on from where it stopped.
+    const byName = await app.run([RUN, BATCHED], env());
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain(`Resuming ${BATCHED} batched-items`);
+    expect(tally(await db.hits())).toEqual({ 1: 100 });
+  });
+
+  it('backs off while the throttle check says so, shows it in status, and goes on when it clears', async () => {
+    await db.seedItems(30);
+    const throttleFile = join(app.dir, 'throttle');
+    writeFileSync(throttleFile, 'lagging');
+    const runner = app.start([RUN, BATCHED], env({ AP_THROTTLE_FILE: throttleFile }));
+    await runner.waitFor('Throttled (the throttle file exists): backing off');
+    await sleep(1500);
+    const row = await batchedRow(app, env());
+    expect(row).toMatchObject({ state: 'running', progress: expect.objectContaining({ state: 'throttled', throttledBecause: 'the throttle file exists', done: 0 }) });
+    expect(tally(await db.hits())).toEqual({ 0: 30 });
+    rmSync(throttleFile);
+    const done = await runner.result;
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('Throttle cleared: going on');
+    expect(tally(await db.hits())).toEqual({ 1: 30 });
+  });
+
+  it('slices a long task across runs with --max-duration, exiting 5 until it completes', async () => {
+    await db.seedItems(60);
+    const slow = env({ AP_BATCH_DELAY_MS: '400' });
+    const codes: number[] = [];
+    for (let slice = 0; slice < 10; slice++) {
+      const run = await app.run([RUN, BATCHED, '--max-duration', '1s'], slow);
+      codes.push(run.code as number);
+      if (run.code === 0) {
+        break;
+      }
+      expect(run.stdout + run.stderr).toMatch(/Time budget spent \(--max-duration 1\.0 s\)/);
+    }
+    expect(codes.length).toBeGreaterThan(1);
+    expect(codes.slice(0, -1).every((code) => code === 5)).toBe(true);
+    expect(codes[codes.length - 1]).toBe(0);
+    expect(tally(await db.hits())).toEqual({ 1: 60 });
+  });
+
+  const killTitle = target.sql ? 'redoes nothing with a transaction per batch, and at most one batch without,' : 'redoes at most one batch';
+  it(`${killTitle} after SIGKILL between a batch's writes and its checkpoint`, async () => {
+    await db.seedItems(60);
+    const modes = target.sql ? ['1', '0'] : ['0'];
+    for (const [index, transaction] of modes.entries()) {
+      if (index > 0) {
+        // Start the second mode afresh: no applied item, no record to resume.
+        await db.sql(`UPDATE ${app.table}_items SET hits = 0`);
+        await db.sql(`DELETE FROM ${app.table}`);
+      }
+      const killed = app.start([RUN, BATCHED], env({ AP_BATCH_TX: transaction, AP_BATCH_HANG_AT: '3' }));
+      // Batch 3's writes are done; its checkpoint is not: the worst moment.
+      await killed.waitFor('batch 3 applied');
+      killed.child.kill('SIGKILL');
+      await killed.result;
+      const resumed = await app.run([RUN, BATCHED], env({ AP_BATCH_TX: transaction }));
+      expect(resumed.code).toBe(0);
+      const counts = tally(await db.hits());
+      if (transaction === '1') {
+        expect({ transaction, counts }).toEqual({ transaction, counts: { 1: 60 } });
+      } else {
+        expect({ transaction, counts }).toEqual({ transaction, counts: { 1: 50, 2: 10 } });
+      }
+    }
+    expect(statusLine((await app.run([STATUS], env())).stdout, BATCHED)).toMatch(/^completed\s/);
+  });
+});
