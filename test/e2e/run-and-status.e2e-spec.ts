@@ -80,7 +80,8 @@ describeEachStore('after-party:run and after-party:status', (target) => {
   });
 
   it('runs each task exactly once when three runners start together', async () => {
-    const env = { AP_TASK_SLEEP_MS: '300' };
+    // Each run lasts seconds, so runners that booted at different times still overlap without a lock.
+    const env = { AP_TASK_SLEEP_MS: '1000' };
     const results = await Promise.all([app.run([RUN], env), app.run([RUN], env), app.run([RUN], env)]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
     // Every-deploy tasks run on every run without a deploy id; run-once tasks exactly once.

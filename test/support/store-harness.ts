@@ -19,7 +19,11 @@ export interface StoreHarness {
   close(): Promise<void>;
 }
 
-export async function openHarness(target: StoreTarget): Promise<StoreHarness> {
+/**
+ * Opens a harness on `target`. SQLite gets a fresh database file, or `sqliteFile` (say, a
+ * fixture app's) to share its lock with the processes using that file.
+ */
+export async function openHarness(target: StoreTarget, options: { sqliteFile?: string } = {}): Promise<StoreHarness> {
   if (target.db === 'mongo') {
     const connections: Connection[] = [];
     const open = async (): Promise<Connection> => {
@@ -40,12 +44,12 @@ export async function openHarness(target: StoreTarget): Promise<StoreHarness> {
       },
     };
   }
-  const dir = target.db === 'sqlite' ? mkdtempSync(join(tmpdir(), 'after-party-conformance-')) : undefined;
+  const dir = target.db === 'sqlite' && !options.sqliteFile ? mkdtempSync(join(tmpdir(), 'after-party-conformance-')) : undefined;
   const sources: DataSource[] = [];
   const open = async (): Promise<DataSource> => {
     const dataSource =
       target.db === 'sqlite'
-        ? new DataSource({ type: 'better-sqlite3', database: join(dir as string, 'db.sqlite') })
+        ? new DataSource({ type: 'better-sqlite3', database: options.sqliteFile ?? join(dir as string, 'db.sqlite') })
         : new DataSource({ type: target.db as 'postgres' | 'mysql', url: target.url });
     await dataSource.initialize();
     sources.push(dataSource);
