@@ -36,6 +36,9 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${formatTable(summaries, skipped)}\n`);
   const failed = summaries.filter((summary) => !summary.ok);
   if (failed.length > 0) {
+    for (const summary of failed.filter((s) => s.problems.length > 0)) {
+      process.stdout.write(`\n${summary.target.name}: ${summary.problems.join('; ')}`);
+    }
     process.stdout.write(`\nFAILED on ${failed.map((s) => s.target.name).join(', ')}: see the PROBLEMS above.\n`);
     return 1;
   }

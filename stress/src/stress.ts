@@ -135,6 +135,8 @@ export interface StoreSummary {
   badExits: number;
   wallMedianMs: number;
   wallMaxMs: number;
+  /** What is wrong with the store as a whole, beyond its rounds' problems. */
+  problems: string[];
   ok: boolean;
 }
 
@@ -348,6 +350,12 @@ export function summarize(target: StressTarget, options: StressOptions, rounds: 
   const sum = (pick: (round: RoundResult) => number): number => rounds.reduce((total, round) => total + pick(round), 0);
   const walls = rounds.map((round) => round.wallMs).sort((a, b) => a - b);
   const middle = Math.floor(walls.length / 2);
+  const lockWaits = sum((round) => round.lockWaits);
+  const problems: string[] = [];
+  // Runners that never met a held lock ran one after the other: the rounds proved nothing about exclusion.
+  if (options.runners > 1 && rounds.length > 0 && lockWaits === 0) {
+    problems.push(`no runner waited for the lock in ${rounds.length} round(s): the runners never contended`);
+  }
   return {
     target,
     options,
@@ -357,13 +365,14 @@ export function summarize(target: StressTarget, options: StressOptions, rounds: 
     duplicates: sum((round) => round.duplicates),
     missing: sum((round) => round.missing),
     completedRecords: sum((round) => round.completedRecords),
-    lockWaits: sum((round) => round.lockWaits),
+    lockWaits,
     maxWaitMs: Math.max(0, ...rounds.map((round) => round.maxWaitMs)),
     overlaps: sum((round) => round.overlaps),
     badExits: sum((round) => round.badExits),
     wallMedianMs: walls.length === 0 ? 0 : walls.length % 2 ? walls[middle] : Math.round((walls[middle - 1] + walls[middle]) / 2),
     wallMaxMs: walls[walls.length - 1] ?? 0,
-    ok: rounds.every((round) => round.problems.length === 0),
+    problems,
+    ok: problems.length === 0 && rounds.every((round) => round.problems.length === 0),
   };
 }
 

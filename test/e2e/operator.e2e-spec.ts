@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
+import { withFixtureDatabase } from '../support/fixture-database';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
@@ -10,7 +11,6 @@ const PRODUCTION_ONLY = '20260101000008';
 
 
 
-// One SQL store and the document store: the operator features sit above the store interface.
 describeEachStore(
   'operator experience',
   (target) => {
@@ -86,6 +86,9 @@ describeEachStore(
       const rerun = await app.run([RUN]);
       expect(ranVersions(rerun.stdout)).toEqual([V.seed, V.warm]);
       expect(app.effects()[V.seed]).toBe(2);
+      // History: the first run is kept, marked reset, beside the new completed one.
+      const runs = await withFixtureDatabase(app, (db) => db.rows(app.table, { version: V.seed }));
+      expect(runs.map((run) => run.status).sort()).toEqual(['completed', 'reset']);
     });
 
     it('runs environment-limited tasks only in their environment and shows them as skipped elsewhere', async () => {
@@ -130,5 +133,4 @@ describeEachStore(
       ]);
     });
   },
-  (target) => target.db === 'sqlite' || target.db === 'mongo',
 );

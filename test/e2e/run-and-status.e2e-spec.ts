@@ -1,4 +1,5 @@
 import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
+import { withFixtureDatabase } from '../support/fixture-database';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
@@ -33,6 +34,11 @@ describeEachStore('after-party:run and after-party:status', (target) => {
     expect(status.code).toBe(0);
     expect(statusLine(status.stdout, V.seed)).toMatch(/^pending\s+20260101000001\s+seed-users/);
     expect(status.stdout).toContain('3 tasks: 0 completed, 3 pending, 0 failed, 0 running');
+    const created = await withFixtureDatabase(app, async (db) => ({
+      records: await db.hasTable(app.table),
+      lock: await db.hasTable(`${app.table}_lock`),
+    }));
+    expect(created).toEqual({ records: false, lock: false });
   });
 
   it('stops at a failing task with exit 1, records the error, and retries it on the next run', async () => {
@@ -74,7 +80,8 @@ describeEachStore('after-party:run and after-party:status', (target) => {
   });
 
   it('runs each task exactly once when three runners start together', async () => {
-    const env = { AP_TASK_SLEEP_MS: '300' };
+    // Each run lasts seconds, so runners that booted at different times still overlap without a lock.
+    const env = { AP_TASK_SLEEP_MS: '1000' };
     const results = await Promise.all([app.run([RUN], env), app.run([RUN], env), app.run([RUN], env)]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
     // Every-deploy tasks run on every run without a deploy id; run-once tasks exactly once.
@@ -131,11 +138,17 @@ describeEachStore('after-party:run and after-party:status', (target) => {
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('after-party: 1 schema migration is pending (CreateWidgets1764000000000)');
       expect(app.effects()).toEqual({});
+      expect(await withFixtureDatabase(app, (db) => db.hasTable(`${app.table}_widgets`))).toBe(false);
 
       const migrated = await app.run([RUN, '--migrate'], env);
       expect(migrated.code).toBe(0);
       expect(migrated.stdout).toContain('Applying 1 schema migration first (--migrate): CreateWidgets1764000000000');
       expect(ranVersions(migrated.stdout)).toEqual([V.seed, V.backfill, V.warm]);
+      const applied = await withFixtureDatabase(app, async (db) => ({
+        widgets: await db.hasTable(`${app.table}_widgets`),
+        migrations: (await db.rows(`${app.table}_migrations`)).map((row) => row.name),
+      }));
+      expect(applied).toEqual({ widgets: true, migrations: ['CreateWidgets1764000000000'] });
     });
   }
 });

@@ -1,4 +1,4 @@
-import { buildStressApp, formatRound, judgeRound, runStore, type RunnerOutcome, type StressOptions } from '../../stress/src/stress';
+import { buildStressApp, formatRound, judgeRound, runStore, summarize, type RunnerOutcome, type StressOptions } from '../../stress/src/stress';
 import { describeEachStore } from '../support/stores';
 
 /** The stress script (stress/src/stress.ts) with small numbers: 4 runners × 10 tasks × 2 rounds per store. */
@@ -20,6 +20,9 @@ describeEachStore('stress: concurrent runners', (target) => {
     expect(summary.completedRecords).toBe(OPTIONS.tasks * OPTIONS.rounds);
     expect(summary.badExits).toBe(0);
     expect(summary.overlaps).toBe(0);
+    // Runners that never found the lock held ran one after the other and proved nothing about it.
+    expect(summary.lockWaits).toBeGreaterThan(0);
+    expect(summary.problems).toEqual([]);
   }, 60_000);
 });
 
@@ -55,5 +58,15 @@ describe('stress: the round judge', () => {
     expect(result.problems).toEqual([]);
     expect(result.lockWaits).toBe(1);
     expect(runners.map((r) => r.waited)).toEqual([false, true, false]);
+  });
+
+  it('fails a store on which no runner ever waited for the lock', () => {
+    const versions = ['20260101000001'];
+    const runners = [runner(1, [0, 10, 100], versions), runner(2, [200, 201, 201], [])];
+    const contents = { effects: new Map([['20260101000001', 1]]), completed: new Map([['20260101000001', 1]]), notCompleted: 0 };
+    const round = judgeRound(1, 250, runners, contents, versions);
+    expect(round.problems).toEqual([]);
+    const summary = summarize({ name: 'sqlite', db: 'sqlite' }, { ...OPTIONS, rounds: 1 }, [round]);
+    expect(summary).toMatchObject({ lockWaits: 0, ok: false, problems: [expect.stringContaining('no runner waited for the lock')] });
   });
 });

@@ -28,7 +28,11 @@ const DEFAULT_LEASE_MS = 30_000;
 /** The conformance targets: the four databases, and the memory store users' specs run on. */
 export type HarnessTarget = StoreTarget | { name: 'memory'; db: 'memory'; sql: false; available: true; url?: undefined };
 
-export async function openHarness(target: HarnessTarget): Promise<StoreHarness> {
+/**
+ * Opens a harness on `target`. SQLite gets a fresh database file, or `sqliteFile` (say, a
+ * fixture app's) to share its lock with the processes using that file.
+ */
+export async function openHarness(target: HarnessTarget, options: { sqliteFile?: string } = {}): Promise<StoreHarness> {
   if (target.db === 'memory') {
     const stores = new Map<string, MemoryStore>();
     const store = (table: string): MemoryStore => {
@@ -59,12 +63,12 @@ export async function openHarness(target: HarnessTarget): Promise<StoreHarness> 
       },
     };
   }
-  const dir = target.db === 'sqlite' ? mkdtempSync(join(tmpdir(), 'after-party-conformance-')) : undefined;
+  const dir = target.db === 'sqlite' && !options.sqliteFile ? mkdtempSync(join(tmpdir(), 'after-party-conformance-')) : undefined;
   const sources: DataSource[] = [];
   const open = async (url = target.url, extra: Partial<DataSourceOptions> = {}): Promise<DataSource> => {
     const dataSource =
       target.db === 'sqlite'
-        ? new DataSource({ type: 'better-sqlite3', database: join(dir as string, 'db.sqlite') })
+        ? new DataSource({ type: 'better-sqlite3', database: options.sqliteFile ?? join(dir as string, 'db.sqlite') })
         : new DataSource({ type: target.db as 'postgres' | 'mysql', url, ...extra } as DataSourceOptions);
     await dataSource.initialize();
     sources.push(dataSource);
