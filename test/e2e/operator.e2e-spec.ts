@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
-import { withFixtureDatabase } from '../support/fixture-database';
+import { withFixtureDatabase } from '../support/test-database';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';

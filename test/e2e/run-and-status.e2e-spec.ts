@@ -1,5 +1,5 @@
 import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
-import { withFixtureDatabase } from '../support/fixture-database';
+import { withFixtureDatabase } from '../support/test-database';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';

@@ -9,13 +9,25 @@ export interface TestDatabase {
   sql(query: string, params?: unknown[]): Promise<any[]>;
   /** The statuses of every recorded run of `version`, oldest first. */
   statuses(version: string): Promise<string[]>;
-  /** Whether the records table (or collection) exists. */
-  hasRecords(): Promise<boolean>;
+  /** Whether a table (a collection on MongoDB) of that name exists. */
+  hasTable(name: string): Promise<boolean>;
+  /** The rows (documents) of a table whose columns equal `where`. */
+  rows(table: string, where?: Record<string, string>): Promise<Array<Record<string, unknown>>>;
   /** Creates the batched fixture's items 1..count with `hits` 0; `value` is `id`, or `floor(id / 2)` with repeated values. */
   seedItems(count: number, options?: { repeatedValues?: boolean }): Promise<void>;
   /** How many times each item was applied, by id. */
   hits(): Promise<number[]>;
   close(): Promise<void>;
+}
+
+/** Opens the fixture app's database, runs `body`, closes it. */
+export async function withFixtureDatabase<T>(app: FixtureApp, body: (db: TestDatabase) => Promise<T>): Promise<T> {
+  const db = await openDatabase(app.target, app);
+  try {
+    return await body(db);
+  } finally {
+    await db.close();
+  }
 }
 
 export async function openDatabase(target: StoreTarget, app: FixtureApp): Promise<TestDatabase> {
@@ -25,7 +37,8 @@ export async function openDatabase(target: StoreTarget, app: FixtureApp): Promis
     return {
       sql: () => Promise.reject(new Error('no SQL on the MongoDB-wire server')),
       statuses: async (version) => (await db.collection(app.table).find({ version }).sort({ startedAt: 1 }).toArray()).map((doc) => doc.status),
-      hasRecords: async () => (await db.listCollections({ name: app.table }).toArray()).length > 0,
+      hasTable: async (name) => (await db.listCollections({ name }).toArray()).length > 0,
+      rows: (table, where = {}) => db.collection(table).find(where).toArray(),
       seedItems: async (count, options) => {
         const items = Array.from({ length: count }, (_, i) => ({ _id: i + 1, value: valueOf(i + 1, options), hits: 0 }));
         for (let start = 0; start < items.length; start += 1000) {
@@ -48,13 +61,20 @@ export async function openDatabase(target: StoreTarget, app: FixtureApp): Promis
       (await dataSource.query(`SELECT status FROM ${app.table} WHERE version = ${p} ORDER BY started_at`, [version])).map(
         (row: { status: string }) => row.status,
       ),
-    hasRecords: async () => {
+    hasTable: async (name) => {
       const runner = dataSource.createQueryRunner();
       try {
-        return await runner.hasTable(app.table);
+        return await runner.hasTable(name);
       } finally {
         await runner.release();
       }
+    },
+    rows: (table, where = {}) => {
+      const query = dataSource.createQueryBuilder().select('*').from(table, 't');
+      for (const [column, value] of Object.entries(where)) {
+        query.andWhere(`t.${column} = :${column}`, { [column]: value });
+      }
+      return query.getRawMany();
     },
     seedItems: async (count, options) => {
       await dataSource.query(`CREATE TABLE ${app.table}_items (id integer PRIMARY KEY, value integer NOT NULL, hits integer NOT NULL)`);
