@@ -41,7 +41,9 @@ describeEachStore(
       const first = sample(['after-party:run', ...(target.db === 'sqlite' ? ['--migrate'] : [])], env);
       expect(first.code).toBe(0);
       expect(first.output).toContain('3 tasks to run: 20261126090000 seed-demo-users, 20261126094512 backfill-user-slugs, 20261126101500 report-user-count');
-      expect(first.output).toContain('[backfill-user-slugs] Progress 3/3 (100%)');
+      expect(first.output).toContain('[seed-demo-users] Added 20000 demo users');
+      expect(first.output).toMatch(/\[backfill-user-slugs\] Progress 20000\/20000 \(100%\), [\d.]+\/s, cursor 20000/);
+      expect(first.output).toContain('[report-user-count] 20000 users after deploy');
       const second = sample(['after-party:run'], env);
       expect(second.code).toBe(0);
       expect(second.output).toContain('1 task to run: 20261126101500 report-user-count');

@@ -1,33 +1,26 @@
-import { AfterPartyTask, type DeployTask, type TaskContext } from 'after-party';
-import { UsersService } from '../users/users.service';
+import { AfterPartyTask, type BatchContext, type BatchedTask } from 'after-party';
+import { UsersService, type UserRecord } from '../users/users.service';
 
-const BATCH = 100;
-
-/** The cursor saved after each batch: where a cut-short run resumes. */
-interface Cursor {
-  afterId: number;
-}
-
-@AfterPartyTask({ version: '20261126094512', description: 'Backfill user slugs' })
-export class BackfillUserSlugsTask implements DeployTask {
+/**
+ * A batched task: it says which users to work through and how to process one batch; the runner
+ * drives the loop, checkpoints the cursor after every batch, shows progress, and honours
+ * after-party:pause, after-party:cancel, --max-duration and shutdown between batches.
+ */
+@AfterPartyTask({
+  version: '20261126094512',
+  name: 'backfill-user-slugs',
+  description: 'Backfill user slugs',
+  // On SQL, each batch commits with its checkpoint (exactly once); MongoDB has no such transaction here.
+  batch: { size: 500, transaction: !process.env.SAMPLE_MONGO_URL, pause: 25 },
+})
+export class BackfillUserSlugsTask implements BatchedTask<UserRecord> {
   constructor(private readonly users: UsersService) {}
 
-  async run(ctx: TaskContext): Promise<void> {
-    let afterId = (ctx.resumeFrom as Cursor | undefined)?.afterId ?? 0;
-    ctx.progress.setTotal(await this.users.countWithoutSlug(afterId));
-    // Batches keep memory flat; the signal lets a deploy stop cleanly between them, and the
-    // checkpoint lets the next run pick up after the last finished batch.
-    for (let batch = await this.users.withoutSlug(afterId, BATCH); batch.length > 0; batch = await this.users.withoutSlug(afterId, BATCH)) {
-      if (ctx.signal.aborted) {
-        return;
-      }
-      for (const user of batch) {
-        await this.users.setSlug(user);
-      }
-      afterId = batch[batch.length - 1].id;
-      ctx.progress.advance(batch.length);
-      await ctx.checkpoint({ afterId } satisfies Cursor);
-    }
-    ctx.logger.log(`Slugs backfilled up to user ${afterId}`);
+  collection() {
+    return this.users.withoutSlug();
+  }
+
+  async processBatch(users: UserRecord[], ctx: BatchContext): Promise<void> {
+    await this.users.setSlugs(users, ctx.manager);
   }
 }

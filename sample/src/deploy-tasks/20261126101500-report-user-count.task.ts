@@ -1,7 +1,7 @@
 import { AfterPartyTask, type DeployTask, type TaskContext } from 'after-party';
 import { UsersService } from '../users/users.service';
 
-@AfterPartyTask({ version: '20261126101500', description: 'Report the user count after each deploy', everyDeploy: true })
+@AfterPartyTask({ version: '20261126101500', name: 'report-user-count', description: 'Report the user count after each deploy', everyDeploy: true })
 export class ReportUserCountTask implements DeployTask {
   constructor(private readonly users: UsersService) {}
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { mongooseKeyset, type KeysetCollection } from 'after-party';
 import type { Model } from 'mongoose';
 import { USER_MODEL, type UserDocument } from './user.schema';
-import { slugify, UsersService, type UserRecord } from './users.service';
+import { demoNames, slugify, UsersService, type UserRecord } from './users.service';
 
 @Injectable()
 export class MongooseUsersService extends UsersService {
@@ -10,27 +11,26 @@ export class MongooseUsersService extends UsersService {
     super();
   }
 
-  withoutSlug(afterId: number, limit: number): Promise<UserRecord[]> {
-    return this.users.find({ slug: null, id: { $gt: afterId } }).sort({ id: 1 }).limit(limit).lean<UserRecord[]>().exec();
+  withoutSlug(): KeysetCollection<UserRecord> {
+    return mongooseKeyset(this.users, { filter: { slug: null }, key: 'id', projection: { id: 1, name: 1 } });
   }
 
-  countWithoutSlug(afterId: number): Promise<number> {
-    return this.users.countDocuments({ slug: null, id: { $gt: afterId } }).exec();
-  }
-
-  async setSlug(user: UserRecord): Promise<void> {
-    await this.users.updateOne({ id: user.id }, { $set: { slug: slugify(user.name) } }).exec();
+  async setSlugs(users: UserRecord[]): Promise<void> {
+    await this.users.bulkWrite(users.map((user) => ({ updateOne: { filter: { id: user.id }, update: { $set: { slug: slugify(user.name) } } } })));
   }
 
   count(): Promise<number> {
     return this.users.countDocuments().exec();
   }
 
-  async seedDemoUsers(names: string[]): Promise<number> {
+  async seedDemoUsers(names: string[], total: number): Promise<number> {
     if ((await this.users.countDocuments().exec()) > 0) {
       return 0;
     }
-    await this.users.insertMany(names.map((name, index) => ({ id: index + 1, name })));
-    return names.length;
+    const all = demoNames(names, total);
+    for (let start = 0; start < all.length; start += 1000) {
+      await this.users.insertMany(all.slice(start, start + 1000).map((name, index) => ({ id: start + index + 1, name })));
+    }
+    return all.length;
   }
 }

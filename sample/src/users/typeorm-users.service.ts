@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { typeormKeyset, type KeysetCollection } from 'after-party';
+import type { EntityManager, Repository } from 'typeorm';
 import { User } from './user.entity';
-import { slugify, UsersService, type UserRecord } from './users.service';
+import { demoNames, slugify, UsersService, type UserRecord } from './users.service';
 
 @Injectable()
 export class TypeOrmUsersService extends UsersService {
@@ -10,27 +11,29 @@ export class TypeOrmUsersService extends UsersService {
     super();
   }
 
-  withoutSlug(afterId: number, limit: number): Promise<UserRecord[]> {
-    return this.users.find({ where: { slug: IsNull(), id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
+  withoutSlug(): KeysetCollection<UserRecord> {
+    return typeormKeyset(this.users.createQueryBuilder('user').where('user.slug IS NULL'), { key: 'id' });
   }
 
-  countWithoutSlug(afterId: number): Promise<number> {
-    return this.users.count({ where: { slug: IsNull(), id: MoreThan(afterId) } });
-  }
-
-  async setSlug(user: UserRecord): Promise<void> {
-    await this.users.update(user.id, { slug: slugify(user.name) });
+  async setSlugs(users: UserRecord[], manager?: unknown): Promise<void> {
+    const repository = manager ? (manager as EntityManager).getRepository(User) : this.users;
+    for (const user of users) {
+      await repository.update(user.id, { slug: slugify(user.name) });
+    }
   }
 
   count(): Promise<number> {
     return this.users.count();
   }
 
-  async seedDemoUsers(names: string[]): Promise<number> {
+  async seedDemoUsers(names: string[], total: number): Promise<number> {
     if ((await this.users.count()) > 0) {
       return 0;
     }
-    await this.users.insert(names.map((name) => ({ name })));
-    return names.length;
+    const all = demoNames(names, total);
+    for (let start = 0; start < all.length; start += 500) {
+      await this.users.insert(all.slice(start, start + 500).map((name) => ({ name })));
+    }
+    return all.length;
   }
 }

@@ -1,3 +1,5 @@
+import type { KeysetCollection } from 'after-party';
+
 /** A user as the deploy tasks see it, whichever database holds it. */
 export interface UserRecord {
   id: number;
@@ -9,13 +11,21 @@ export interface UserRecord {
  * The sample has a TypeORM and a Mongoose implementation, chosen by UsersModule.
  */
 export abstract class UsersService {
-  /** Users without a slug after `afterId`, at most `limit` of them, in id order. */
-  abstract withoutSlug(afterId: number, limit: number): Promise<UserRecord[]>;
-  abstract countWithoutSlug(afterId: number): Promise<number>;
-  abstract setSlug(user: UserRecord): Promise<void>;
+  /** Users without a slug as keyset pages by id, for a batched task. */
+  abstract withoutSlug(): KeysetCollection<UserRecord>;
+  /**
+   * Sets the slugs of `users`; through `manager` (a TypeORM EntityManager) when the batch
+   * has a transaction, so the slugs commit with the batch's checkpoint.
+   */
+  abstract setSlugs(users: UserRecord[], manager?: unknown): Promise<void>;
   abstract count(): Promise<number>;
-  /** Adds the demo users when there are none. */
-  abstract seedDemoUsers(names: string[]): Promise<number>;
+  /** Adds `names` as the first users, then generated ones up to `total`, when there are none. */
+  abstract seedDemoUsers(names: string[], total: number): Promise<number>;
+}
+
+/** The names of the demo users: the given ones, then `User 4`, `User 5`... up to `total`. */
+export function demoNames(names: string[], total: number): string[] {
+  return Array.from({ length: Math.max(total, names.length) }, (_, index) => names[index] ?? `User ${index + 1}`);
 }
 
 /** `Édouard Lucas` → `edouard-lucas` */
