@@ -16,6 +16,8 @@ import type {
 import { resolveOptions, validateStore } from './resolve-options';
 import { TaskRunner } from './runner/task.runner';
 import { StatusService } from './status/status.service';
+import { BatchWorkers } from './distribution/batch-workers.service';
+import { DistributionService } from './distribution/distribution.service';
 import { createStoreProvider } from './stores/store.provider';
 
 /**
@@ -92,6 +94,8 @@ export class AfterPartyModule {
         TaskRunner,
         StatusService,
         AfterPartyEvents,
+        DistributionService,
+        BatchWorkers,
         ...commandProviders(),
       ],
       exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService, AfterPartyEvents],

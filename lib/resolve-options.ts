@@ -19,6 +19,18 @@ export interface ResolvedAfterPartyOptions {
   gracePeriod: number;
   lockLease: number;
   throttle: AfterPartyRuntimeOptions['throttle'];
+  distribution: ResolvedDistributionOptions;
+}
+
+/** The module's distribution options with defaults applied. */
+export interface ResolvedDistributionOptions {
+  workers: boolean;
+  connection: Record<string, unknown> | undefined;
+  configKey: string | undefined;
+  prefix: string | undefined;
+  concurrency: number;
+  attempts: number;
+  maxQueued: number;
 }
 
 const STORES: AfterPartyStoreType[] = ['typeorm', 'mongoose', 'memory'];
@@ -42,6 +54,7 @@ export function resolveOptions(store: AfterPartyStoreType, options: AfterPartyRu
     gracePeriod: milliseconds('gracePeriod', options.gracePeriod ?? DEFAULT_GRACE_PERIOD_MS),
     lockLease: Math.max(1, milliseconds('lockLease', options.lockLease ?? DEFAULT_LOCK_LEASE_MS)),
     throttle: throttleOption(options.throttle),
+    distribution: distributionOption(options.distribution ?? {}),
   };
 }
 
@@ -64,4 +77,23 @@ function throttleOption(throttle: unknown): AfterPartyRuntimeOptions['throttle']
     throw new InvalidOptionsError('throttle must be a function that answers true or a reason to back off, false to go on.');
   }
   return throttle as AfterPartyRuntimeOptions['throttle'];
+}
+
+function distributionOption(options: NonNullable<AfterPartyRuntimeOptions['distribution']>): ResolvedDistributionOptions {
+  const count = (label: string, value: unknown, fallback: number, max: number): number => {
+    const parsed = value ?? fallback;
+    if (typeof parsed !== 'number' || !Number.isInteger(parsed) || parsed < 1 || parsed > max) {
+      throw new InvalidOptionsError(`distribution.${label} must be a whole number from 1 to ${max}, not ${JSON.stringify(value)}.`);
+    }
+    return parsed;
+  };
+  return {
+    workers: options.workers === true || process.env.AFTER_PARTY_WORKERS === '1',
+    connection: options.connection,
+    configKey: options.configKey,
+    prefix: options.prefix,
+    concurrency: count('concurrency', options.concurrency, 4, 1000),
+    attempts: count('attempts', options.attempts, 3, 100),
+    maxQueued: count('maxQueued', options.maxQueued, 1000, 1_000_000),
+  };
 }

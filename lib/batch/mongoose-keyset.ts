@@ -35,15 +35,23 @@ export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOption
   // Typed loosely: the filter type of Mongoose 8 and 9 differ by name.
   const filter = (options.filter ?? {}) as any;
   const ObjectId = (model as unknown as { base: { Types: { ObjectId: new (hex: string) => unknown } } }).base.Types.ObjectId;
+  const between = (after: unknown, last?: unknown): Record<string, unknown> => {
+    const bounds: Record<string, unknown> = {};
+    if (after !== undefined) {
+      bounds.$gt = after;
+    }
+    if (last !== undefined) {
+      bounds.$lte = last;
+    }
+    return Object.keys(bounds).length === 0 ? filter : { $and: [filter, { [key]: bounds }] };
+  };
   return {
-    page: (cursor, limit) => {
-      const after = cursor === undefined ? filter : { $and: [filter, { [key]: { $gt: cursor } }] };
-      return model
-        .find(after, options.projection)
-        .sort({ [key]: 1 })
-        .limit(limit)
-        .lean<T[]>()
-        .exec() as Promise<T[]>;
+    page: (cursor, limit) => model.find(between(cursor), options.projection).sort({ [key]: 1 }).limit(limit).lean<T[]>().exec() as Promise<T[]>,
+    range: (after, last) => model.find(between(after, last), options.projection).sort({ [key]: 1 }).lean<T[]>().exec() as Promise<T[]>,
+    keys: async (cursor, limit) => {
+      // Only the key field: a dispatcher never loads the documents themselves.
+      const docs = await model.find(between(cursor), { [key]: 1 }).sort({ [key]: 1 }).limit(limit).lean().exec();
+      return (docs as Array<Record<string, unknown>>).map((doc) => doc[key]);
     },
     cursorOf: (item) => (item as Record<string, unknown>)[key],
     count: options.count === false ? undefined : () => model.countDocuments(filter).exec(),

@@ -37,22 +37,39 @@ export function typeormKeyset<T extends ObjectLiteral>(
   const alias = base.alias;
   const columns = keys.map((key) => `${alias}.${key}`);
   const composite = keys.length > 1;
+  // `key > :after` (or `<= :last`), as a row value for a composite key.
+  const compare = (query: SelectQueryBuilder<T>, operator: '>' | '<=', cursor: unknown, name: string): void => {
+    const values = composite ? (cursor as unknown[]) : [cursor];
+    const params = Object.fromEntries(values.map((value, index) => [`after_party_${name}_${index}`, value]));
+    const placeholders = values.map((_, index) => `:after_party_${name}_${index}`);
+    query.andWhere(composite ? `(${columns.join(', ')}) ${operator} (${placeholders.join(', ')})` : `${columns[0]} ${operator} ${placeholders[0]}`, params);
+  };
+  const ordered = (after: unknown, last?: unknown): SelectQueryBuilder<T> => {
+    const query = base.clone();
+    if (after !== undefined) {
+      compare(query, '>', after, 'after');
+    }
+    if (last !== undefined) {
+      compare(query, '<=', last, 'last');
+    }
+    query.orderBy(columns[0], 'ASC');
+    for (const column of columns.slice(1)) {
+      query.addOrderBy(column, 'ASC');
+    }
+    return query;
+  };
+  const cursorOf = (item: T): unknown => (composite ? keys.map((key) => item[key]) : item[keys[0]]);
   return {
-    page: (cursor, limit) => {
-      const query = base.clone();
-      if (cursor !== undefined) {
-        const values = composite ? (cursor as unknown[]) : [cursor];
-        const params = Object.fromEntries(values.map((value, index) => [`after_party_key_${index}`, value]));
-        const placeholders = values.map((_, index) => `:after_party_key_${index}`);
-        query.andWhere(composite ? `(${columns.join(', ')}) > (${placeholders.join(', ')})` : `${columns[0]} > ${placeholders[0]}`, params);
-      }
-      query.orderBy(columns[0], 'ASC');
-      for (const column of columns.slice(1)) {
-        query.addOrderBy(column, 'ASC');
-      }
-      return query.limit(limit).getMany();
+    page: (cursor, limit) => ordered(cursor).limit(limit).getMany(),
+    range: (after, last) => ordered(after, last).getMany(),
+    keys: async (cursor, limit) => {
+      // Only the key columns: a dispatcher never loads the items themselves.
+      const query = ordered(cursor).limit(limit);
+      query.select(columns.map((column, index) => `${column} AS after_party_k${index}`));
+      const rows: Array<Record<string, unknown>> = await query.getRawMany();
+      return rows.map((row) => (composite ? keys.map((_, index) => row[`after_party_k${index}`]) : row.after_party_k0));
     },
-    cursorOf: (item) => (composite ? keys.map((key) => item[key]) : item[keys[0]]),
+    cursorOf,
     count: options.count === false ? undefined : () => base.clone().getCount(),
   };
 }

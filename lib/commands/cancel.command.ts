@@ -18,7 +18,13 @@ import { ControlCommand } from './control.command';
 export class CancelCommand extends ControlCommand {
   protected async execute(identifiers: string[], flags: { json?: boolean }): Promise<AfterPartyExitCode> {
     const task = this.task(identifiers);
-    if (task.batch && (await this.runner.requestControl(task, 'cancel'))) {
+    if (task.batch?.distribute) {
+      const outcome = await this.runner.stopDistributed(task, 'cancel');
+      if (outcome !== 'not running') {
+        const message = `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`;
+        return this.report(task, 'cancel', outcome, message, flags.json === true);
+      }
+    } else if (task.batch && (await this.runner.requestControl(task, 'cancel'))) {
       const message = `Asked the runner of ${taskLabel(task)} to cancel it after its current batch.`;
       return this.report(task, 'cancel', 'requested', message, flags.json === true);
     }

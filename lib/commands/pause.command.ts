@@ -17,6 +17,14 @@ export class PauseCommand extends ControlCommand {
     if (!task.batch) {
       throw this.notBatched(task, 'pause');
     }
+    if (task.batch.distribute) {
+      const outcome = await this.runner.stopDistributed(task, 'pause');
+      if (outcome === 'not running') {
+        throw new InvalidOptionsError(`${taskLabel(task)} is not running: there is nothing to pause. after-party:status shows where it stands.`);
+      }
+      const message = `Paused the queue of ${taskLabel(task)}: queued batches are held, running ones finish; after-party:run resumes it.`;
+      return this.report(task, 'pause', outcome, message, flags.json === true);
+    }
     if (!(await this.runner.requestControl(task, 'pause'))) {
       throw new InvalidOptionsError(`${taskLabel(task)} is not running: there is nothing to pause. after-party:status shows where it stands.`);
     }

@@ -44,7 +44,9 @@ export class RunCommand extends AfterPartyCommand {
     const report = await this.runner.run({
       tasks,
       deployId,
-      lockTimeoutMs: flags.wait === false ? 0 : (flags.lockTimeout ?? this.options.lockTimeout),
+      // --no-wait blocks on nothing: not on another runner's lock (unless --lock-timeout says), not on workers.
+      lockTimeoutMs: flags.lockTimeout ?? (flags.wait === false ? 0 : this.options.lockTimeout),
+      waitForWorkers: flags.wait !== false,
       migrate: flags.migrate === true,
       terminal: process.stderr.isTTY === true && !flags.json,
       maxDurationMs: flags.maxDuration ?? null,
@@ -56,7 +58,7 @@ export class RunCommand extends AfterPartyCommand {
         ? AfterPartyExitCode.Paused
         : AfterPartyExitCode.TaskFailed;
     if (flags.json) {
-      writeJson({ ok: report.ok, exitCode, deployId, paused: report.paused, lockLost: report.lockLost, tasks: report.outcomes, notRun: report.skipped });
+      writeJson({ ok: report.ok, exitCode, deployId, paused: report.paused, lockLost: report.lockLost, detached: report.detached, tasks: report.outcomes, notRun: report.skipped });
     }
     return exitCode;
   }
@@ -92,7 +94,10 @@ export class RunCommand extends AfterPartyCommand {
     return milliseconds('--lock-timeout', value);
   }
 
-  @Option({ flags: '--no-wait', description: 'exit with code 3 at once when another runner holds the lock' })
+  @Option({
+    flags: '--no-wait',
+    description: 'block on nothing: exit 3 at once when another runner holds the lock (unless --lock-timeout is given), and leave distributed tasks to their workers',
+  })
   parseWait(value: boolean): boolean {
     return value;
   }

@@ -7,6 +7,8 @@ export interface ResolvedBatchOptions {
   transaction: boolean;
   pause: number;
   maxBackoff: number;
+  /** Set for distributed tasks: the task's own overrides of the module's distribution options. */
+  distribute: { queue: string; concurrency: number | null; attempts: number | null } | null;
 }
 
 /** A validated task, ready to run. */

@@ -21,12 +21,20 @@ export class TaskExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     const tasks = validateTasks(this.findCandidates());
-    const transactional = tasks.find((task) => task.transaction);
+    const transactional = tasks.find((task) => task.transaction || task.batch?.transaction);
     if (transactional && !this.store.capabilities.transactions) {
       throw new InvalidTaskClassError(
         transactional.className,
-        `asks for transaction: true, which the ${this.store.description} store cannot provide`,
+        `asks for ${transactional.transaction ? 'transaction: true' : 'batch: { transaction: true }'}, which the ${this.store.description} store cannot provide`,
         'Remove the option (make the task idempotent instead), or keep the records on a SQL database with the typeorm store.',
+      );
+    }
+    const distributed = tasks.find((task) => task.batch?.distribute);
+    if (distributed && !this.store.capabilities.batchLedger) {
+      throw new InvalidTaskClassError(
+        distributed.className,
+        `asks for batch.distribute, which the ${this.store.description} store cannot record`,
+        'Distributed tasks need the typeorm or mongoose store.',
       );
     }
     this.registry.load(tasks);

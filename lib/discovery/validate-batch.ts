@@ -1,6 +1,7 @@
 import { MAX_TIMER_MS } from '../after-party.constants';
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
-import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
+import type { AfterPartyTaskOptions, BatchOptions } from '../interfaces/task-options.interface';
+import { defaultTaskName } from './task-name';
 import type { ResolvedBatchOptions } from './registered-task.interface';
 
 /** Items per batch when `batch.size` is left out. */
@@ -44,6 +45,27 @@ export function batchOptionsOf(className: string, options: AfterPartyTaskOptions
     transaction: batch.transaction === true,
     pause: whole(className, 'batch.pause', batch.pause ?? 0, 0, MAX_TIMER_MS),
     maxBackoff: whole(className, 'batch.maxBackoff', batch.maxBackoff ?? 30_000, 1, MAX_TIMER_MS),
+    distribute: distributeOptionsOf(className, options, batch.distribute),
+  };
+}
+
+/** A task's `batch.distribute` with its queue name settled; null when it is not distributed. */
+function distributeOptionsOf(className: string, options: AfterPartyTaskOptions, distribute: BatchOptions['distribute']): ResolvedBatchOptions['distribute'] {
+  if (distribute === undefined || distribute === false) {
+    return null;
+  }
+  const given = distribute === true ? {} : distribute;
+  if (typeof given !== 'object' || given === null) {
+    throw new InvalidTaskClassError(className, `has batch.distribute ${JSON.stringify(distribute)}`, 'Set `batch.distribute` to true, or an object such as `{ concurrency: 8 }`.');
+  }
+  const queue = given.queue ?? `after-party-${options.name ?? defaultTaskName(className)}`;
+  if (typeof queue !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(queue)) {
+    throw new InvalidTaskClassError(className, `has batch.distribute.queue ${JSON.stringify(queue)}`, 'Use letters, digits, ".", "_" and "-" (BullMQ queue names cannot hold ":").');
+  }
+  return {
+    queue,
+    concurrency: given.concurrency === undefined ? null : whole(className, 'batch.distribute.concurrency', given.concurrency, 1, 1000),
+    attempts: given.attempts === undefined ? null : whole(className, 'batch.distribute.attempts', given.attempts, 1, 100),
   };
 }
 

@@ -57,6 +57,36 @@ export interface AfterPartyModuleOptions {
    * a threshold), `false` to go on. Give it from `forRootAsync` to use injected services.
    */
   throttle?: (task: { version: string; name: string }) => ThrottleDecision | Promise<ThrottleDecision>;
+  /** How distributed batched tasks (`batch: { distribute: true }`) use BullMQ. */
+  distribution?: AfterPartyDistributionOptions;
+}
+
+/**
+ * BullMQ settings for distributed batched tasks. The connection comes from the app's
+ * `BullModule.forRoot()` (`@nestjs/bullmq`) when it has one, else from `connection` here.
+ */
+export interface AfterPartyDistributionOptions {
+  /**
+   * Run batch workers for the app's distributed tasks in this process. Turn it on in the
+   * processes that should do the work (a worker deployment, or the web app).
+   * @default false
+   */
+  workers?: boolean;
+  /**
+   * Redis connection for BullMQ (ioredis options, e.g. `{ host, port }` or `{ url }`), when the
+   * app has no `BullModule.forRoot()` to reuse.
+   */
+  connection?: Record<string, unknown>;
+  /** The `BullModule.forRoot(configKey, ...)` key whose connection to reuse. @default the default one */
+  configKey?: string;
+  /** BullMQ's Redis key prefix. @default the shared BullModule config's prefix, else `bull` */
+  prefix?: string;
+  /** Batches one worker process runs at once, per task. @default 4 */
+  concurrency?: number;
+  /** Tries per batch (with exponential backoff from 1 s) before it counts as failed. @default 3 */
+  attempts?: number;
+  /** Queued batches above which the dispatcher waits before enqueuing more (backpressure). @default 1000 */
+  maxQueued?: number;
 }
 
 /** Options resolved at runtime by `forRootAsync` (everything but the store). */

@@ -17,6 +17,13 @@ export interface KeysetCollection<TItem, TCursor = unknown> {
   cursorOf(item: TItem): TCursor;
   /** How many items there are in all (for progress and ETA); optional, since counting can be slow. */
   count?(): Promise<number>;
+  /**
+   * The items whose key is after `after` (from the start when undefined) and at most `last`, in
+   * key order: one distributed batch, as its dispatcher cut it. Needed by `batch.distribute`.
+   */
+  range?(after: TCursor | undefined, last: TCursor): Promise<TItem[]>;
+  /** Like `page`, but only the keys: what a distributed task's dispatcher reads. Falls back to `page`. */
+  keys?(cursor: TCursor | undefined, limit: number): Promise<TCursor[]>;
   /** The cursor as JSON for its checkpoint, when it is not plain JSON already (dates, ObjectIds). */
   encodeCursor?(cursor: TCursor): unknown;
   /** The cursor back from its checkpoint JSON. */

@@ -99,6 +99,66 @@ export interface StoreCapabilities {
   readonly migrations?: MigrationCapability;
   /** One commit for a task's completion and the next task's start. */
   readonly finishAndStart?: FinishAndStartCapability;
+  /** Records of the batches of distributed tasks (`batch.distribute`). */
+  readonly batchLedger?: BatchLedgerCapability;
+}
+
+/** One batch of a distributed task, as its dispatcher cut it and its workers left it. */
+export interface DistributedBatch {
+  version: string;
+  /** The distribution it belongs to: a task's batches from before a reset never count again. */
+  distributionId: string;
+  /** 1-based, in key order. */
+  batchNo: number;
+  status: 'queued' | 'completed' | 'failed';
+  /** The encoded key the batch starts after (null: the start of the collection). */
+  after: unknown;
+  /** The encoded key of its last item. */
+  last: unknown;
+  /** Items in the batch when it was cut. */
+  items: number;
+  /** Tries so far. */
+  attempts: number;
+  error: string | null;
+  /** `host pid` of the worker that completed it. */
+  worker: string | null;
+  /** ISO-8601 UTC time of the last change. */
+  updatedAt: string;
+}
+
+/** Counts over one distribution's batches. */
+export interface BatchSummary {
+  total: number;
+  completed: number;
+  failed: number;
+  queued: number;
+  /** Items of the completed batches. */
+  itemsDone: number;
+  /** Distinct workers that completed batches. */
+  workers: number;
+  /** The error of the first failed batch, if any. */
+  firstError: string | null;
+}
+
+/** The batch records of distributed tasks, beside the run records. */
+export interface BatchLedgerCapability {
+  /** Creates the batches table or collection when absent. */
+  prepare(): Promise<void>;
+  /** Forgets every batch of `version` (a fresh distribution). */
+  clear(version: string): Promise<void>;
+  /** Records a dispatched batch; a batch of that number already recorded is left as it is. */
+  add(batch: DistributedBatch): Promise<void>;
+  /** The batches of a distribution in the given states (all when none), by number. */
+  list(version: string, distributionId: string, states?: Array<DistributedBatch['status']>): Promise<DistributedBatch[]>;
+  summary(version: string, distributionId: string): Promise<BatchSummary>;
+  /** The state of one batch, or null when it is not recorded. */
+  state(version: string, distributionId: string, batchNo: number): Promise<DistributedBatch['status'] | null>;
+  /** Marks a batch completed unless it already is; false when it was (a repeated delivery). */
+  complete(version: string, distributionId: string, batchNo: number, worker: string): Promise<boolean>;
+  /** Marks a batch failed for good, with its error. */
+  fail(version: string, distributionId: string, batchNo: number, error: string, attempts: number): Promise<void>;
+  /** Failed batches become queued again (to be retried); returns how many. */
+  requeue(version: string, distributionId: string): Promise<number>;
 }
 
 /** Opens transactions that task work and run records share. */
@@ -121,6 +181,11 @@ export interface StoreTransaction {
   updateRun(id: string, update: RunUpdate): Promise<boolean>;
   /** Records how run `id` ended inside the transaction, only while it is `running` (see {@link AfterPartyStore.finishRun}). */
   finishRun(id: string, completion: RunCompletion): Promise<boolean>;
+  /**
+   * Marks a distributed batch completed inside the transaction, unless it already is: false
+   * means another delivery of the same batch committed first, and this one must roll back.
+   */
+  completeBatch(version: string, distributionId: string, batchNo: number, worker: string): Promise<boolean>;
   commit(): Promise<void>;
   /**
    * Rolls back. With `force`, the work may still be in flight (an abandoned task): the

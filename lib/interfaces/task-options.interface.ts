@@ -72,4 +72,22 @@ export interface BatchOptions {
    * @default 30000
    */
   maxBackoff?: number;
+  /**
+   * Fan the batches out as jobs on a BullMQ queue, processed by every app process that runs
+   * after-party's batch workers (module option `distribution.workers`), with the same injected
+   * task class. `true` uses the module's distribution defaults; an object overrides them for
+   * this task. The collection must offer `range()` (`typeormKeyset` and `mongooseKeyset` do).
+   * @default false
+   */
+  distribute?: boolean | DistributeOptions;
+}
+
+/** Per-task overrides of the module's `distribution` options. */
+export interface DistributeOptions {
+  /** The BullMQ queue name. @default `after-party-<task name>` */
+  queue?: string;
+  /** Batches one worker process runs at once for this task. @default the module's `distribution.concurrency` */
+  concurrency?: number;
+  /** Tries per batch before it counts as failed. @default the module's `distribution.attempts` */
+  attempts?: number;
 }

@@ -11,4 +11,6 @@ export interface RunOptions {
   terminal: boolean;
   /** Time budget in ms (`--max-duration`): no task or batch starts after it; null for none. */
   maxDurationMs?: number | null;
+  /** Wait for distributed tasks' batches to finish (the default); false leaves them to the workers. */
+  waitForWorkers?: boolean;
 }

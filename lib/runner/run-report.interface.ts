@@ -5,7 +5,8 @@ export interface TaskOutcome {
   version: string;
   name: string;
   runId: string;
-  status: Exclude<TaskRunStatus, 'running'>;
+  /** `running`: a distributed task left to its workers by `--no-wait`. */
+  status: Exclude<TaskRunStatus, 'reset'>;
   durationMs: number;
   error: string | null;
 }
@@ -23,4 +24,6 @@ export interface RunReport {
   lockLost: boolean;
   /** The run stopped on purpose before its end: a task was paused, or the time budget was spent. */
   paused: boolean;
+  /** Distributed tasks left running on the workers (`--no-wait`), as `<version> <name>`. */
+  detached: string[];
 }

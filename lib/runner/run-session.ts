@@ -1,4 +1,5 @@
 import type { AfterPartyEvents } from '../events/after-party.events';
+import type { DistributionService } from '../distribution/distribution.service';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import type { ShutdownWatch } from './shutdown-watch';
@@ -21,6 +22,10 @@ export interface RunSession {
   deadline: number | null;
   /** The time budget as the operator wrote it, for messages. */
   budget: string | null;
+  /** BullMQ for distributed tasks. */
+  distribution: DistributionService;
+  /** Wait for distributed tasks' batches (false: `--no-wait`, leave them to the workers). */
+  waitForWorkers: boolean;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { RunCompletion, StoreTransaction } from '../interfaces/store.interface';
 import { recordableError } from '../records/recordable-error';
 import { newRunRecord } from '../records/run-record.factory';
-import { runBatches, type BatchCheckpoint, type BatchLoopEnd } from '../batch/batch-loop';
+import { runBatches, type BatchCheckpoint } from '../batch/batch-loop';
+import { runDistributed, type DistributedEnd, type DistributionCheckpoint } from '../distribution/dispatch';
 import type { BatchedTask } from '../interfaces/batched-task.interface';
 import type { DeployTask } from '../interfaces/deploy-task.interface';
 import { ProgressReporter } from './progress-reporter';
@@ -26,6 +27,8 @@ export interface TaskResult {
   abandoned: boolean;
   /** What went wrong, whole, for the log. */
   error?: unknown;
+  /** A distributed task left to its workers (`--no-wait`): its record stays running. Why, for the log. */
+  detached?: string;
 }
 
 const logger = new Logger('AfterParty');
@@ -106,8 +109,23 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
   const onLockLost = (): void => controller.abort(stopReason(session));
   session.lock.lost.addEventListener('abort', onLockLost);
   let batchTransaction: StoreTransaction | null = null;
-  const work = (async (): Promise<BatchLoopEnd> => {
-    const end: BatchLoopEnd = task.batch
+  const work = (async (): Promise<DistributedEnd> => {
+    const end: DistributedEnd = task.batch?.distribute
+      ? await runDistributed({
+          task,
+          context,
+          signal: controller.signal,
+          runId: record.id,
+          store,
+          progress,
+          logger: taskLogger,
+          distribution: session.distribution,
+          resumeFrom: context.resumeFrom as DistributionCheckpoint | undefined,
+          wait: session.waitForWorkers,
+          deadline: session.deadline,
+          budget: session.budget,
+        })
+      : task.batch
       ? await runBatches({
           task: task.instance as BatchedTask,
           options: task.batch,
@@ -135,6 +153,9 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
   await progress.finish();
 
   if (supervised.ok) {
+    if (supervised.value.status === 'detached') {
+      return { ...result('completed'), detached: supervised.value.reason };
+    }
     if (supervised.value.status !== 'completed') {
       return result(supervised.value.status, new Error(supervised.value.reason));
     }

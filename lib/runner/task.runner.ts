@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
+import { DistributionService } from '../distribution/distribution.service';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { AfterPartyEvents } from '../events/after-party.events';
@@ -35,6 +36,7 @@ export class TaskRunner {
     @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
     private readonly registry: TaskRegistry,
     private readonly events: AfterPartyEvents,
+    private readonly distribution: DistributionService,
   ) {}
 
   async run(options: RunOptions): Promise<RunReport> {
@@ -48,6 +50,10 @@ export class TaskRunner {
       await this.recordOrphans();
       // Only versions with a failed or interrupted run can have a checkpoint to resume.
       const { pending, cutShort } = selected ? { pending: selected, cutShort: null } : await this.planPending(options.deployId, true);
+      // Redis must answer before anything runs: an unreachable queue is a configuration error (exit 2).
+      for (const task of pending.filter((candidate) => candidate.batch?.distribute)) {
+        await this.distribution.ensureReachable(task);
+      }
       const shutdown = new ShutdownWatch();
       try {
         return await this.runPlan(pending, {
@@ -62,6 +68,8 @@ export class TaskRunner {
           mayResume: (version) => cutShort === null || cutShort.has(version),
           deadline,
           budget: budget === null ? null : humanDuration(budget),
+          distribution: this.distribution,
+          waitForWorkers: options.waitForWorkers !== false,
         });
       } finally {
         shutdown.dispose();
@@ -104,6 +112,47 @@ export class TaskRunner {
    */
   async requestControl(task: RegisteredTask, control: RunControl): Promise<boolean> {
     return this.store.requestControl(task.version, control);
+  }
+
+  /**
+   * Pauses or cancels a distributed task on its queue (queued batches are held, or removed;
+   * running ones finish) and asks its runner to record it. When no runner follows it (it was
+   * left to the workers with `--no-wait`), records it here, under the lock. Resolves what
+   * happened: `requested` (a runner records it), `recorded`, or `not running`.
+   */
+  async stopDistributed(task: RegisteredTask, control: RunControl): Promise<'requested' | 'recorded' | 'not running'> {
+    await this.distribution.ensureReachable(task);
+    const queue = this.distribution.queue(task);
+    if (control === 'pause') {
+      await queue.pause();
+    } else {
+      await queue.drain(true);
+    }
+    if (!(await this.store.requestControl(task.version, control))) {
+      return 'not running';
+    }
+    let lock: StoreLock;
+    try {
+      lock = await this.store.acquireLock({ id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString() }, 0);
+    } catch {
+      return 'requested';
+    }
+    try {
+      const run = await this.store.lastRun(task.version);
+      if (run?.status !== 'running') {
+        return 'requested';
+      }
+      const status = control === 'pause' ? 'paused' : 'cancelled';
+      await this.store.finishRun(run.id, {
+        status,
+        finishedAt: new Date().toISOString(),
+        durationMs: Date.now() - Date.parse(run.startedAt),
+        error: `${control === 'pause' ? 'Paused by after-party:pause' : 'Cancelled by after-party:cancel'} while its batches were on the workers`,
+      });
+      return 'recorded';
+    } finally {
+      await lock.release();
+    }
   }
 
   /**
@@ -166,7 +215,7 @@ export class TaskRunner {
 
   /** The run loop: the only place that decides what runs next. */
   private async runPlan(plan: RegisteredTask[], session: RunSession): Promise<RunReport> {
-    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false, lockLost: false, paused: false };
+    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
     await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: session.deployId });
     this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
     let started: TaskRunRecord | undefined;
@@ -185,6 +234,17 @@ export class TaskRunner {
       }
       const result = await executeTask(task, session, started);
       started = undefined;
+      if (result.detached) {
+        // Its record stays running: the workers go on, and the next run follows it to the end.
+        this.logger.log(`${taskLabel(task)} goes on on the workers: ${result.detached}`);
+        report.outcomes.push({ version: task.version, name: task.name, runId: result.record.id, status: 'running', durationMs: result.completion.durationMs, error: null });
+        report.detached.push(taskLabel(task));
+        report.skipped = plan.slice(index + 1).map(taskLabel);
+        if (report.skipped.length > 0) {
+          this.logger.log(`Not run until ${taskLabel(task)} completes: ${report.skipped.join(', ')}`);
+        }
+        break;
+      }
       const next = plan[index + 1];
       const chainNext = next && result.completion.status === 'completed' && !result.recorded && !session.mayResume(next.version);
       const nextRecord = chainNext ? newRunRecord(next, { kind: session.kind, deployId: session.deployId, environment: this.options.environment }) : undefined;
@@ -304,6 +364,10 @@ export class TaskRunner {
 
   private async recordOrphans(): Promise<void> {
     for (const orphan of await this.store.interruptOrphans(new Date().toISOString())) {
+      if ((orphan.checkpoint as { distribution?: unknown } | null)?.distribution) {
+        this.logger.log(`Run ${orphan.id} of ${taskLabel(orphan)} left its batches to the workers: this run takes it over and follows them.`);
+        continue;
+      }
       this.logger.warn(
         `Run ${orphan.id} of ${taskLabel(orphan)} (host ${orphan.host}, pid ${orphan.pid}, started ${orphan.startedAt}) ` +
           'never finished: recorded as interrupted.',

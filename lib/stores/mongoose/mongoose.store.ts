@@ -7,6 +7,7 @@ import { pollLock } from '../poll-lock';
 import { reduceVersionStates } from '../version-states';
 import type { LockTiming } from '../watched-lock';
 import { LeaseLock, type LeaseDocument } from './lease.lock';
+import { MongooseBatchLedger } from './mongoose.batch-ledger';
 
 /** A run record as stored: the run id as `_id`, times as BSON dates. */
 interface RecordDocument {
@@ -31,17 +32,20 @@ interface RecordDocument {
 /**
  * Run records in a collection of the app's Mongoose connection, one document per run, and a
  * lease lock in `<collection>_lock`. Only query shapes that both MongoDB and FerretDB serve
- * are used (no `$max`/`$first` group accumulators). It has none of the optional capabilities:
- * MongoDB transactions need a replica set, and run records do not depend on them.
+ * are used (no `$max`/`$first` group accumulators). Of the optional capabilities it has the
+ * batch ledger of distributed tasks; not transactions: MongoDB transactions need a replica set,
+ * and run records do not depend on them.
  */
 export class MongooseStore implements AfterPartyStore {
-  readonly capabilities: StoreCapabilities = {};
+  readonly capabilities: StoreCapabilities;
 
   constructor(
     private readonly resolveConnection: () => Connection,
     private readonly collectionName: string,
     private readonly lockTiming: LockTiming,
-  ) {}
+  ) {
+    this.capabilities = { batchLedger: new MongooseBatchLedger(() => this.db(), collectionName) };
+  }
 
   get description(): string {
     return `mongoose collection ${this.collectionName}`;

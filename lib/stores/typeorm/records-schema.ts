@@ -4,6 +4,7 @@ import { InvalidOptionsError } from '../../errors/invalid-options.error';
 import { validateTableName } from '../table-name';
 import { dialectOf } from './dialects/dialect-of';
 import type { SqlDialect } from './dialects/sql-dialect';
+import { BATCH_COLUMNS, batchesTableName } from './batch-columns';
 import { RECORD_COLUMNS, recordsIndexName } from './record-columns';
 
 // typeorm is an optional peer: it is required here only when one of these functions runs,
@@ -31,6 +32,20 @@ export function recordsTable(tableName: string, dialect: SqlDialect): Table {
   });
 }
 
+/** The batches table of distributed tasks as a TypeORM `Table`, in the database's own types. */
+export function batchesTable(tableName: string, dialect: SqlDialect): Table {
+  const { Table } = typeorm();
+  return new Table({
+    name: tableName,
+    columns: BATCH_COLUMNS.map((column) => ({
+      name: column.name,
+      ...dialect.columnType(column.kind),
+      isNullable: column.nullable === true,
+      isPrimary: column.primary === true,
+    })),
+  });
+}
+
 /** Options of {@link createAfterPartyMigration}. */
 export interface AfterPartyRecordsSchemaOptions {
   /** Must equal the module's `tableName`. @default 'after_party_runs' */
@@ -47,9 +62,9 @@ export interface AfterPartyRecordEntityOptions extends AfterPartyRecordsSchemaOp
 }
 
 /**
- * A TypeORM migration class that creates (and on `down`, drops) the records table in the types
- * of the database it runs on, for apps that manage their schema with migrations. Extend it
- * with a timestamped name:
+ * A TypeORM migration class that creates (and on `down`, drops) the records table and the
+ * batches table of distributed tasks, in the types of the database it runs on, for apps that
+ * manage their schema with migrations. Extend it with a timestamped name:
  *
  * ```ts
  * export class AfterPartyRecords1764150000000 extends createAfterPartyMigration() {}
@@ -59,10 +74,13 @@ export function createAfterPartyMigration(options: AfterPartyRecordsSchemaOption
   const tableName = validateTableName(options.tableName ?? DEFAULT_RECORDS_TABLE, true);
   return class AfterPartyRecordsMigration implements MigrationInterface {
     async up(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.createTable(recordsTable(tableName, dialectOf(queryRunner.connection.options.type)), true);
+      const dialect = dialectOf(queryRunner.connection.options.type);
+      await queryRunner.createTable(recordsTable(tableName, dialect), true);
+      await queryRunner.createTable(batchesTable(batchesTableName(tableName), dialect), true);
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.dropTable(batchesTableName(tableName), true);
       await queryRunner.dropTable(tableName, true);
     }
   };

@@ -22,6 +22,7 @@ import { SqliteFileLock } from './locks/sqlite-file.lock';
 import { recordParams, toRecord, type RecordRow } from './record-row';
 import { recordsTable } from './records-schema';
 import { RecordsSql, type Statement } from './records-sql';
+import { TypeOrmBatchLedger } from './typeorm.batch-ledger';
 import { TypeOrmMigrations } from './typeorm.migrations';
 import { TypeOrmTransaction } from './typeorm.transaction';
 
@@ -38,8 +39,10 @@ export class TypeOrmStore implements AfterPartyStore {
     private readonly tableName: string,
     private readonly lockTiming: LockTiming,
   ) {
+    const ledger = new TypeOrmBatchLedger(() => this.dataSource, tableName, () => this.dialect);
     this.capabilities = {
-      transactions: { begin: () => TypeOrmTransaction.begin(this.dataSource, this.sql, (e) => this.writeError(e)) },
+      transactions: { begin: () => TypeOrmTransaction.begin(this.dataSource, this.sql, (e) => this.writeError(e), ledger) },
+      batchLedger: ledger,
       migrations: new TypeOrmMigrations(() => this.dataSource),
       finishAndStart: { finishAndStart: (id, completion, next) => this.finishAndStart(id, completion, next) },
     };

@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RunCompletion, RunUpdate, StoreTransaction } from '../../interfaces/store.interface';
 import type { RecordsSql } from './records-sql';
+import type { TypeOrmBatchLedger } from './typeorm.batch-ledger';
 
 /**
  * A transaction on a connection of its own (SQLite has one connection, shared by the app), whose
@@ -14,9 +15,10 @@ export class TypeOrmTransaction implements StoreTransaction {
     private readonly runner: QueryRunner,
     private readonly sql: RecordsSql,
     private readonly writeError: (error: unknown) => Error,
+    private readonly ledger: TypeOrmBatchLedger,
   ) {}
 
-  static async begin(dataSource: DataSource, sql: RecordsSql, writeError: (error: unknown) => Error): Promise<TypeOrmTransaction> {
+  static async begin(dataSource: DataSource, sql: RecordsSql, writeError: (error: unknown) => Error, ledger: TypeOrmBatchLedger): Promise<TypeOrmTransaction> {
     const runner = dataSource.createQueryRunner();
     try {
       await runner.connect();
@@ -25,7 +27,7 @@ export class TypeOrmTransaction implements StoreTransaction {
       await runner.release();
       throw error;
     }
-    return new TypeOrmTransaction(dataSource, runner, sql, writeError);
+    return new TypeOrmTransaction(dataSource, runner, sql, writeError, ledger);
   }
 
   get manager(): unknown {
@@ -44,6 +46,10 @@ export class TypeOrmTransaction implements StoreTransaction {
     } catch (error) {
       throw this.writeError(error);
     }
+  }
+
+  completeBatch(version: string, distributionId: string, batchNo: number, worker: string): Promise<boolean> {
+    return this.ledger.completeIn(this.runner, version, distributionId, batchNo, worker);
   }
 
   async commit(): Promise<void> {

@@ -26,4 +26,5 @@ export const mysqlDialect: SqlDialect = {
     return kind === 'json' ? `CAST(${column} AS CHAR)` : column;
   },
   time: (iso) => iso.replace('T', ' ').replace('Z', ''),
+  insertIgnoring: (table, columns, values) => `INSERT IGNORE INTO ${table} (${columns}) VALUES (${values})`,
 };

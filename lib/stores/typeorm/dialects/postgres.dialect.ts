@@ -33,4 +33,5 @@ export const postgresDialect: SqlDialect = {
     return kind === 'json' ? `${column}::text` : column;
   },
   time: (iso) => iso,
+  insertIgnoring: (table, columns, values) => `INSERT INTO ${table} (${columns}) VALUES (${values}) ON CONFLICT DO NOTHING`,
 };

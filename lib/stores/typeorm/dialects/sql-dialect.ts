@@ -26,4 +26,6 @@ export interface SqlDialect {
   read(column: string, kind: RecordValueKind): string;
   /** An ISO-8601 UTC time as the database takes it. */
   time(iso: string): string;
+  /** `INSERT` that leaves an existing row with the same primary key alone. */
+  insertIgnoring(table: string, columns: string, values: string): string;
 }

@@ -18,4 +18,5 @@ export const sqliteDialect: SqlDialect = {
   columnType: (kind) => TYPES[kind],
   read: (column) => column,
   time: (iso) => iso,
+  insertIgnoring: (table, columns, values) => `INSERT OR IGNORE INTO ${table} (${columns}) VALUES (${values})`,
 };

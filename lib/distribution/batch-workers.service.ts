@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Job, Worker } from 'bullmq';
+import { hostname } from 'node:os';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
+import { decodeCursor } from '../batch/cursor-codec';
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import { TaskRegistry } from '../discovery/task.registry';
+import { messageOf, plural, taskLabel } from '../format/text.format';
+import type { BatchContext, BatchedTask } from '../interfaces/batched-task.interface';
+import type { AfterPartyStore, BatchLedgerCapability } from '../interfaces/store.interface';
+import type { TaskContext } from '../interfaces/task-context.interface';
+import { recordableError } from '../records/recordable-error';
+import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { BatchJobData } from './batch-job';
+import { DistributionService } from './distribution.service';
+import { loadBullmq } from './load-bullmq';
+
+/**
+ * Batch workers for the app's distributed tasks, in the processes that ask for them
+ * (`distribution.workers`): one BullMQ worker per distributed task, processing its batches with
+ * the app's own injected task instance. On SQL with `batch.transaction`, a batch's effects and
+ * its ledger row commit together, so a repeated delivery (a stalled job retried after a worker
+ * died) rolls back instead of applying twice.
+ */
+@Injectable()
+export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AfterParty');
+  private readonly workers: Worker[] = [];
+  private readonly stopping = new AbortController();
+  private readonly identity = `${hostname()} pid ${process.pid}`;
+
+  constructor(
+    @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
+    @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
+    private readonly registry: TaskRegistry,
+    private readonly distribution: DistributionService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.distribution.workers) {
+      return;
+    }
+    const tasks = this.registry.all().filter((task) => task.batch?.distribute);
+    if (tasks.length === 0) {
+      return;
+    }
+    const { Worker } = loadBullmq();
+    const { connection, prefix } = this.distribution.settings();
+    for (const task of tasks) {
+      const worker = new Worker(this.distribution.queueName(task), (job: Job<BatchJobData>) => this.process(task, job), {
+        connection: connection as never,
+        prefix,
+        concurrency: this.distribution.concurrency(task),
+      });
+      worker.on('error', (error) => this.logger.warn(`Batch worker of ${taskLabel(task)}: ${messageOf(error)}`));
+      this.workers.push(worker);
+    }
+    this.logger.log(`Batch workers started for ${plural(tasks.length, 'distributed task')}: ${tasks.map(taskLabel).join(', ')}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    // Running batches finish; queued ones stay for the other workers.
+    await Promise.all(this.workers.splice(0).map((worker) => worker.close().catch(() => undefined)));
+  }
+
+  /** One batch job: skipped when already done, else processed and recorded (together, on SQL with transactions). */
+  private async process(task: RegisteredTask, job: Job<BatchJobData>): Promise<string> {
+    const { version, distributionId, batchNo } = job.data;
+    const ledger = this.store.capabilities.batchLedger as BatchLedgerCapability;
+    const state = await ledger.state(version, distributionId, batchNo);
+    // A batch of another distribution (the task was reset since) or one already done: nothing to do.
+    if (state === null || state === 'completed') {
+      return state === null ? 'stale' : 'done already';
+    }
+    try {
+      return await this.apply(task, job.data);
+    } catch (error) {
+      const attempts = job.opts.attempts ?? 1;
+      if (job.attemptsMade + 1 >= attempts) {
+        await ledger.fail(version, distributionId, batchNo, recordableError(error), attempts);
+      }
+      throw error;
+    }
+  }
+
+  private async apply(task: RegisteredTask, data: BatchJobData): Promise<string> {
+    const instance = task.instance as BatchedTask;
+    const context = this.context(task, data);
+    const collection = await instance.collection(context);
+    if (!collection.range) {
+      throw new Error(`${taskLabel(task)}: its collection has no range(), which distributed batches need (typeormKeyset and mongooseKeyset have it)`);
+    }
+    const items = await collection.range(data.after === null ? undefined : decodeCursor(collection, data.after), decodeCursor(collection, data.last));
+    const batchContext = (manager: unknown): BatchContext => ({ ...context, manager, batch: { number: data.batchNo, after: data.after } });
+    const transactions = this.store.capabilities.transactions;
+    if (task.batch?.transaction && transactions) {
+      const transaction = await transactions.begin();
+      try {
+        await instance.processBatch(items, batchContext(transaction.manager));
+        if (!(await transaction.completeBatch(data.version, data.distributionId, data.batchNo, this.identity))) {
+          await transaction.rollback();
+          return 'done already';
+        }
+        await transaction.commit();
+      } catch (error) {
+        await transaction.rollback().catch(() => undefined);
+        throw error;
+      }
+      return 'completed';
+    }
+    await instance.processBatch(items, batchContext(undefined));
+    await (this.store.capabilities.batchLedger as BatchLedgerCapability).complete(data.version, data.distributionId, data.batchNo, this.identity);
+    return 'completed';
+  }
+
+  /** What a batch sees in a worker: the run's identity, a logger, and a signal aborted at shutdown. */
+  private context(task: RegisteredTask, data: BatchJobData): TaskContext {
+    return {
+      version: task.version,
+      name: task.name,
+      runId: data.runId,
+      kind: 'deploy',
+      deployId: null,
+      environment: this.options.environment,
+      logger: new Logger(task.name),
+      signal: this.stopping.signal,
+      progress: { setTotal: () => undefined, advance: () => undefined, setMessage: () => undefined },
+      checkpoint: async () => undefined,
+      resumeFrom: undefined,
+    };
+  }
+}

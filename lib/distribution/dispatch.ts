@@ -1,0 +1,240 @@
+import type { Logger } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeCursor, encodeCursor, sameCursor } from '../batch/cursor-codec';
+import type { BatchLoopEnd } from '../batch/batch-loop';
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import { NonUniqueKeyError } from '../errors/non-unique-key.error';
+import { plural } from '../format/text.format';
+import type { BatchedTask, KeysetCollection } from '../interfaces/batched-task.interface';
+import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch } from '../interfaces/store.interface';
+import type { TaskContext } from '../interfaces/task-context.interface';
+import type { ProgressReporter } from '../runner/progress-reporter';
+import type { DistributionService } from './distribution.service';
+import { batchJobId, type BatchJobData } from './batch-job';
+
+/** How often the waiting runner reads the batches' progress. */
+const POLL_MS = 1000;
+/** After this long with queued batches and no worker, the runner says so (once). */
+const NO_WORKER_WARNING_MS = 30_000;
+
+/** A distributed task's place, saved as its run's checkpoint. */
+export interface DistributionCheckpoint {
+  distribution: {
+    /** This distribution's id: batches of an earlier one (before a reset) never count. */
+    id: string;
+    /** The encoded key of the last dispatched batch's last item, null before the first. */
+    cursor: unknown;
+    /** Batches dispatched so far. */
+    dispatched: number;
+    /** Whether every batch is dispatched. */
+    done: boolean;
+  };
+}
+
+/** How a distributed run ended when it did not throw: `detached` left the batches to the workers. */
+export type DistributedEnd = BatchLoopEnd | { status: 'detached'; reason: string };
+
+/** What the dispatcher needs from the run around it. */
+export interface DispatchDeps {
+  task: RegisteredTask;
+  context: TaskContext;
+  signal: AbortSignal;
+  runId: string;
+  store: AfterPartyStore;
+  progress: ProgressReporter;
+  logger: Logger;
+  distribution: DistributionService;
+  resumeFrom: DistributionCheckpoint | undefined;
+  /** Wait for every batch (the default), or return once all are queued (`--no-wait`). */
+  wait: boolean;
+  deadline: number | null;
+  budget: string | null;
+}
+
+/**
+ * The runner's side of a distributed task: repairs what an earlier run left (failed batches are
+ * retried, batches whose job is gone are queued again), pages the keys and queues one small job
+ * per batch (never twice: ledger rows and job ids are per batch number), waits while the queue
+ * is full, then follows the batches to the end: completed when every batch is, failed with the
+ * first batch that failed after its retries.
+ */
+export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd> {
+  const { task, store, distribution, progress, logger } = deps;
+  const ledger = store.capabilities.batchLedger as BatchLedgerCapability;
+  const queue = distribution.queue(task);
+  const instance = task.instance as BatchedTask;
+  const collection: KeysetCollection<unknown, unknown> = await instance.collection(deps.context);
+  await ledger.prepare();
+
+  const state = deps.resumeFrom?.distribution ?? { id: randomUUID(), cursor: null, dispatched: 0, done: false };
+  if (deps.resumeFrom?.distribution) {
+    await repair(deps, queue, ledger, state.id);
+  } else {
+    await ledger.clear(task.version);
+  }
+  if (collection.count) {
+    progress.setTotal(await collection.count().then((remaining) => remaining));
+  }
+  const checkpoint = (): Promise<void> => store.updateRun(deps.runId, { checkpoint: { distribution: state } satisfies DistributionCheckpoint });
+  await checkpoint();
+
+  while (!state.done) {
+    const stop = await interruption(deps, queue);
+    if (stop) {
+      return stop;
+    }
+    await waitForRoom(deps, queue);
+    const cursor = state.cursor === null ? undefined : decodeCursor(collection, state.cursor);
+    const keys = collection.keys
+      ? await collection.keys(cursor, task.batch!.size)
+      : (await collection.page(cursor, task.batch!.size)).map((item) => collection.cursorOf(item));
+    if (keys.length === 0) {
+      state.done = true;
+      break;
+    }
+    const encoded = keys.map((key) => encodeCursor(collection, key));
+    refuseRepeatedKeys(task.name, state.cursor, encoded);
+    const batch: DistributedBatch = {
+      version: task.version,
+      distributionId: state.id,
+      batchNo: state.dispatched + 1,
+      status: 'queued',
+      after: state.cursor,
+      last: encoded[encoded.length - 1],
+      items: keys.length,
+      attempts: 0,
+      error: null,
+      worker: null,
+      updatedAt: new Date().toISOString(),
+    };
+    // Ledger row, then job, then checkpoint: a runner dying between any two leaves nothing
+    // that the next run does not repair (the row and the job id are per batch number).
+    await ledger.add(batch);
+    await enqueue(deps, queue, batch);
+    state.cursor = batch.last;
+    state.dispatched = batch.batchNo;
+    state.done = keys.length < task.batch!.size;
+    await checkpoint();
+  }
+  logger.log(`Dispatched ${plural(state.dispatched, 'batch', 'batches')} of ${deps.context.name} to ${distribution.queueName(task)}`);
+  if (!deps.wait) {
+    return { status: 'detached', reason: `Left ${plural(state.dispatched, 'batch', 'batches')} to the workers (--no-wait); the next after-party:run follows them to the end` };
+  }
+  return follow(deps, queue, ledger, state.id);
+}
+
+/** Follows the batches until all are completed, one fails for good, or the run is stopped. */
+async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string): Promise<DistributedEnd> {
+  const started = Date.now();
+  let warned = false;
+  let done = -1;
+  for (;;) {
+    const summary = await ledger.summary(deps.task.version, distributionId);
+    report(deps, summary, started, done);
+    done = summary.itemsDone;
+    if (summary.failed > 0) {
+      throw new Error(`A batch failed after its retries: ${summary.firstError ?? 'no error recorded'}`);
+    }
+    if (summary.completed === summary.total) {
+      return { status: 'completed' };
+    }
+    const stop = await interruption(deps, queue);
+    if (stop) {
+      return stop;
+    }
+    if (!warned && summary.completed === 0 && Date.now() - started > NO_WORKER_WARNING_MS && (await queue.getWorkers()).length === 0) {
+      warned = true;
+      deps.logger.warn(`No worker has taken a batch of ${deps.context.name} for ${NO_WORKER_WARNING_MS / 1000} s: start app processes with distribution.workers set (or AFTER_PARTY_WORKERS=1).`);
+    }
+    await sleep(POLL_MS, undefined, { signal: deps.signal }).catch(() => undefined);
+  }
+}
+
+/** Shutdown throws; pause and cancel act on the queue (held, or emptied) and end the run; so does a spent budget. */
+async function interruption(deps: DispatchDeps, queue: Queue): Promise<DistributedEnd | null> {
+  if (deps.signal.aborted) {
+    throw deps.signal.reason;
+  }
+  const control = await deps.store.readControl(deps.runId);
+  if (control === 'pause' || (deps.deadline !== null && Date.now() >= deps.deadline)) {
+    await queue.pause();
+    const why = control === 'pause' ? 'Paused by after-party:pause' : `Time budget spent (--max-duration ${deps.budget})`;
+    return { status: 'paused', reason: `${why}: queued batches are held, running ones finish; after-party:run resumes it` };
+  }
+  if (control === 'cancel') {
+    await queue.drain(true);
+    return { status: 'cancelled', reason: 'Cancelled by after-party:cancel: queued batches were removed, running ones finish' };
+  }
+  return null;
+}
+
+/** Progress across the workers: items, rate, batches and how many workers. */
+function report(deps: DispatchDeps, summary: BatchSummary, started: number, previous: number): void {
+  if (summary.itemsDone !== previous) {
+    deps.progress.advance(summary.itemsDone - Math.max(previous, 0));
+  }
+  deps.progress.setMessage(
+    `batches ${summary.completed}/${summary.total}${summary.failed ? ` (${summary.failed} failed)` : ''} on ${plural(summary.workers, 'worker')}, ${Math.round((Date.now() - started) / 1000)} s`,
+  );
+}
+
+/** Waits while the queue holds `maxQueued` batches or more that no worker has taken yet. */
+async function waitForRoom(deps: DispatchDeps, queue: Queue): Promise<void> {
+  for (;;) {
+    const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
+    const queued = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    if (queued < deps.distribution.maxQueued || deps.signal.aborted) {
+      return;
+    }
+    await sleep(200, undefined, { signal: deps.signal }).catch(() => undefined);
+  }
+}
+
+/**
+ * Repairs an earlier run's distribution: failed batches are queued again, a paused queue is
+ * resumed, and every queued batch whose job is gone (a runner died between ledger and queue,
+ * or Redis lost its data) or failed gets its job back.
+ */
+async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string): Promise<void> {
+  const retried = await ledger.requeue(deps.task.version, distributionId);
+  if (await queue.isPaused()) {
+    await queue.resume();
+  }
+  let restored = 0;
+  for (const batch of await ledger.list(deps.task.version, distributionId, ['queued'])) {
+    const job: Job | undefined = await queue.getJob(batchJobId(batch));
+    if (!job) {
+      await enqueue(deps, queue, batch);
+      restored += 1;
+    } else if (await job.isFailed()) {
+      await job.retry('failed');
+      restored += 1;
+    }
+  }
+  if (retried + restored > 0) {
+    deps.logger.log(`Repaired the distribution of ${deps.context.name}: ${plural(retried, 'failed batch', 'failed batches')} retried, ${plural(restored, 'job')} queued again`);
+  }
+}
+
+async function enqueue(deps: DispatchDeps, queue: Queue, batch: DistributedBatch): Promise<void> {
+  const data: BatchJobData = { version: batch.version, distributionId: batch.distributionId, batchNo: batch.batchNo, after: batch.after, last: batch.last, runId: deps.runId };
+  await queue.add(deps.task.name, data, {
+    jobId: batchJobId(batch),
+    attempts: deps.distribution.attempts(deps.task),
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: true,
+    removeOnFail: false,
+  });
+}
+
+function refuseRepeatedKeys(task: string, previous: unknown, keys: unknown[]): void {
+  let before = previous;
+  for (const key of keys) {
+    if (before !== null && before !== undefined && sameCursor(before, key)) {
+      throw new NonUniqueKeyError(task, key);
+    }
+    before = key;
+  }
+}

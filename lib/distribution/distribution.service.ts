@@ -1,0 +1,132 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import { DistributionUnavailableError } from '../errors/distribution-unavailable.error';
+import { firstLine, messageOf, taskLabel } from '../format/text.format';
+import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import { loadBullmq } from './load-bullmq';
+
+/** How long the runner waits for Redis before it calls a distribution unavailable. */
+const REACH_TIMEOUT_MS = 5000;
+
+/** The BullMQ connection and key prefix distributed tasks use. */
+export interface BullSettings {
+  connection: Record<string, unknown>;
+  prefix: string | undefined;
+}
+
+/**
+ * BullMQ for distributed tasks: the connection (the app's `BullModule.forRoot()` config when it
+ * has one, else the module's `distribution.connection`), one queue per distributed task, and the
+ * limits of each task (concurrency, attempts). Loads bullmq only when used.
+ */
+@Injectable()
+export class DistributionService implements OnApplicationShutdown {
+  private readonly logger = new Logger('AfterParty');
+  private readonly queues = new Map<string, Queue>();
+  private resolved?: BullSettings;
+
+  constructor(
+    @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** The connection and prefix, from the app's BullModule config or the module options. */
+  settings(): BullSettings {
+    if (!this.resolved) {
+      const shared = this.sharedConfig();
+      const connection = this.options.distribution.connection ?? shared?.connection;
+      if (!connection) {
+        throw new DistributionUnavailableError(
+          'Distributed tasks need a Redis connection: import BullModule.forRoot({ connection }) from @nestjs/bullmq, or set distribution.connection in AfterPartyModule.forRoot().',
+        );
+      }
+      this.resolved = { connection, prefix: this.options.distribution.prefix ?? shared?.prefix };
+    }
+    return this.resolved;
+  }
+
+  /** The queue of a distributed task (one per task, created once). */
+  queue(task: RegisteredTask): Queue {
+    const name = this.queueName(task);
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const { Queue } = loadBullmq();
+      const { connection, prefix } = this.settings();
+      queue = new Queue(name, { connection: connection as never, prefix });
+      // A connection error is reported by ensureReachable(); unhandled it would crash the process.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  queueName(task: RegisteredTask): string {
+    return (task.batch?.distribute as NonNullable<NonNullable<RegisteredTask['batch']>['distribute']>).queue;
+  }
+
+  /** Batches one worker process runs at once for `task`. */
+  concurrency(task: RegisteredTask): number {
+    return task.batch?.distribute?.concurrency ?? this.options.distribution.concurrency;
+  }
+
+  /** Tries per batch for `task`. */
+  attempts(task: RegisteredTask): number {
+    return task.batch?.distribute?.attempts ?? this.options.distribution.attempts;
+  }
+
+  /** Queued batches above which dispatching waits. */
+  get maxQueued(): number {
+    return this.options.distribution.maxQueued;
+  }
+
+  /** Throws a one-line {@link DistributionUnavailableError} when Redis does not answer in time. */
+  async ensureReachable(task: RegisteredTask): Promise<void> {
+    const queue = this.queue(task);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        (async () => {
+          await queue.waitUntilReady();
+          // A count is a real round trip to Redis.
+          await queue.count();
+        })(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${REACH_TIMEOUT_MS} ms`)), REACH_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (error) {
+      this.queues.delete(this.queueName(task));
+      await queue.close().catch(() => undefined);
+      const where = JSON.stringify(this.settings().connection);
+      throw new DistributionUnavailableError(
+        `Cannot reach Redis (${where}) for the distributed task ${taskLabel(task)}: ${firstLine(messageOf(error))}. Check the BullMQ connection (BullModule.forRoot or distribution.connection) and that Redis is up.`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(queues.map((queue) => queue.close().catch((error) => this.logger.warn(`Closing a queue failed: ${messageOf(error)}`))));
+  }
+
+  /** The app's `BullModule.forRoot()` config, when @nestjs/bullmq is installed and configured. */
+  private sharedConfig(): { connection?: Record<string, unknown>; prefix?: string } | undefined {
+    let getSharedConfigToken: ((key?: string) => string) | undefined;
+    try {
+      ({ getSharedConfigToken } = require('@nestjs/bullmq') as { getSharedConfigToken: (key?: string) => string });
+    } catch {
+      return undefined;
+    }
+    try {
+      return this.moduleRef.get(getSharedConfigToken(this.options.distribution.configKey), { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+}
