@@ -31,6 +31,7 @@ export interface ResolvedDistributionOptions {
   concurrency: number;
   attempts: number;
   maxQueued: number;
+  workerOptions: Record<string, unknown>;
 }
 
 const STORES: AfterPartyStoreType[] = ['typeorm', 'mongoose', 'memory'];
@@ -95,5 +96,6 @@ function distributionOption(options: NonNullable<AfterPartyRuntimeOptions['distr
     concurrency: count('concurrency', options.concurrency, 4, 1000),
     attempts: count('attempts', options.attempts, 3, 100),
     maxQueued: count('maxQueued', options.maxQueued, 1000, 1_000_000),
+    workerOptions: options.workerOptions ?? {},
   };
 }

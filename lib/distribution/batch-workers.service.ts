@@ -48,6 +48,7 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     const { connection, prefix } = this.distribution.settings();
     for (const task of tasks) {
       const worker = new Worker(this.distribution.queueName(task), (job: Job<BatchJobData>) => this.process(task, job), {
+        ...this.options.distribution.workerOptions,
         connection: connection as never,
         prefix,
         concurrency: this.distribution.concurrency(task),

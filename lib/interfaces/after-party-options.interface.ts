@@ -87,6 +87,11 @@ export interface AfterPartyDistributionOptions {
   attempts?: number;
   /** Queued batches above which the dispatcher waits before enqueuing more (backpressure). @default 1000 */
   maxQueued?: number;
+  /**
+   * More BullMQ `WorkerOptions` for the batch workers, e.g. `{ lockDuration: 60000 }` for
+   * batches that take longer than BullMQ's 30 s job lock, or a shorter `stalledInterval`.
+   */
+  workerOptions?: Record<string, unknown>;
 }
 
 /** Options resolved at runtime by `forRootAsync` (everything but the store). */

@@ -29,8 +29,9 @@ describeEachConformanceTarget('store conformance: capabilities', (target) => {
     await dropTestTables(target, table);
   });
 
-  it(`offers ${target.sql ? 'transactions, schema migrations and finish-and-start' : 'no optional capability'}`, () => {
-    expect(Object.keys(store.capabilities).sort()).toEqual(target.sql ? ['finishAndStart', 'migrations', 'transactions'] : []);
+  const offered = target.sql ? ['batchLedger', 'finishAndStart', 'migrations', 'transactions'] : target.db === 'mongo' ? ['batchLedger'] : [];
+  it(`offers ${offered.length > 0 ? offered.join(', ') : 'no optional capability'}`, () => {
+    expect(Object.keys(store.capabilities).sort()).toEqual(offered);
   });
 
   if (!target.sql) {

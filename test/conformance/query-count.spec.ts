@@ -8,6 +8,8 @@ import { TaskRegistry } from '../../lib/discovery/task.registry';
 import { AfterPartyEvents } from '../../lib/events/after-party.events';
 import { resolveOptions } from '../../lib/resolve-options';
 import { TaskRunner } from '../../lib/runner/task.runner';
+import { DistributionService } from '../../lib/distribution/distribution.service';
+import type { ModuleRef } from '@nestjs/core';
 import { TypeOrmStore } from '../../lib/stores/typeorm/typeorm.store';
 import { lockTiming } from '../../lib/stores/watched-lock';
 
@@ -67,7 +69,8 @@ describe('query counts (TypeORM store, SQLite)', () => {
     const registry = new TaskRegistry();
     const all = tasks(total);
     registry.load(all);
-    const runner = new TaskRunner(store, resolveOptions('typeorm', { environment: 'test' }), registry, new AfterPartyEvents());
+    const options = resolveOptions('typeorm', { environment: 'test' });
+    const runner = new TaskRunner(store, options, registry, new AfterPartyEvents(), new DistributionService(options, {} as ModuleRef));
     await runner.markDone(all.slice(0, completed), 0);
     return runner;
   }

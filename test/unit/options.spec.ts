@@ -15,6 +15,8 @@ describe('module options', () => {
         lockTimeout: 60_000,
         gracePeriod: 10_000,
         lockLease: 30_000,
+        throttle: undefined,
+        distribution: { workers: false, connection: undefined, configKey: undefined, prefix: undefined, concurrency: 4, attempts: 3, maxQueued: 1000, workerOptions: {} },
       });
     } finally {
       process.env.NODE_ENV = previous;

@@ -1,0 +1,193 @@
+import Redis from 'ioredis';
+import { FixtureApp, ranVersions, type RunningCli, useFixtureApp } from '../support/fixture-app';
+import { describeEachStore } from '../support/stores';
+import { openDatabase, type TestDatabase } from '../support/test-database';
+
+const RUN = 'after-party:run';
+const STATUS = 'after-party:status';
+const DISTRIBUTED = '20260101000021';
+
+/** Counts of items applied 0, 1, 2... times. */
+function tally(hits: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const hit of hits) {
+    counts[hit] = (counts[hit] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** How many times each batch number was applied, across the outputs of the given processes. */
+function appliedBatches(outputs: string[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const output of outputs) {
+    for (const match of output.matchAll(/batch (\d+) applied by pid/g)) {
+      counts.set(Number(match[1]), (counts.get(Number(match[1])) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+describeEachStore(
+  'distributed tasks on BullMQ',
+  (target) => {
+    const fixture = useFixtureApp(target);
+    let app: FixtureApp;
+    let db: TestDatabase;
+    let workers: RunningCli[];
+    let outputs: string[];
+    // SQL stores commit each batch with its ledger row; MongoDB has no transaction here.
+    const transaction = target.sql ? '1' : '0';
+    const env = (extra: Record<string, string> = {}) => ({
+      AP_EXTRA: 'distributed',
+      AP_BATCH_SIZE: '5',
+      AP_BATCH_TX: transaction,
+      AP_BULL_PREFIX: app.table,
+      AP_LEASE_MS: '2000',
+      ...extra,
+    });
+
+    const startWorkers = async (count: number, extra: Record<string, string> = {}): Promise<RunningCli[]> => {
+      const started = Array.from({ length: count }, () => app.start(['worker'], { ...env(extra), AFTER_PARTY_WORKERS: '1' }));
+      await Promise.all(started.map((worker) => worker.waitFor('ready')));
+      workers.push(...started);
+      return started;
+    };
+    const stopWorkers = async (): Promise<void> => {
+      for (const worker of workers) {
+        worker.child.kill('SIGTERM');
+      }
+      outputs.push(...(await Promise.all(workers.splice(0).map((worker) => worker.result))).map((result) => result.stdout + result.stderr));
+    };
+
+    beforeEach(async () => {
+      app = fixture();
+      db = await openDatabase(target, app);
+      workers = [];
+      outputs = [];
+    });
+
+    afterEach(async () => {
+      await stopWorkers();
+      await db.close();
+      const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+      await redis.connect();
+      const keys = await redis.keys(`${app.table}:*`);
+      if (keys.length > 0) {
+        await redis.del(...keys);
+      }
+      await redis.quit();
+    });
+
+    it('fans 200 batches out to three worker processes and applies every item exactly once', async () => {
+      await db.seedItems(1000);
+      await startWorkers(3);
+      const run = await app.run([RUN, DISTRIBUTED], env());
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Dispatched 200 batches of distributed-items');
+      expect(run.stdout).toMatch(/batches 200\/200 on 3 workers/);
+      await stopWorkers();
+      expect(tally(await db.hits())).toEqual({ 1: 1000 });
+      const applied = appliedBatches(outputs);
+      expect(applied.size).toBe(200);
+      expect([...applied.values()].every((count) => count === 1)).toBe(true);
+      expect(await db.statuses(DISTRIBUTED)).toEqual(['completed']);
+    });
+
+    it(`survives a worker killed mid-batch: its batch is retried elsewhere and applied ${target.sql ? 'exactly once' : 'at least once (at most one batch twice)'}`, async () => {
+      await db.seedItems(100);
+      await startWorkers(2);
+      const [victim] = await startWorkers(1, { AP_BATCH_HANG_AT: '4' });
+      const run = app.start([RUN, DISTRIBUTED], env({ AP_BATCH_DELAY_MS: '100' }));
+      // The victim applied batch 4 (uncommitted with a transaction) and hangs: kill it there.
+      const takenByVictim = await Promise.race([victim.waitFor('batch 4 applied').then(() => true), run.result.then(() => false)]);
+      if (takenByVictim) {
+        victim.child.kill('SIGKILL');
+      }
+      const done = await run.result;
+      expect(done.code).toBe(0);
+      const counts = tally(await db.hits());
+      if (target.sql || !takenByVictim) {
+        expect(counts).toEqual({ 1: 100 });
+      } else {
+        expect(counts).toEqual({ 1: 95, 2: 5 });
+      }
+    });
+
+    it('resumes a runner killed mid-dispatch without queuing any batch twice', async () => {
+      await db.seedItems(100);
+      // No worker yet and room for 3 queued batches: dispatch stalls after three.
+      const first = app.start([RUN, DISTRIBUTED], env({ AP_MAX_QUEUED: '3' }));
+      await first.waitFor('Progress 0/100');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      first.child.kill('SIGKILL');
+      await first.result;
+      await startWorkers(2);
+      const second = await app.run([RUN, DISTRIBUTED], env({ AP_MAX_QUEUED: '3' }));
+      expect(second.code).toBe(0);
+      await stopWorkers();
+      expect(tally(await db.hits())).toEqual({ 1: 100 });
+      const applied = appliedBatches(outputs);
+      expect(applied.size).toBe(20);
+      expect([...applied.values()].every((count) => count === 1)).toBe(true);
+    });
+
+    it('fails the run with a batch that fails after its retries, and the next run retries only that batch', async () => {
+      await db.seedItems(50);
+      await startWorkers(2, { AP_FAIL: DISTRIBUTED, AP_BATCH_FAIL_AT: '3' });
+      const failed = await app.run([RUN, DISTRIBUTED], env({ AP_ATTEMPTS: '2' }));
+      expect(failed.code).toBe(1);
+      expect(failed.stdout + failed.stderr).toContain('A batch failed after its retries: batch 3 was told to fail');
+      expect(tally(await db.hits())).toEqual({ 0: 5, 1: 45 });
+      await stopWorkers();
+      await startWorkers(2);
+      const retried = await app.run([RUN, DISTRIBUTED], env());
+      expect(retried.code).toBe(0);
+      expect(retried.stdout).toContain('1 failed batch retried');
+      expect(tally(await db.hits())).toEqual({ 1: 50 });
+    });
+
+    it('--no-wait queues the batches and returns with the run still running; the next run follows it to completion', async () => {
+      await db.seedItems(60);
+      const quick = await app.run([RUN, DISTRIBUTED, '--no-wait'], env());
+      expect(quick.code).toBe(0);
+      expect(quick.stdout).toContain('goes on on the workers');
+      const status = JSON.parse((await app.run([STATUS, '--json'], env())).stdout);
+      expect(status.tasks.find((row: { version: string }) => row.version === DISTRIBUTED).state).toBe('running');
+      await startWorkers(2);
+      const follow = await app.run([RUN], env());
+      expect(follow.code).toBe(0);
+      expect(follow.stdout).toContain('left its batches to the workers: this run takes it over');
+      expect(ranVersions(follow.stdout)).toContain(DISTRIBUTED);
+      await stopWorkers();
+      expect(tally(await db.hits())).toEqual({ 1: 60 });
+      expect([...appliedBatches(outputs).values()].every((count) => count === 1)).toBe(true);
+    });
+
+    it('pauses on the queue (exit 5): queued batches are held, and the next run resumes them', async () => {
+      await db.seedItems(100);
+      const [worker] = await startWorkers(1, { AP_BATCH_DELAY_MS: '500', AP_CONCURRENCY: '1' });
+      const running = app.start([RUN, DISTRIBUTED], env());
+      await worker.waitFor('batch 2 applied');
+      const pause = await app.run(['after-party:pause', DISTRIBUTED], env());
+      expect({ code: pause.code, stderr: pause.stderr }).toEqual({ code: 0, stderr: '' });
+      const paused = await running.result;
+      expect(paused.code).toBe(5);
+      const afterPause = (await db.hits()).filter((hit) => hit === 1).length;
+      expect(afterPause).toBeLessThan(100);
+
+      const resumed = await app.run([RUN, DISTRIBUTED], env());
+      expect(resumed.code).toBe(0);
+      expect(tally(await db.hits())).toEqual({ 1: 100 });
+    });
+
+    it('exits 2 with one line when Redis cannot be reached, and records nothing as completed', async () => {
+      await db.seedItems(10);
+      const run = await app.run([RUN, DISTRIBUTED], env({ AP_REDIS_PORT: '6390' }));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^after-party: Cannot reach Redis \(.*"port":6390.*\) for the distributed task 20260101000021 distributed-items: .*Check the BullMQ connection/m);
+      expect(await db.statuses(DISTRIBUTED)).toEqual([]);
+      expect(tally(await db.hits())).toEqual({ 0: 10 });
+    });
+  },
+  (target) => target.db !== 'mysql',
+);
