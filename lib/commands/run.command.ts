@@ -56,7 +56,8 @@ export class RunCommand extends AfterPartyCommand {
         ? AfterPartyExitCode.Paused
         : AfterPartyExitCode.TaskFailed;
     if (flags.json) {
-      writeJson({ ok: report.ok, exitCode, deployId, paused: report.paused, lockLost: report.lockLost, tasks: report.outcomes, notRun: report.skipped });
+      const { ok, paused, lockLost, outcomes: tasks, notRun } = report;
+      writeJson({ ok, exitCode, deployId, paused, lockLost, tasks, notRun });
     }
     return exitCode;
   }

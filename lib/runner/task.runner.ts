@@ -166,7 +166,7 @@ export class TaskRunner {
 
   /** The run loop: the only place that decides what runs next. */
   private async runPlan(plan: RegisteredTask[], session: RunSession): Promise<RunReport> {
-    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false, lockLost: false, paused: false };
+    const report: RunReport = { outcomes: [], notRun: [], ok: true, abandoned: false, lockLost: false, paused: false };
     await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: session.deployId });
     this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
     let started: TaskRunRecord | undefined;
@@ -217,8 +217,8 @@ export class TaskRunner {
   private stop(report: RunReport, notRun: RegisteredTask[], session: RunSession): void {
     report.ok = false;
     report.lockLost ||= session.lock.lost.aborted;
-    report.skipped = notRun.map(taskLabel);
-    if (report.skipped.length > 0) {
+    report.notRun = notRun.map(taskLabel);
+    if (report.notRun.length > 0) {
       const why = report.lockLost
         ? 'the lock was lost'
         : session.shutdown.signal
@@ -228,7 +228,7 @@ export class TaskRunner {
               ? `the time budget (--max-duration ${session.budget}) was spent`
               : 'the pause'
             : 'the failure';
-      this.logger.warn(`Not run after ${why}: ${report.skipped.join(', ')}`);
+      this.logger.warn(`Not run after ${why}: ${report.notRun.join(', ')}`);
     }
   }
 
