@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
 import { isAfterPartyCommandProcess } from './cli/command-process';
+import { hasNestCommander } from './cli/load-nest-commander';
 import { InvalidOptionsError } from './errors/invalid-options.error';
 import { TaskExplorer } from './discovery/task.explorer';
 import { TaskRegistry } from './discovery/task.registry';
@@ -13,7 +14,7 @@ import type {
   AfterPartyRuntimeOptions,
   AfterPartyStoreType,
 } from './interfaces/after-party-options.interface';
-import { resolveOptions, validateStore } from './resolve-options';
+import { resolveOptions, validateStore, type StoreKind } from './resolve-options';
 import { TaskRunner } from './runner/task.runner';
 import { StatusService } from './status/status.service';
 import { BatchWorkers } from './distribution/batch-workers.service';
@@ -25,7 +26,9 @@ import { createStoreProvider } from './stores/store.provider';
  * web app never loads nest-commander.
  */
 function commandProviders(): Provider[] {
-  if (!isAfterPartyCommandProcess()) {
+  // Without nest-commander, runAfterPartyCommand says so in one line; requiring the commands
+  // here, while the app's modules are being imported, would end in a stack trace instead.
+  if (!isAfterPartyCommandProcess() || !hasNestCommander()) {
     return [];
   }
   const { commandClasses } = require('./commands') as typeof import('./commands');
@@ -44,9 +47,17 @@ export class AfterPartyModule {
    */
   static forRoot(storeOrOptions: AfterPartyStoreType | AfterPartyModuleOptions): DynamicModule {
     const { store, ...runtime } = typeof storeOrOptions === 'string' ? { store: storeOrOptions } : (storeOrOptions ?? {});
-    const type = validateStore(store);
+    return this.forStore(validateStore(store), runtime);
+  }
+
+  /**
+   * {@link forRoot} on a store that is not checked: `AfterPartyTestingModule` uses it for the
+   * memory store, which `forRoot` refuses.
+   * @internal
+   */
+  static forStore(store: StoreKind, runtime: AfterPartyRuntimeOptions): DynamicModule {
     // Validated at bootstrap, where errors reach the CLI's one-line reporter.
-    return this.assemble(type, [{ provide: AFTER_PARTY_OPTIONS, useFactory: () => resolveOptions(type, runtime) }]);
+    return this.assemble(store, [{ provide: AFTER_PARTY_OPTIONS, useFactory: () => resolveOptions(store, runtime) }]);
   }
 
   /**
@@ -81,7 +92,7 @@ export class AfterPartyModule {
     return this.assemble(type, providers, options.imports ?? []);
   }
 
-  private static assemble(store: AfterPartyStoreType, optionProviders: Provider[], imports: DynamicModule['imports'] = []): DynamicModule {
+  private static assemble(store: StoreKind, optionProviders: Provider[], imports: DynamicModule['imports'] = []): DynamicModule {
     return {
       global: true,
       module: AfterPartyModule,

@@ -19,5 +19,3 @@ export {
   type AfterPartyRecordEntityOptions,
   type AfterPartyRecordsSchemaOptions,
 } from './stores/typeorm/records-schema';
-export { AfterPartyTester } from './testing/after-party.tester';
-export { AfterPartyTestingModule, type AfterPartyTestingOptions } from './testing/after-party-testing.module';

@@ -9,9 +9,15 @@ import { InvalidOptionsError } from './errors/invalid-options.error';
 import type { AfterPartyRuntimeOptions, AfterPartyStoreType } from './interfaces/after-party-options.interface';
 import { validateTableName } from './stores/table-name';
 
+/**
+ * Every store the module can be assembled on (internal): the ones `forRoot` accepts, and the
+ * memory store, which only `AfterPartyTestingModule` (`after-party/testing`) uses.
+ */
+export type StoreKind = AfterPartyStoreType | 'memory';
+
 /** Module options with every default applied (internal). */
 export interface ResolvedAfterPartyOptions {
-  store: AfterPartyStoreType;
+  store: StoreKind;
   connectionName: string | undefined;
   tableName: string;
   environment: string;
@@ -34,10 +40,16 @@ export interface ResolvedDistributionOptions {
   workerOptions: Record<string, unknown>;
 }
 
-const STORES: AfterPartyStoreType[] = ['typeorm', 'mongoose', 'memory'];
+const STORES: AfterPartyStoreType[] = ['typeorm', 'mongoose'];
 
 /** Validates the store type given to `forRoot`/`forRootAsync`. */
 export function validateStore(store: unknown): AfterPartyStoreType {
+  if (store === 'memory') {
+    throw new InvalidOptionsError(
+      "The memory store is for specs: import AfterPartyTestingModule from 'after-party/testing' " +
+        'and use AfterPartyTestingModule.forRoot() instead of AfterPartyModule.',
+    );
+  }
   if (!STORES.includes(store as AfterPartyStoreType)) {
     throw new InvalidOptionsError(`Unknown after-party store ${JSON.stringify(store)}: use AfterPartyModule.forRoot({ store: 'typeorm' }) or 'mongoose'.`);
   }
@@ -45,7 +57,7 @@ export function validateStore(store: unknown): AfterPartyStoreType {
 }
 
 /** Applies defaults and validates every option; throws {@link InvalidOptionsError}. */
-export function resolveOptions(store: AfterPartyStoreType, options: AfterPartyRuntimeOptions = {}): ResolvedAfterPartyOptions {
+export function resolveOptions(store: StoreKind, options: AfterPartyRuntimeOptions = {}): ResolvedAfterPartyOptions {
   return {
     store,
     connectionName: options.connectionName,

@@ -4,6 +4,7 @@ import { AfterPartyCliLogger } from './after-party-cli.logger';
 import { isAfterPartyCommandProcess } from './command-process';
 import { onCommanderExit } from './commander-exit';
 import { commandState } from './command-state';
+import { loadNestCommander } from './load-nest-commander';
 import { CommanderExitSignal, reportFailure } from './report-failure';
 import { AfterPartyError } from '../errors/after-party.error';
 import { StartupError } from '../errors/startup.error';
@@ -28,8 +29,14 @@ export async function runAfterPartyCommand(
   if (!isAfterPartyCommandProcess()) {
     return false;
   }
-  // Loaded only here, so that starting the web app never pays for nest-commander.
-  const { CommandFactory } = require('nest-commander') as typeof import('nest-commander');
+  let CommandFactory: ReturnType<typeof loadNestCommander>['CommandFactory'];
+  try {
+    // Loaded only here, so that starting the web app never pays for nest-commander.
+    ({ CommandFactory } = loadNestCommander());
+  } catch (error) {
+    reportFailure(error);
+    return true;
+  }
   commandState.forceExit = false;
   try {
     await CommandFactory.run(rootModule as Type<unknown>, {

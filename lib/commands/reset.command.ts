@@ -2,12 +2,19 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { createInterface } from 'node:readline/promises';
 import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
+import { writeJson } from '../cli/write-json';
+import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { AfterPartyExitCode } from '../exit-codes';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import { TaskRunner } from '../runner/task.runner';
 import { plural, taskLabel } from '../format/text.format';
 import { AfterPartyCommand } from './after-party.command';
+
+interface ResetFlags {
+  yes?: boolean;
+  json?: boolean;
+}
 
 /** `after-party:reset <task>`: withdraws a task's completion so the next run runs it again. */
 @Command({
@@ -24,26 +31,35 @@ export class ResetCommand extends AfterPartyCommand {
     super();
   }
 
-  protected async execute([identifier]: string[], flags: { yes?: boolean }): Promise<AfterPartyExitCode> {
+  protected async execute([identifier]: string[], flags: ResetFlags): Promise<AfterPartyExitCode> {
     const [task] = this.runner.select([identifier]);
-    if (!flags.yes && !(await this.confirm(`Reset ${taskLabel(task)}? It will run again on the next after-party:run. [y/N] `))) {
-      process.stdout.write('Nothing changed.\n');
-      return AfterPartyExitCode.Ok;
+    const json = flags.json === true;
+    const question = `Reset ${taskLabel(task)}? It will run again on the next after-party:run. [y/N] `;
+    if (!flags.yes && !(await this.confirm(question, json))) {
+      return this.report(task, 'declined', 0, 'Nothing changed.', json);
     }
     const count = await this.runner.reset(task.version, this.options.lockTimeout);
-    process.stdout.write(
-      count === 0
-        ? `${taskLabel(task)} had no completed run: nothing to reset.\n`
-        : `Reset ${taskLabel(task)} (${plural(count, 'completed run')}): it is pending again.\n`,
-    );
+    return count === 0
+      ? this.report(task, 'not-completed', 0, `${taskLabel(task)} had no completed run: nothing to reset.`, json)
+      : this.report(task, 'reset', count, `Reset ${taskLabel(task)} (${plural(count, 'completed run')}): it is pending again.`, json);
+  }
+
+  /** Prints the outcome as a line, or with `--json` as `{ task, action: 'reset', result, resetRuns }`. */
+  private report(task: RegisteredTask, result: string, resetRuns: number, message: string, json: boolean): AfterPartyExitCode {
+    if (json) {
+      writeJson({ task: { version: task.version, name: task.name }, action: 'reset', result, resetRuns });
+    } else {
+      process.stdout.write(`${message}\n`);
+    }
     return AfterPartyExitCode.Ok;
   }
 
-  private async confirm(question: string): Promise<boolean> {
+  private async confirm(question: string, json: boolean): Promise<boolean> {
     if (!process.stdin.isTTY) {
       throw new InvalidOptionsError('after-party:reset asks for confirmation, and there is no terminal to ask on: pass --yes.');
     }
-    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    // With --json, stdout carries the JSON document alone.
+    const prompt = createInterface({ input: process.stdin, output: json ? process.stderr : process.stdout });
     try {
       return /^y(es)?$/i.test((await prompt.question(question)).trim());
     } finally {
@@ -53,6 +69,11 @@ export class ResetCommand extends AfterPartyCommand {
 
   @Option({ flags: '-y, --yes', description: 'do not ask for confirmation' })
   parseYes(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--json', description: 'print one JSON document on stdout' })
+  parseJson(): boolean {
     return true;
   }
 }

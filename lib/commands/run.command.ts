@@ -58,7 +58,8 @@ export class RunCommand extends AfterPartyCommand {
         ? AfterPartyExitCode.Paused
         : AfterPartyExitCode.TaskFailed;
     if (flags.json) {
-      writeJson({ ok: report.ok, exitCode, deployId, paused: report.paused, lockLost: report.lockLost, detached: report.detached, tasks: report.outcomes, notRun: report.skipped });
+      const { ok, paused, lockLost, detached, outcomes: tasks, notRun } = report;
+      writeJson({ ok, exitCode, deployId, paused, lockLost, detached, tasks, notRun });
     }
     return exitCode;
   }

@@ -7,6 +7,7 @@ export * from './invalid-task-class.error';
 export * from './invalid-task-version.error';
 export * from './lock-lost.error';
 export * from './lock-timeout.error';
+export * from './missing-nest-commander.error';
 export * from './missing-store-package.error';
 export * from './pending-migrations.error';
 export * from './store-unavailable.error';

@@ -1,15 +1,17 @@
 import type { LoggerService, ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
 import type { ThrottleDecision } from './batched-task.interface';
 
-/** Which database library holds the run records. */
-export type AfterPartyStoreType = 'typeorm' | 'mongoose' | 'memory';
+/**
+ * Which database library holds the run records. Specs run tasks on an in-memory store through
+ * `AfterPartyTestingModule` from `after-party/testing`.
+ */
+export type AfterPartyStoreType = 'typeorm' | 'mongoose';
 
 /** Options of {@link AfterPartyModule.forRoot}. */
 export interface AfterPartyModuleOptions {
   /**
    * `typeorm` uses the app's `@nestjs/typeorm` DataSource (SQLite, PostgreSQL, MySQL,
-   * MariaDB); `mongoose` the app's `@nestjs/mongoose` Connection; `memory` keeps records
-   * in the process (tests only).
+   * MariaDB); `mongoose` the app's `@nestjs/mongoose` Connection.
    */
   store: AfterPartyStoreType;
   /**

@@ -41,7 +41,7 @@ export interface AfterPartyTaskOptions {
   timeout?: number;
   /**
    * Run only where the module's `environment` is one of these (e.g. `['production']`).
-   * Elsewhere the task is never pending and `after-party:status` shows it as skipped.
+   * Elsewhere the task is never pending and `after-party:status` shows it as `excluded`.
    */
   environments?: string[];
   /**

@@ -14,7 +14,8 @@ import type { TaskRunRecord, VersionState } from '../interfaces/run-record.inter
  * - `pending`: never completed (or its completion was reset).
  * - `running`: a run is in progress (or its runner died; the next run records it interrupted).
  * - `failed`, `interrupted`: its latest run, with no completed run before it.
- * - `skipped`: limited to other environments.
+ * - `excluded`: its `environments` option leaves this environment out: never pending here, never
+ *   run here (not to be confused with a run's `notRun`, pending tasks a stopped run did not reach).
  * - `no-task`: records of a task class that no longer exists.
  */
 export type TaskState =
@@ -26,7 +27,7 @@ export type TaskState =
   | 'interrupted'
   | 'paused'
   | 'cancelled'
-  | 'skipped'
+  | 'excluded'
   | 'no-task';
 
 /** Every state, in the order summaries list them. */
@@ -39,7 +40,7 @@ export const TASK_STATES: readonly TaskState[] = [
   'running',
   'paused',
   'cancelled',
-  'skipped',
+  'excluded',
   'no-task',
 ];
 
@@ -59,7 +60,7 @@ export function taskState(
   latest: TaskRunRecord | undefined,
 ): TaskState {
   if (!inEnvironment(task, environment)) {
-    return 'skipped';
+    return 'excluded';
   }
   if (latest?.status === 'running') {
     return 'running';

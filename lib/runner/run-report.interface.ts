@@ -15,8 +15,13 @@ export interface TaskOutcome {
 export interface RunReport {
   /** Tasks that ran, in order (the last one failed when `ok` is false). */
   outcomes: TaskOutcome[];
-  /** Pending tasks that were not reached: an earlier one failed, a shutdown signal came, or the lock was lost. */
-  skipped: string[];
+  /**
+   * Pending tasks the run did not reach, as `<version> <name>`: it stopped first (a failure, a
+   * pause, the time budget, a shutdown signal or a lost lock). Logged as "Not run after ...",
+   * `notRun` in `--json`. Not to be confused with tasks excluded from this environment, which are
+   * never pending.
+   */
+  notRun: string[];
   ok: boolean;
   /** A task kept running after abort and its grace period: the process must exit when done. */
   abandoned: boolean;

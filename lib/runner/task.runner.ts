@@ -215,7 +215,7 @@ export class TaskRunner {
 
   /** The run loop: the only place that decides what runs next. */
   private async runPlan(plan: RegisteredTask[], session: RunSession): Promise<RunReport> {
-    const report: RunReport = { outcomes: [], skipped: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
+    const report: RunReport = { outcomes: [], notRun: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
     await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: session.deployId });
     this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
     let started: TaskRunRecord | undefined;
@@ -239,9 +239,9 @@ export class TaskRunner {
         this.logger.log(`${taskLabel(task)} goes on on the workers: ${result.detached}`);
         report.outcomes.push({ version: task.version, name: task.name, runId: result.record.id, status: 'running', durationMs: result.completion.durationMs, error: null });
         report.detached.push(taskLabel(task));
-        report.skipped = plan.slice(index + 1).map(taskLabel);
-        if (report.skipped.length > 0) {
-          this.logger.log(`Not run until ${taskLabel(task)} completes: ${report.skipped.join(', ')}`);
+        report.notRun = plan.slice(index + 1).map(taskLabel);
+        if (report.notRun.length > 0) {
+          this.logger.log(`Not run until ${taskLabel(task)} completes: ${report.notRun.join(', ')}`);
         }
         break;
       }
@@ -277,8 +277,8 @@ export class TaskRunner {
   private stop(report: RunReport, notRun: RegisteredTask[], session: RunSession): void {
     report.ok = false;
     report.lockLost ||= session.lock.lost.aborted;
-    report.skipped = notRun.map(taskLabel);
-    if (report.skipped.length > 0) {
+    report.notRun = notRun.map(taskLabel);
+    if (report.notRun.length > 0) {
       const why = report.lockLost
         ? 'the lock was lost'
         : session.shutdown.signal
@@ -288,7 +288,7 @@ export class TaskRunner {
               ? `the time budget (--max-duration ${session.budget}) was spent`
               : 'the pause'
             : 'the failure';
-      this.logger.warn(`Not run after ${why}: ${report.skipped.join(', ')}`);
+      this.logger.warn(`Not run after ${why}: ${report.notRun.join(', ')}`);
     }
   }
 

@@ -17,7 +17,7 @@ const COLOURS: Record<TaskState, number> = {
   interrupted: 31,
   paused: 33,
   cancelled: 90,
-  skipped: 90,
+  excluded: 90,
   'no-task': 90,
 };
 

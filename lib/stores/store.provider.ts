@@ -1,12 +1,11 @@
 import type { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
-import type { AfterPartyStoreType } from '../interfaces/after-party-options.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions, StoreKind } from '../resolve-options';
 
 /** The store provider; each adapter's module is required only for its own store type. */
-export function createStoreProvider(store: AfterPartyStoreType): Provider {
+export function createStoreProvider(store: StoreKind): Provider {
   return {
     provide: AFTER_PARTY_STORE,
     inject: [AFTER_PARTY_OPTIONS, ModuleRef],

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AfterPartyModule } from '../after-party.module';
 import type { AfterPartyStoreType } from '../interfaces/after-party-options.interface';
+import { validateStore } from '../resolve-options';
 import { AfterPartyTester } from './after-party.tester';
 
 /** Options of {@link AfterPartyTestingModule.forRoot}. */
@@ -12,7 +13,7 @@ export interface AfterPartyTestingOptions {
    * TypeOrmModule in the testing module) for tasks with `transaction: true`.
    * @default 'memory'
    */
-  store?: AfterPartyStoreType;
+  store?: 'memory' | AfterPartyStoreType;
 }
 
 /**
@@ -20,6 +21,8 @@ export interface AfterPartyTestingOptions {
  * Provide the task (and what it injects) in the testing module, then use {@link AfterPartyTester}.
  *
  * ```ts
+ * import { AfterPartyTester, AfterPartyTestingModule } from 'after-party/testing';
+ *
  * const moduleRef = await Test.createTestingModule({
  *   imports: [AfterPartyTestingModule.forRoot()],
  *   providers: [BackfillUserSlugsTask, UsersService],
@@ -32,9 +35,10 @@ export interface AfterPartyTestingOptions {
 @Module({})
 export class AfterPartyTestingModule {
   static forRoot(options: AfterPartyTestingOptions = {}): DynamicModule {
+    const store = options.store === undefined || options.store === 'memory' ? 'memory' : validateStore(options.store);
     return {
       module: AfterPartyTestingModule,
-      imports: [AfterPartyModule.forRoot({ store: options.store ?? 'memory', environment: options.environment ?? 'test', lockTimeout: 0 })],
+      imports: [AfterPartyModule.forStore(store, { environment: options.environment ?? 'test', lockTimeout: 0 })],
       providers: [AfterPartyTester],
       exports: [AfterPartyTester],
     };

@@ -89,13 +89,26 @@ describeEachStore(
       // History: the first run is kept, marked reset, beside the new completed one.
       const runs = await withFixtureDatabase(app, (db) => db.rows(app.table, { version: V.seed }));
       expect(runs.map((run) => run.status).sort()).toEqual(['completed', 'reset']);
+
+      const json = await app.run(['after-party:reset', 'seed-users', '--yes', '--json']);
+      const task = { version: V.seed, name: 'seed-users' };
+      expect(JSON.parse(json.stdout)).toEqual({ task, action: 'reset', result: 'reset', resetRuns: 1 });
+      const again = await app.run(['after-party:reset', 'seed-users', '--yes', '--json']);
+      expect(JSON.parse(again.stdout)).toEqual({ task, action: 'reset', result: 'not-completed', resetRuns: 0 });
     });
 
-    it('runs environment-limited tasks only in their environment and shows them as skipped elsewhere', async () => {
+    it('runs environment-limited tasks only in their environment and shows them as excluded elsewhere', async () => {
       const env = { AP_EXTRA: 'env' };
-      const here = await app.run([RUN], env);
-      expect(ranVersions(here.stdout)).not.toContain(PRODUCTION_ONLY);
-      expect(statusLine((await app.run([STATUS], env)).stdout, PRODUCTION_ONLY)).toMatch(/^skipped\s+20260101000008/);
+      const here = await app.run([RUN, '--json'], env);
+      expect(ranVersions(here.stderr)).not.toContain(PRODUCTION_ONLY);
+      expect(JSON.parse(here.stdout)).toMatchObject({ ok: true, notRun: [] });
+      const status = await app.run([STATUS], env);
+      expect(statusLine(status.stdout, PRODUCTION_ONLY)).toMatch(/^excluded\s+20260101000008/);
+      expect(status.stdout).toMatch(/, 1 excluded\n$/);
+      const json = JSON.parse((await app.run([STATUS, '--json'], env)).stdout);
+      expect(json.tasks.find((row: { version: string }) => row.version === PRODUCTION_ONLY).state).toBe('excluded');
+      expect(json.summary).toMatchObject({ excluded: 1 });
+      expect(json.summary).not.toHaveProperty('skipped');
       const named = await app.run([RUN, PRODUCTION_ONLY], env);
       expect(named.code).toBe(2);
       expect(named.stderr).toContain('only runs in production, and this environment is "test"');

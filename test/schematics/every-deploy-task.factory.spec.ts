@@ -17,7 +17,9 @@ describe('every-deploy-task schematic', () => {
     );
     expect(task).toContain('export class WarmCacheTask implements DeployTask');
     expect(task).toContain('// Runs after every deploy: keep it fast and safe to repeat.');
-    expect(tree.exists('src/deploy-tasks/20261126094512-warm-cache.task.spec.ts')).toBe(true);
+    expect(tree.readContent('src/deploy-tasks/20261126094512-warm-cache.task.spec.ts')).toContain(
+      "import { AfterPartyTester, AfterPartyTestingModule } from 'after-party/testing';",
+    );
     expect(tree.readContent('src/deploy-tasks/deploy-tasks.module.ts')).toContain('providers: [WarmCacheTask],');
   });
 

@@ -1,4 +1,6 @@
 import { SchematicsException } from '@angular-devkit/schematics';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { createAppTree, snapshotTree } from './helpers/app-tree';
 import { freezeClock } from './helpers/frozen-clock';
 import { createRunner } from './helpers/runner';
@@ -114,6 +116,51 @@ void bootstrap();
     const tree = await runner.runSchematic('nest-add', { skipScripts: true }, createAppTree());
 
     expect(JSON.parse(tree.readContent('package.json')).scripts['after-party:run']).toBeUndefined();
+  });
+
+  describe('nest-commander, which the after-party:* commands run on', () => {
+    const peerRange = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf-8')).peerDependencies['nest-commander'];
+    const installs = () => runner.tasks.filter((task) => task.name === 'node-package');
+
+    it("is added to dependencies at after-party's peer range, sorted, and installed", async () => {
+      const tree = await runner.runSchematic('nest-add', {}, createAppTree());
+
+      const { dependencies } = JSON.parse(tree.readContent('package.json'));
+      expect(dependencies).toEqual({ '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1', 'nest-commander': peerRange });
+      expect(peerRange).toMatch(/^\^3\./);
+      expect(installs()).toEqual([expect.objectContaining({ options: expect.objectContaining({ command: 'install' }) })]);
+    });
+
+    it('is added without an install with skipInstall', async () => {
+      const tree = await runner.runSchematic('nest-add', { skipInstall: true }, createAppTree());
+
+      expect(JSON.parse(tree.readContent('package.json')).dependencies['nest-commander']).toBe(peerRange);
+      expect(installs()).toEqual([]);
+    });
+
+    it('is left alone, with nothing installed, when the app already depends on it', async () => {
+      const packageJson = {
+        name: 'app',
+        scripts: { 'start:prod': 'node dist/main' },
+        dependencies: { '@nestjs/core': '^12.0.1', 'nest-commander': '^3.21.0' },
+      };
+      const tree = await runner.runSchematic('nest-add', {}, createAppTree({ files: { 'package.json': JSON.stringify(packageJson, null, 2) + '\n' } }));
+
+      expect(JSON.parse(tree.readContent('package.json')).dependencies).toEqual(packageJson.dependencies);
+      expect(installs()).toEqual([]);
+    });
+
+    it('is only warned about when it is a devDependency', async () => {
+      const packageJson = { name: 'app', dependencies: { '@nestjs/core': '^12.0.1' }, devDependencies: { 'nest-commander': '^3.21.0' } };
+      const logs: string[] = [];
+      const subscription = runner.logger.subscribe((entry) => logs.push(entry.message));
+      const tree = await runner.runSchematic('nest-add', {}, createAppTree({ files: { 'package.json': JSON.stringify(packageJson) } }));
+      subscription.unsubscribe();
+
+      expect(JSON.parse(tree.readContent('package.json')).dependencies).toEqual({ '@nestjs/core': '^12.0.1' });
+      expect(logs.join('\n')).toContain('nest-commander is only in devDependencies');
+      expect(installs()).toEqual([]);
+    });
   });
 
   it('adds .js suffixes to relative imports in ESM projects', async () => {

@@ -58,7 +58,7 @@ export class BackfillUserSlugsTask implements DeployTask {
     const tree = await runner.runSchematic('task', { name: 'backfill-user-slugs' }, createAppTree());
 
     const spec = tree.readContent(SPEC);
-    expect(spec).toContain("import { AfterPartyTester, AfterPartyTestingModule } from 'after-party';");
+    expect(spec).toContain("import { AfterPartyTester, AfterPartyTestingModule } from 'after-party/testing';");
     expect(spec).toContain("import { BackfillUserSlugsTask } from './20261126094512-backfill-user-slugs.task';");
     expect(spec).toContain('imports: [AfterPartyTestingModule.forRoot()],');
     expect(spec).toContain('providers: [BackfillUserSlugsTask],');

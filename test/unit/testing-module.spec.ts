@@ -1,7 +1,9 @@
 import { Injectable, Module, Scope } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AfterPartyModule, AfterPartyTask, AfterPartyTester, AfterPartyTestingModule, type DeployTask, type TaskContext } from '../../lib';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AfterPartyModule, AfterPartyTask, type DeployTask, type TaskContext } from '../../lib';
 import { TaskRegistry } from '../../lib/discovery/task.registry';
+import { AfterPartyTester, AfterPartyTestingModule } from '../../lib/testing';
 
 @Injectable()
 class CounterService {
@@ -83,24 +85,40 @@ describe('task discovery', () => {
       ],
     })
     class TasksModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [AfterPartyModule.forRoot('memory'), TasksModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AfterPartyTestingModule.forRoot(), TasksModule] }).compile();
     await moduleRef.init();
     expect(moduleRef.get(TaskRegistry).all().map((task) => task.className)).toEqual(['CountTask', 'ExplodingTask']);
     await moduleRef.close();
   });
 
   it('rejects a task that depends on a request-scoped provider at bootstrap', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AfterPartyModule.forRoot('memory')], providers: [PerRequestService, RequestScopedTask] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AfterPartyTestingModule.forRoot()], providers: [PerRequestService, RequestScopedTask] }).compile();
     await expect(moduleRef.init()).rejects.toThrow(/RequestScopedTask is request-scoped/);
   });
 
   it('resolves forRootAsync options from a factory', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [AfterPartyModule.forRootAsync({ store: 'memory', useFactory: async () => ({ environment: 'from-factory', tableName: 'custom_runs' }) })],
+      imports: [
+        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:' }),
+        AfterPartyModule.forRootAsync({ store: 'typeorm', useFactory: async () => ({ environment: 'from-factory', tableName: 'custom_runs' }) }),
+      ],
       providers: [CounterService, CountTask],
     }).compile();
     await moduleRef.init();
-    expect(moduleRef.get('AFTER_PARTY_OPTIONS')).toMatchObject({ environment: 'from-factory', tableName: 'custom_runs', store: 'memory' });
+    expect(moduleRef.get('AFTER_PARTY_OPTIONS')).toMatchObject({ environment: 'from-factory', tableName: 'custom_runs', store: 'typeorm' });
     await moduleRef.close();
+  });
+});
+
+describe('the memory store', () => {
+  it('is refused by AfterPartyModule, with a pointer to after-party/testing', () => {
+    const message = /The memory store is for specs: import AfterPartyTestingModule from 'after-party\/testing'/;
+    expect(() => AfterPartyModule.forRoot('memory' as never)).toThrow(message);
+    expect(() => AfterPartyModule.forRoot({ store: 'memory' as never })).toThrow(message);
+    expect(() => AfterPartyModule.forRootAsync({ store: 'memory' as never, useFactory: () => ({}) })).toThrow(message);
+  });
+
+  it('is the testing module default; other unknown stores are refused there too', () => {
+    expect(() => AfterPartyTestingModule.forRoot({ store: 'redis' as never })).toThrow(/Unknown after-party store "redis"/);
   });
 });

@@ -12,12 +12,14 @@ import {
   Tree,
   url,
 } from '@angular-devkit/schematics';
+import { NodePackageInstallTask } from '@angular-devkit/schematics/tasks';
 import { now } from '../utils/clock';
 import { DEPLOY_TASKS_FOLDER, ensureDeployTasksModule } from '../utils/deploy-tasks-module';
 import { wireBootstrap } from '../utils/main-bootstrap';
 import * as messages from '../utils/messages';
 import { addToModuleMetadata } from '../utils/module-metadata';
 import { ensureNamedImport } from '../utils/named-import';
+import { addDependency, NEST_COMMANDER, peerRange } from '../utils/package-dependencies';
 import { addPackageScripts } from '../utils/package-scripts';
 import { isEsmProject, resolveSourceRoot } from '../utils/project';
 import { findRootModule } from '../utils/root-module';
@@ -31,7 +33,8 @@ const STORES: readonly AfterPartyStore[] = ['typeorm', 'mongoose'];
  * AfterPartyModule.forRoot({ store }) and the deploy tasks module into the
  * root module, hands `after-party:*` commands to runAfterPartyCommand in
  * main.ts, adds npm scripts and, for TypeORM apps with migrations, a
- * records-table migration. Running it again changes nothing.
+ * records-table migration, and nest-commander to the dependencies when it is
+ * missing (installing it unless --skipInstall). Running it again changes nothing.
  */
 export function main(options: NestAddOptions): Rule {
   return (tree: Tree, context: SchematicContext) => {
@@ -72,11 +75,26 @@ export function main(options: NestAddOptions): Rule {
       if (added.length > 0) log.info(`Added npm scripts: ${added.join(', ')}.`);
     }
 
+    addNestCommander(tree, context, options.skipInstall === true);
+
     return chain([
       store === 'typeorm' && !options.skipMigration ? addRecordsMigration(sourceRoot) : noop(),
       () => log.info('Next: `nest g -c after-party task <name>`, then build and run `npm run after-party:run`.'),
     ]);
   };
+}
+
+/** The `after-party:*` commands run on nest-commander: the app must depend on it. */
+function addNestCommander(tree: Tree, context: SchematicContext, skipInstall: boolean): void {
+  const range = peerRange(NEST_COMMANDER);
+  if (addDependency(tree, context, NEST_COMMANDER, range) !== 'added') return;
+  const added = `Added ${NEST_COMMANDER}@${range} to dependencies (after-party's commands run on it)`;
+  if (skipInstall) {
+    context.logger.info(`${added}: install it with your package manager.`);
+    return;
+  }
+  context.logger.info(`${added}; installing it.`);
+  context.addTask(new NodePackageInstallTask());
 }
 
 function wireMain(tree: Tree, context: SchematicContext, sourceRoot: string, rootModule: string): void {

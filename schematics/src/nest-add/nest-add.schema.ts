@@ -11,4 +11,6 @@ export interface NestAddOptions {
   skipScripts?: boolean;
   /** Do not add the TypeORM records-table migration. */
   skipMigration?: boolean;
+  /** Do not install nest-commander when it is added to package.json. */
+  skipInstall?: boolean;
 }

@@ -1,5 +1,5 @@
 import { SchematicContext, Tree } from '@angular-devkit/schematics';
-import { readJson } from './project';
+import { readJson, writeJson } from './project';
 
 /** The after-party commands that get an npm script each. */
 export const AFTER_PARTY_COMMANDS = ['after-party:run', 'after-party:status'] as const;
@@ -26,10 +26,7 @@ export function addPackageScripts(tree: Tree, context: SchematicContext): string
     added.push(command);
   }
   if (added.length > 0) {
-    const text = tree.read('package.json')!.toString('utf-8');
-    const indent = /^\{\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
-    const newline = text.endsWith('\n') ? '\n' : '';
-    tree.overwrite('package.json', JSON.stringify({ ...packageJson, scripts }, null, indent) + newline);
+    writeJson(tree, 'package.json', { ...packageJson, scripts });
   }
   return added;
 }

@@ -15,6 +15,14 @@ export function readJson(tree: Tree, path: string): Record<string, unknown> | un
   }
 }
 
+/** Rewrites a JSON file of the tree, keeping its indentation and final newline. */
+export function writeJson(tree: Tree, path: string, value: Record<string, unknown>): void {
+  const text = tree.read(path)?.toString('utf-8') ?? '';
+  const indent = /^\{\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  const newline = text.endsWith('\n') ? '\n' : '';
+  tree.overwrite(path, JSON.stringify(value, null, indent) + newline);
+}
+
 /**
  * The application's source root: the option the Nest CLI passes, else
  * `sourceRoot` from nest-cli.json, else `src`.

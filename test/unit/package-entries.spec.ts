@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as ts from 'typescript';
+
+/**
+ * The package as an app sees it once installed: its entry points under every module
+ * resolution TypeScript users configure, and what `npm pack` ships. Reads the dist/ that the
+ * Jest global setup builds.
+ */
+const ROOT = resolve(__dirname, '../..');
+
+let app: string;
+
+beforeAll(() => {
+  // An app folder whose node_modules/after-party is this repository, as `npm install` would make it.
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  app = mkdtempSync(join(ROOT, '.tmp', 'consumer-'));
+  mkdirSync(join(app, 'node_modules'));
+  symlinkSync(ROOT, join(app, 'node_modules', 'after-party'), 'junction');
+});
+
+afterAll(() => {
+  rmSync(app, { recursive: true, force: true });
+});
+
+const RESOLUTIONS: Array<[string, ts.CompilerOptions]> = [
+  ['node (node10)', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }],
+  ['node16', { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }],
+  ['nodenext', { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext }],
+  ['bundler', { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }],
+];
+
+describe.each(RESOLUTIONS)('TypeScript with moduleResolution %s', (_name, options) => {
+  const typesOf = (specifier: string): string | undefined => {
+    const resolved = ts.resolveModuleName(specifier, join(app, 'src', 'app.spec.ts'), options, ts.sys).resolvedModule;
+    return resolved && realpathSync(resolved.resolvedFileName);
+  };
+
+  it('finds the types of after-party and after-party/testing', () => {
+    expect(typesOf('after-party')).toBe(join(ROOT, 'dist', 'index.d.ts'));
+    expect(typesOf('after-party/testing')).toBe(join(ROOT, 'dist', 'testing', 'index.d.ts'));
+  });
+});
+
+describe('at runtime', () => {
+  it('require resolves after-party/testing through exports, and through its folder for tools that ignore exports', () => {
+    expect(require.resolve('after-party/testing', { paths: [app] })).toBe(join(ROOT, 'dist', 'testing', 'index.js'));
+    const throughFolder = require.resolve(join(app, 'node_modules', 'after-party', 'testing'));
+    expect(realpathSync(throughFolder)).toBe(join(ROOT, 'dist', 'testing', 'index.js'));
+  });
+
+  it('keeps the testing helpers out of the main entry', () => {
+    const main = readFileSync(join(ROOT, 'dist', 'index.d.ts'), 'utf8');
+    expect(main).not.toMatch(/AfterPartyTester|AfterPartyTestingModule/);
+    expect(readFileSync(join(ROOT, 'dist', 'testing', 'index.d.ts'), 'utf8')).toMatch(/AfterPartyTester[\s\S]*AfterPartyTestingModule/);
+  });
+});
+
+describe('the build', () => {
+  it('emits no source maps (lib/ is not shipped for them to point at) and starts from an empty dist/', () => {
+    const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined };
+    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.build.json'), {}, host);
+    expect(config?.options).toMatchObject({ sourceMap: false, declarationMap: false });
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(scripts.build).toMatch(/rmSync\('dist'.*&& tsc -p tsconfig\.build\.json$/);
+  });
+
+  it('npm pack ships dist/ and the testing entry, and no sources', () => {
+    const output = execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    const files = (JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path);
+
+    const entries = ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'testing/package.json'];
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', ...entries]));
+    expect(files.filter((file) => file.startsWith('lib/') || file.startsWith('test/'))).toEqual([]);
+  });
+});
