@@ -12,6 +12,11 @@ const SERVERS = {
     env: 'AFTER_PARTY_TEST_MONGO_URL',
     url: process.env.AFTER_PARTY_TEST_MONGO_URL || 'mongodb://127.0.0.1:27017/after_party_test',
   },
+  // BullMQ's server for distributed tasks (the fixture app connects to 127.0.0.1:6379).
+  redis: {
+    env: 'AFTER_PARTY_TEST_REDIS_URL',
+    url: process.env.AFTER_PARTY_TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+  },
 };
 
 module.exports = { SERVERS };

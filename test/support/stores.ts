@@ -40,6 +40,9 @@ export function describeEachStore(title: string, body: (target: StoreTarget) => 
   }
 }
 
+/** Whether Redis (for distributed tasks) answered in global setup. */
+export const REDIS_AVAILABLE = probed.redis === true;
+
 /** The memory store, which users' own specs run on: a conformance target without a server. */
 export const MEMORY_TARGET = { name: 'memory', db: 'memory', sql: false, available: true } as const;
 
