@@ -1,9 +1,9 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
+import { FixtureApp, V, ranVersions, statusLine } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
-import { openDatabase, type TestDatabase } from '../support/test-database';
+import { useFixtureAppWithDatabase, type TestDatabase } from '../support/test-database';
 
 const RUN = 'after-party:run';
 const STATUS = 'after-party:status';
@@ -25,20 +25,12 @@ function tally(hits: number[]): Record<number, number> {
 }
 
 describeEachStore('batched tasks', (target) => {
-  const fixture = useFixtureApp(target);
+  const fixture = useFixtureAppWithDatabase(target);
   let app: FixtureApp;
   let db: TestDatabase;
   // A short lease: after a SIGKILL on MongoDB the next runner takes the lease over soon.
   const env = (extra: Record<string, string> = {}) => ({ AP_EXTRA: 'batched', AP_BATCH_SIZE: '10', AP_LEASE_MS: '2000', ...extra });
-
-  beforeEach(async () => {
-    app = fixture();
-    db = await openDatabase(target, app);
-  });
-
-  afterEach(async () => {
-    await db.close();
-  });
+  beforeEach(() => ([app, db] = [fixture.app(), fixture.db()]));
 
   it('works through every item once, in batches, with progress, cursor and the later tasks after it', async () => {
     await db.seedItems(95);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { advisoryKeys, lockDigest } from '../../lib/stores/typeorm/locks/lock-key';
 import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
-import { openDatabase, type TestDatabase } from '../support/test-database';
+import { openDatabase, useFixtureAppWithDatabase, type TestDatabase } from '../support/test-database';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
@@ -15,18 +15,13 @@ const BLOCKING = '20251231000001';
 describeEachStore(
   'transactional tasks under failure',
   (target) => {
-    const fixture = useFixtureApp(target);
+    const fixture = useFixtureAppWithDatabase(target);
     let app: FixtureApp;
     let db: TestDatabase;
 
     beforeEach(async () => {
-      app = fixture();
-      db = await openDatabase(target, app);
+      [app, db] = [fixture.app(), fixture.db()];
       await db.sql(`CREATE TABLE ${app.table}_effects (id integer PRIMARY KEY)`);
-    });
-
-    afterEach(async () => {
-      await db.close();
     });
 
     const rows = async (): Promise<number[]> => (await db.sql(`SELECT id FROM ${app.table}_effects ORDER BY id`)).map((row) => Number(row.id));
@@ -153,18 +148,10 @@ describeEachStore('an outcome that is hard to record', (target) => {
 describeEachStore(
   'a lost lock is final',
   (target) => {
-    const fixture = useFixtureApp(target);
+    const fixture = useFixtureAppWithDatabase(target);
     let app: FixtureApp;
     let db: TestDatabase;
-
-    beforeEach(async () => {
-      app = fixture();
-      db = await openDatabase(target, app);
-    });
-
-    afterEach(async () => {
-      await db.close();
-    });
+    beforeEach(() => ([app, db] = [fixture.app(), fixture.db()]));
 
     it('stops the task when the lock connection is killed: recorded interrupted, exit 1, and the next runner runs it once', async () => {
       const first = app.start([RUN], { AP_EXTRA: 'long', AP_LONG_MS: '8000' });

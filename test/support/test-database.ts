@@ -1,6 +1,6 @@
 import { createConnection, type Connection } from 'mongoose';
 import { DataSource } from 'typeorm';
-import type { FixtureApp } from './fixture-app';
+import { useFixtureApp, type FixtureApp } from './fixture-app';
 import type { StoreTarget } from './stores';
 
 /** The fixture app's database, opened by the test to count what is really there. */
@@ -18,6 +18,22 @@ export interface TestDatabase {
   /** How many times each item was applied, by id. */
   hits(): Promise<number[]>;
   close(): Promise<void>;
+}
+
+/**
+ * A fresh fixture app and its database, open, for every test of the enclosing describe:
+ * returns getters for the current test's app and database.
+ */
+export function useFixtureAppWithDatabase(target: StoreTarget): { app: () => FixtureApp; db: () => TestDatabase } {
+  const fixture = useFixtureApp(target);
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await openDatabase(target, fixture());
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+  return { app: fixture, db: () => db };
 }
 
 /** Opens the fixture app's database, runs `body`, closes it. */
