@@ -12,6 +12,7 @@ export interface ResolvedAfterPartyOptions {
   lockTimeout: number;
   gracePeriod: number;
   lockLease: number;
+  holdBackAppJobs: boolean;
 }
 
 const STORES: AfterPartyStoreType[] = ['typeorm', 'mongoose', 'memory'];
@@ -34,7 +35,16 @@ export function resolveOptions(store: AfterPartyStoreType, options: AfterPartyRu
     lockTimeout: milliseconds('lockTimeout', options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_MS),
     gracePeriod: milliseconds('gracePeriod', options.gracePeriod ?? DEFAULT_GRACE_PERIOD_MS),
     lockLease: Math.max(1, milliseconds('lockLease', options.lockLease ?? DEFAULT_LOCK_LEASE_MS)),
+    holdBackAppJobs: flag('holdBackAppJobs', options.holdBackAppJobs ?? true),
   };
+}
+
+/** Checks a true/false option. */
+function flag(label: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidOptionsError(`${label} must be true or false, not ${JSON.stringify(value)}.`);
+  }
+  return value;
 }
 
 /** Parses a whole, non-negative number of milliseconds (options and flags). */

@@ -47,6 +47,14 @@ export interface AfterPartyModuleOptions {
    * @default 30000
    */
   lockLease?: number;
+  /**
+   * During `after-party:*` commands, which boot the whole app, keep the app's
+   * `@nestjs/schedule` jobs (cron jobs, intervals, timeouts) from firing and its
+   * `@nestjs/bullmq` workers from taking jobs, and log one line saying what was held back.
+   * `false` lets them run during commands as in the web app. The web app is never affected.
+   * @default true
+   */
+  holdBackAppJobs?: boolean;
 }
 
 /** Options resolved at runtime by `forRootAsync` (everything but the store). */

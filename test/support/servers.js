@@ -12,6 +12,10 @@ const SERVERS = {
     env: 'AFTER_PARTY_TEST_MONGO_URL',
     url: process.env.AFTER_PARTY_TEST_MONGO_URL || 'mongodb://127.0.0.1:27017/after_party_test',
   },
+  redis: {
+    env: 'AFTER_PARTY_TEST_REDIS_URL',
+    url: process.env.AFTER_PARTY_TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+  },
 };
 
 module.exports = { SERVERS };

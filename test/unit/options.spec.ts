@@ -15,6 +15,7 @@ describe('module options', () => {
         lockTimeout: 60_000,
         gracePeriod: 10_000,
         lockLease: 30_000,
+        holdBackAppJobs: true,
       });
     } finally {
       process.env.NODE_ENV = previous;
@@ -36,6 +37,11 @@ describe('module options', () => {
 
   it.each([['-1'], ['1.5'], ['soon'], [-3]])('rejects %p milliseconds', (value) => {
     expect(() => milliseconds('lockTimeout', value)).toThrow(/lockTimeout must be a whole number of milliseconds/);
+  });
+
+  it('takes holdBackAppJobs as true or false only', () => {
+    expect(resolveOptions('typeorm', { holdBackAppJobs: false }).holdBackAppJobs).toBe(false);
+    expect(() => resolveOptions('typeorm', { holdBackAppJobs: 'no' as never })).toThrow('holdBackAppJobs must be true or false, not "no".');
   });
 
   it('parses milliseconds from flags', () => {
