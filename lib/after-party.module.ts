@@ -15,6 +15,7 @@ import type {
   AfterPartyStoreType,
 } from './interfaces/after-party-options.interface';
 import { resolveOptions, validateStore, type StoreKind } from './resolve-options';
+import { AfterPartyQuietModule } from './quiet/after-party-quiet.module';
 import { TaskRunner } from './runner/task.runner';
 import { StatusService } from './status/status.service';
 import { BatchWorkers } from './distribution/batch-workers.service';
@@ -33,6 +34,14 @@ function commandProviders(): Provider[] {
   }
   const { commandClasses } = require('./commands') as typeof import('./commands');
   return commandClasses;
+}
+
+/**
+ * What keeps the app's scheduled jobs and queue workers quiet, only in a process started
+ * with an `after-party:*` command.
+ */
+function quietImports(): DynamicModule[] {
+  return isAfterPartyCommandProcess() ? [AfterPartyQuietModule.forCommand()] : [];
 }
 
 /**
@@ -96,7 +105,7 @@ export class AfterPartyModule {
     return {
       global: true,
       module: AfterPartyModule,
-      imports: [DiscoveryModule, ...imports],
+      imports: [DiscoveryModule, ...imports, ...quietImports()],
       providers: [
         ...optionProviders,
         createStoreProvider(store),

@@ -26,6 +26,7 @@ export interface ResolvedAfterPartyOptions {
   lockLease: number;
   throttle: AfterPartyRuntimeOptions['throttle'];
   distribution: ResolvedDistributionOptions;
+  holdBackAppJobs: boolean;
 }
 
 /** The module's distribution options with defaults applied. */
@@ -68,7 +69,16 @@ export function resolveOptions(store: StoreKind, options: AfterPartyRuntimeOptio
     lockLease: Math.max(1, milliseconds('lockLease', options.lockLease ?? DEFAULT_LOCK_LEASE_MS)),
     throttle: throttleOption(options.throttle),
     distribution: distributionOption(options.distribution ?? {}),
+    holdBackAppJobs: flag('holdBackAppJobs', options.holdBackAppJobs ?? true),
   };
+}
+
+/** Checks a true/false option. */
+function flag(label: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidOptionsError(`${label} must be true or false, not ${JSON.stringify(value)}.`);
+  }
+  return value;
 }
 
 /** Parses a whole, non-negative number of milliseconds that Node's timers can wait for (options and flags). */

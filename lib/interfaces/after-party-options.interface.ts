@@ -61,6 +61,14 @@ export interface AfterPartyModuleOptions {
   throttle?: (task: { version: string; name: string }) => ThrottleDecision | Promise<ThrottleDecision>;
   /** How distributed batched tasks (`batch: { distribute: true }`) use BullMQ. */
   distribution?: AfterPartyDistributionOptions;
+  /**
+   * During `after-party:*` commands, which boot the whole app, keep the app's
+   * `@nestjs/schedule` jobs (cron jobs, intervals, timeouts) from firing and its
+   * `@nestjs/bullmq` workers from taking jobs, and log one line saying what was held back.
+   * `false` lets them run during commands as in the web app. The web app is never affected.
+   * @default true
+   */
+  holdBackAppJobs?: boolean;
 }
 
 /**

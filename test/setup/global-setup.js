@@ -27,6 +27,7 @@ module.exports = async function globalSetup() {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [tsc, '-p', 'test/fixtures/app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'test/fixtures/quiet-app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
 
   const available = { sqlite: true };
   const missing = [];

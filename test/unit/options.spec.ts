@@ -17,6 +17,7 @@ describe('module options', () => {
         lockLease: 30_000,
         throttle: undefined,
         distribution: { workers: false, connection: undefined, configKey: undefined, prefix: undefined, concurrency: 4, attempts: 3, maxQueued: 1000, workerOptions: {} },
+        holdBackAppJobs: true,
       });
     } finally {
       process.env.NODE_ENV = previous;
@@ -45,6 +46,11 @@ describe('module options', () => {
       new RegExp(`^${name} is 2592000000 ms, longer than the 2147483647 ms \\(about 24\\.8 days\\) Node's timers can wait`),
     );
     expect(resolveOptions('typeorm', { [name]: 2 ** 31 - 1 })[name as 'gracePeriod']).toBe(2 ** 31 - 1);
+  });
+
+  it('takes holdBackAppJobs as true or false only', () => {
+    expect(resolveOptions('typeorm', { holdBackAppJobs: false }).holdBackAppJobs).toBe(false);
+    expect(() => resolveOptions('typeorm', { holdBackAppJobs: 'no' as never })).toThrow('holdBackAppJobs must be true or false, not "no".');
   });
 
   it('parses milliseconds from flags', () => {

@@ -1,0 +1,57 @@
+import { DynamicModule, Module, type Type } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
+import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import { AppJobsHold } from './app-jobs.hold';
+import type { SchedulerRegistryLike } from './scheduled-jobs.hold';
+
+/** `SchedulerRegistry` when the app has `@nestjs/schedule` (an optional peer). */
+function schedulerRegistryClass(): Type<SchedulerRegistryLike> | undefined {
+  try {
+    return (require('@nestjs/schedule') as { SchedulerRegistry: Type<SchedulerRegistryLike> }).SchedulerRegistry;
+  } catch (error) {
+    if (
+      (error as { code?: string }).code === 'MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes('@nestjs/schedule')
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Keeps the app's scheduled jobs and queue workers quiet while an after-party command runs
+ * (internal; imported by `AfterPartyModule` only in a command process). Not global on
+ * purpose: Nest runs the lifecycle hooks of global modules, such as `ScheduleModule` and
+ * `BullModule`, before the others, so its bootstrap hook sees what they started.
+ */
+@Module({})
+export class AfterPartyQuietModule {
+  static forCommand(): DynamicModule {
+    const registryClass = schedulerRegistryClass();
+    return {
+      module: AfterPartyQuietModule,
+      imports: [DiscoveryModule],
+      providers: [
+        {
+          provide: AppJobsHold,
+          inject: [
+            AFTER_PARTY_OPTIONS,
+            DiscoveryService,
+            ...(registryClass ? [{ token: registryClass, optional: true }] : []),
+          ],
+          useFactory: (
+            options: ResolvedAfterPartyOptions,
+            discovery: DiscoveryService,
+            registry?: SchedulerRegistryLike,
+          ) => {
+            const hold = new AppJobsHold(options.holdBackAppJobs, discovery);
+            hold.beforeLifecycleHooks(registry);
+            return hold;
+          },
+        },
+      ],
+    };
+  }
+}

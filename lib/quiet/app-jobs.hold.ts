@@ -1,0 +1,47 @@
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { DiscoveryService } from '@nestjs/core';
+import { HeldBackLog } from './held-back.log';
+import { holdBackWorkers, keepWorkersFromStarting } from './queue-workers.hold';
+import { holdBackScheduledJobs, type SchedulerRegistryLike } from './scheduled-jobs.hold';
+
+/**
+ * Holds back the app's scheduled jobs and queue workers during an after-party command, and
+ * logs what it held back (internal).
+ */
+export class AppJobsHold implements OnApplicationBootstrap {
+  private readonly log = new HeldBackLog(process.argv[2] ?? 'after-party');
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly discovery: DiscoveryService,
+  ) {}
+
+  /**
+   * Called while the providers are created, which Nest finishes before it calls any
+   * lifecycle hook: before `@nestjs/bullmq` creates the workers (module init) and before
+   * `ScheduleModule` mounts the jobs (application bootstrap).
+   */
+  beforeLifecycleHooks(scheduler: SchedulerRegistryLike | undefined): void {
+    if (!this.enabled) {
+      return;
+    }
+    if (scheduler) {
+      holdBackScheduledJobs(scheduler, (job) => this.log.add(job));
+    }
+    keepWorkersFromStarting(this.discovery.getProviders());
+  }
+
+  /**
+   * Nest bootstraps global modules first, so `ScheduleModule` and `BullModule` are done by
+   * now: everything they started is known and held back.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) {
+      return;
+    }
+    for (const worker of await holdBackWorkers(this.discovery.getProviders())) {
+      this.log.add({ kind: 'worker', name: worker.name });
+    }
+    this.log.bootstrapped();
+  }
+}
