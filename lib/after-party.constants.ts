@@ -20,3 +20,7 @@ export const DEPLOY_ID_ENV = 'AFTER_PARTY_DEPLOY_ID';
 export const COMMAND_PREFIX = 'after-party:';
 /** The longest delay Node's timers honour (about 24.8 days); longer ones fire after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Metadata key under which `@OnAfterPartyEvent()` stores the event types a method listens to. */
+export const AFTER_PARTY_EVENT_LISTENER_METADATA = 'after-party:event_listener_metadata';
+/** Prefix of the names after-party events have on the app's EventEmitter2 (`after-party.task.completed`). */
+export const AFTER_PARTY_EVENT_PREFIX = 'after-party.';

@@ -21,6 +21,9 @@ import { StatusService } from './status/status.service';
 import { BatchWorkers } from './distribution/batch-workers.service';
 import { DistributionService } from './distribution/distribution.service';
 import { createStoreProvider } from './stores/store.provider';
+import { AfterPartyService } from './api/after-party.service';
+import { EventEmitterBridge } from './events/event-emitter.bridge';
+import { EventListenerExplorer } from './events/event-listener.explorer';
 
 /**
  * The `after-party:*` command providers, only in a process started with such a command: the
@@ -117,8 +120,12 @@ export class AfterPartyModule {
         DistributionService,
         BatchWorkers,
         ...commandProviders(),
+        // The programmatic API and Nest-style events.
+        AfterPartyService,
+        EventListenerExplorer,
+        EventEmitterBridge,
       ],
-      exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService, AfterPartyEvents],
+      exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService, AfterPartyEvents, AfterPartyService],
     };
   }
 }

@@ -20,3 +20,14 @@ export {
   type AfterPartyRecordEntityOptions,
   type AfterPartyRecordsSchemaOptions,
 } from './stores/typeorm/records-schema';
+export { AfterPartyService } from './api/after-party.service';
+export type {
+  AfterPartyLockOptions,
+  AfterPartyMarkDoneOptions,
+  AfterPartyPlanOptions,
+  AfterPartyRunOptions,
+  AfterPartyStatus,
+  PlannedTask,
+} from './api/after-party-service-options.interface';
+export { OnAfterPartyEvent } from './events/on-after-party-event.decorator';
+export type { AfterPartyEventOf } from './events/after-party-event.interface';

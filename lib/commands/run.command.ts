@@ -3,7 +3,7 @@ import { Command, Option } from 'nest-commander';
 import { AFTER_PARTY_OPTIONS, DEPLOY_ID_ENV } from '../after-party.constants';
 import { commandState } from '../cli/command-state';
 import { AfterPartyExitCode } from '../exit-codes';
-import { InvalidOptionsError } from '../errors/invalid-options.error';
+import { resolveDeployId } from '../planning/deploy-id';
 import { milliseconds, type ResolvedAfterPartyOptions } from '../resolve-options';
 import { TaskRunner } from '../runner/task.runner';
 import { parseDuration } from '../cli/parse-duration';
@@ -37,7 +37,7 @@ export class RunCommand extends AfterPartyCommand {
   }
 
   protected async execute(tasks: string[], flags: RunFlags): Promise<AfterPartyExitCode> {
-    const deployId = deployIdOf(flags.deployId ?? process.env[DEPLOY_ID_ENV]);
+    const deployId = resolveDeployId(flags.deployId, '--deploy-id');
     if (flags.dryRun) {
       return this.dryRun(tasks, deployId, flags.json === true);
     }
@@ -120,14 +120,4 @@ export class RunCommand extends AfterPartyCommand {
   parseJson(): boolean {
     return true;
   }
-}
-
-function deployIdOf(value: string | undefined): string | null {
-  if (value === undefined || value === '') {
-    return null;
-  }
-  if (value.length > 255) {
-    throw new InvalidOptionsError('The deploy id is longer than 255 characters: pass a shorter --deploy-id (a release tag or commit SHA).');
-  }
-  return value;
 }

@@ -21,3 +21,6 @@ export type AfterPartyEvent =
 
 /** The type names of {@link AfterPartyEvent}. */
 export type AfterPartyEventType = AfterPartyEvent['type'];
+
+/** The payload of one event type: `AfterPartyEventOf<'task.failed'>` has `error`, `status` and `durationMs`. */
+export type AfterPartyEventOf<T extends AfterPartyEventType> = Extract<AfterPartyEvent, { type: T }>;

@@ -18,7 +18,8 @@ type Listener<T extends AfterPartyEventType> = (event: Extract<AfterPartyEvent, 
  * ```
  *
  * Listeners are awaited for every event but `task.progress`; a listener that throws or
- * rejects is logged and never affects the run.
+ * rejects is logged and never affects the run. A provider's method can listen with
+ * `@OnAfterPartyEvent()` instead.
  */
 @Injectable()
 export class AfterPartyEvents {

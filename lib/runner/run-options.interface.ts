@@ -1,3 +1,5 @@
+import type { ShutdownWatch } from './shutdown-watch';
+
 /** What the run command asks the runner for. */
 export interface RunOptions {
   /** Versions or names to run now (manual runs); empty runs everything pending. */
@@ -13,4 +15,9 @@ export interface RunOptions {
   maxDurationMs?: number | null;
   /** Wait for distributed tasks' batches to finish (the default); false leaves them to the workers. */
   waitForWorkers?: boolean;
+  /**
+   * What stops the run gracefully. Default: a watch on SIGTERM/SIGINT for the run's duration;
+   * `AfterPartyService` passes its own (the app's shutdown, the caller's AbortSignal).
+   */
+  shutdown?: ShutdownWatch;
 }

@@ -54,7 +54,7 @@ export class TaskRunner {
       for (const task of pending.filter((candidate) => candidate.batch?.distribute)) {
         await this.distribution.ensureReachable(task);
       }
-      const shutdown = new ShutdownWatch();
+      const shutdown = options.shutdown ?? new ShutdownWatch();
       try {
         return await this.runPlan(pending, {
           store: this.store,
