@@ -18,13 +18,14 @@ describe('after-party collection', () => {
     expect(tree.exists('src/users/users.service.ts')).toBe(true);
   });
 
-  it('offers task (alias t), every-deploy-task (alias et) and nest-add', () => {
+  it('offers task (alias t), every-deploy-task (alias et), batch-task (alias bt) and nest-add', () => {
     expect(collection.schematics.task.aliases).toEqual(['t']);
     expect(collection.schematics['every-deploy-task'].aliases).toEqual(['et']);
+    expect(collection.schematics['batch-task'].aliases).toEqual(['bt']);
     expect(collection.schematics['nest-add']).toBeDefined();
   });
 
-  it.each(['task', 'every-deploy-task'])(
+  it.each(['task', 'every-deploy-task', 'batch-task'])(
     '%s declares every option the Nest CLI passes and never forbids extra ones',
     (name) => {
       const schemaPath = path.join(path.dirname(COLLECTION_PATH), collection.schematics[name].schema);
@@ -37,6 +38,15 @@ describe('after-party collection', () => {
       expect(schema.properties.description['x-prompt']).toEqual(expect.any(String));
     },
   );
+
+  it('batch-task takes a store but neither asks for it nor defaults it, so that package.json decides', () => {
+    const schemaPath = path.join(path.dirname(COLLECTION_PATH), collection.schematics['batch-task'].schema);
+    const schema = JSON.parse(readFileSync(schemaPath, 'utf-8'));
+
+    expect(schema.properties.store.enum).toEqual(['typeorm', 'mongoose']);
+    expect(schema.properties.store.default).toBeUndefined();
+    expect(schema.properties.store['x-prompt']).toBeUndefined();
+  });
 
   it('nest-add asks for the store, typeorm by default', () => {
     const schemaPath = path.join(path.dirname(COLLECTION_PATH), collection.schematics['nest-add'].schema);

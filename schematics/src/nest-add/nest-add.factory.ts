@@ -23,10 +23,9 @@ import { addDependency, NEST_COMMANDER, peerRange } from '../utils/package-depen
 import { addPackageScripts } from '../utils/package-scripts';
 import { isEsmProject, resolveSourceRoot } from '../utils/project';
 import { findRootModule } from '../utils/root-module';
+import { parseStore } from '../utils/store';
 import { findTypeOrmMigrations, hasAfterPartyMigration } from '../utils/typeorm-migrations';
-import { AfterPartyStore, NestAddOptions } from './nest-add.schema';
-
-const STORES: readonly AfterPartyStore[] = ['typeorm', 'mongoose'];
+import { NestAddOptions } from './nest-add.schema';
 
 /**
  * `nest add after-party [--store typeorm|mongoose]`: imports
@@ -38,10 +37,7 @@ const STORES: readonly AfterPartyStore[] = ['typeorm', 'mongoose'];
  */
 export function main(options: NestAddOptions): Rule {
   return (tree: Tree, context: SchematicContext) => {
-    const store = options.store ?? 'typeorm';
-    if (!STORES.includes(store)) {
-      throw new SchematicsException(messages.unknownStore(String(store)));
-    }
+    const store = parseStore(options.store ?? 'typeorm');
     const sourceRoot = resolveSourceRoot(tree, options.sourceRoot);
     const root = findRootModule(tree, sourceRoot);
     if (!root) {

@@ -1,5 +1,4 @@
-/** The stores after-party can keep its records in. */
-export type AfterPartyStore = 'typeorm' | 'mongoose';
+import type { AfterPartyStore } from '../utils/store';
 
 /** Options of the `nest-add` schematic (see schema.json). */
 export interface NestAddOptions {

@@ -25,11 +25,21 @@ import { parseTaskName } from '../utils/task-name';
 import { nextFreeTaskVersion } from '../utils/task-version';
 import { TaskOptions } from './task.schema';
 
+/** Which templates make a task's files, and what they need beyond the plan. */
+export interface TaskTemplates {
+  /**
+   * Folder of the task and spec templates, relative to the running schematic's folder
+   * (`url()` resolves it there), e.g. `../task/files`.
+   */
+  readonly url: string;
+  /** Variables only these templates use, e.g. `everyDeploy`. */
+  readonly variables?: Readonly<Record<string, unknown>>;
+}
+
 /** Everything the templates and the registration need, worked out once. */
 interface TaskPlan {
   readonly className: string;
   readonly description: string;
-  readonly everyDeploy: boolean;
   readonly esm: boolean;
   readonly fileName: string;
   readonly sourceRoot: string;
@@ -42,22 +52,23 @@ interface TaskPlan {
 }
 
 /**
- * Creates a deploy task (and its spec) and registers it in the deploy tasks
- * module. Shared by the `task` and `every-deploy-task` schematics.
+ * Creates a deploy task (and its spec) from a set of templates and registers
+ * it in the deploy tasks module. Shared by the `task`, `every-deploy-task` and
+ * `batch-task` schematics, which differ only in their templates.
  *
  * @throws SchematicsException, before anything is written, for a bad name or
  * path, or a name another task in the folder already uses.
  */
-export function createTask(options: TaskOptions, everyDeploy: boolean): Rule {
+export function createTask(options: TaskOptions, templates: TaskTemplates): Rule {
   return (tree: Tree, context: SchematicContext) => {
-    const plan = planTask(tree, options, everyDeploy);
+    const plan = planTask(tree, options);
     context.logger.info(`Creating deploy task ${plan.className} (version ${plan.version}).`);
     return chain([
       mergeWith(
-        // Relative to the running schematic's folder: task/ or every-deploy-task/.
-        apply(url('../task/files'), [
+        apply(url(templates.url), [
           options.spec === false ? filter((path) => !path.includes('__specFileSuffix__')) : noop(),
           applyTemplates({
+            ...templates.variables,
             ...plan,
             quoted: quoteForSingleQuotes,
             taskImport: relativeImportPath(
@@ -74,7 +85,7 @@ export function createTask(options: TaskOptions, everyDeploy: boolean): Rule {
   };
 }
 
-function planTask(tree: Tree, options: TaskOptions, everyDeploy: boolean): TaskPlan {
+function planTask(tree: Tree, options: TaskOptions): TaskPlan {
   if (options.language === 'js') {
     throw new SchematicsException(messages.javascriptNotSupported());
   }
@@ -97,7 +108,6 @@ function planTask(tree: Tree, options: TaskOptions, everyDeploy: boolean): TaskP
   return {
     className: name.className,
     description,
-    everyDeploy,
     esm: isEsmProject(tree),
     fileName,
     sourceRoot,

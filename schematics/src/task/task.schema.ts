@@ -1,4 +1,4 @@
-/** Options of the `task` and `every-deploy-task` schematics (see schema.json). */
+/** Options of the `task` and `every-deploy-task` schematics, and the base of `batch-task`'s (see schema.json). */
 export interface TaskOptions {
   /** Task name, e.g. `backfill-user-slugs`. */
   name?: string;

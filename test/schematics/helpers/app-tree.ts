@@ -5,6 +5,8 @@ import { UnitTestTree } from '@angular-devkit/schematics/testing';
 export interface AppTreeOptions {
   /** `"type": "module"` with `.js` import suffixes, like `nest new --type module`. */
   readonly esm?: boolean;
+  /** Extra dependencies in package.json, e.g. `{ '@nestjs/typeorm': '^11.0.0' }`. */
+  readonly dependencies?: Record<string, string>;
   /** Extra or replacement files, by path. */
   readonly files?: Record<string, string>;
 }
@@ -24,7 +26,7 @@ export function createAppTree(options: AppTreeOptions = {}): UnitTestTree {
         private: true,
         ...(options.esm ? { type: 'module' } : {}),
         scripts: { build: 'nest build', 'start:prod': 'node dist/main' },
-        dependencies: { '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1' },
+        dependencies: { '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1', ...options.dependencies },
       },
       null,
       2,
