@@ -1,6 +1,7 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { AFTER_PARTY_STORE } from '../after-party.constants';
 import { TaskRegistry } from '../discovery/task.registry';
+import type { BatchedTask } from '../interfaces/batched-task.interface';
 import type { DeployTask } from '../interfaces/deploy-task.interface';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
@@ -20,7 +21,7 @@ export class AfterPartyTester {
    * Runs one task now, as `after-party:run <task>` would, and returns the run's record
    * (`status` is `completed`, `failed` or `interrupted`; `error` holds the message).
    */
-  async run(task: Type<DeployTask> | string, options: { deployId?: string } = {}): Promise<TaskRunRecord> {
+  async run(task: Type<DeployTask> | Type<BatchedTask> | string, options: { deployId?: string } = {}): Promise<TaskRunRecord> {
     const registered = this.registry
       .all()
       .find((candidate) => (typeof task === 'string' ? candidate.version === task || candidate.name === task : candidate.instance instanceof task));

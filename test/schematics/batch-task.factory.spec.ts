@@ -141,12 +141,12 @@ export class BackfillUserSlugsTask implements BatchedTask<Item> {
     const mongoose = await runner.runSchematic('batch-task', { name: 'backfill-user-slugs' }, createAppTree(MONGOOSE_APP));
 
     for (const spec of [typeorm.readContent(SPEC), mongoose.readContent(SPEC)]) {
-      expect(spec).toContain("import { AfterPartyTester, AfterPartyTestingModule } from 'after-party';");
+      expect(spec).toContain("import { AfterPartyTester, AfterPartyTestingModule } from 'after-party/testing';");
       expect(spec).toContain("import { BackfillUserSlugsTask } from './20261126094512-backfill-user-slugs.task';");
       expect(spec).toContain('imports: [AfterPartyTestingModule.forRoot()],');
       expect(spec).toContain('        BackfillUserSlugsTask,\n');
       expect(spec).toContain('await moduleRef.init();');
-      expect(spec).toContain("const record = await tester.run('backfill-user-slugs');");
+      expect(spec).toContain('const record = await tester.run(BackfillUserSlugsTask);');
       expect(spec).toContain("expect(record.status).toBe('completed');");
       expect(spec).toContain('await moduleRef.close();');
     }
