@@ -199,13 +199,17 @@ describeEachConformanceTarget('store conformance: the run lock', (target) => {
     });
 
     it('renews before confirming when the last renewal is older than half the lease (a stalled event loop)', async () => {
-      const lock = await take(harness.store(table, { leaseMs: 400 }), 113);
-      const blockUntil = Date.now() + 600;
-      while (Date.now() < blockUntil) {
-        // Block the event loop past the lease: no heartbeat can run.
-      }
+      // Heartbeats every second: none runs between the takeover below and confirm().
+      const lock = await take(harness.store(table, { leaseMs: 3000 }), 113);
       await harness.mongo!.db!.collection(`${table}_lock`).updateOne({}, { $set: { owner: 'someone-else' } });
-      await expect(lock.confirm()).rejects.toBeInstanceOf(LockLostError);
+      const blockUntil = Date.now() + 1600;
+      while (Date.now() < blockUntil) {
+        // Block the event loop past half the lease, as a stalled runner would.
+      }
+      // Called before any timer can run: only confirm()'s own renewal can notice the takeover.
+      const confirmed = lock.confirm();
+      expect(lock.lost.aborted).toBe(false);
+      await expect(confirmed).rejects.toBeInstanceOf(LockLostError);
     });
   }
 });

@@ -80,11 +80,12 @@ describeEachStore('batched tasks', (target) => {
 
   it('pauses after the current batch when asked from another process (exit 5), then resumes from its cursor', async () => {
     await db.seedItems(100);
-    const slow = env({ AP_BATCH_DELAY_MS: '300' });
+    // A second per batch: the pause command (a whole app boot) lands long before the last batch.
+    const slow = env({ AP_BATCH_DELAY_MS: '1000' });
     const runner = app.start([RUN, BATCHED], slow);
     await runner.waitFor('batch 2 applied');
     const pause = await app.run(['after-party:pause', 'batched-items'], slow);
-    expect(pause.code).toBe(0);
+    expect({ code: pause.code, stderr: pause.stderr }).toEqual({ code: 0, stderr: '' });
     expect(pause.stdout).toContain(`Asked the runner of ${BATCHED} batched-items to pause it after its current batch`);
     const paused = await runner.result;
     expect(paused.code).toBe(5);
@@ -102,10 +103,11 @@ describeEachStore('batched tasks', (target) => {
 
   it('cancels a running task after its batch: later runs leave it alone until it is run by name', async () => {
     await db.seedItems(100);
-    const slow = env({ AP_BATCH_DELAY_MS: '300' });
+    const slow = env({ AP_BATCH_DELAY_MS: '1000' });
     const runner = app.start([RUN], slow);
     await runner.waitFor('batch 2 applied');
-    expect((await app.run(['after-party:cancel', BATCHED], slow)).code).toBe(0);
+    const cancel = await app.run(['after-party:cancel', BATCHED], slow);
+    expect({ code: cancel.code, stderr: cancel.stderr }).toEqual({ code: 0, stderr: '' });
     const cancelled = await runner.result;
     expect(cancelled.code).toBe(0);
     expect(cancelled.stdout + cancelled.stderr).toMatch(/Cancelled 20260101000020 batched-items after \d+ ms: Cancelled by after-party:cancel/);
