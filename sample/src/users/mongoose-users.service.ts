@@ -12,11 +12,14 @@ export class MongooseUsersService extends UsersService {
   }
 
   withoutSlug(): KeysetCollection<UserRecord> {
-    return mongooseKeyset(this.users, { filter: { slug: null }, key: 'id', projection: { id: 1, name: 1 } });
+    // Paged by _id, MongoDB's own unique key.
+    return mongooseKeyset(this.users, { filter: { slug: null }, projection: { _id: 1, id: 1, name: 1 } });
   }
 
   async setSlugs(users: UserRecord[]): Promise<void> {
-    await this.users.bulkWrite(users.map((user) => ({ updateOne: { filter: { id: user.id }, update: { $set: { slug: slugify(user.name) } } } })));
+    for (const user of users as Array<UserRecord & { _id: unknown }>) {
+      await this.users.updateOne({ _id: user._id }, { $set: { slug: slugify(user.name) } }).exec();
+    }
   }
 
   count(): Promise<number> {
