@@ -2,6 +2,7 @@
 'use strict';
 /**
  * `npm run bench`: after-party against TypeORM migrations, whole processes, on the same database.
+ * `npm run bench -- batched`: a batched task against a hand-written keyset loop instead (bench/batched.js).
  * See bench/README.md. Environment overrides:
  *
  *   BENCH_RUNS=5              measured runs per case (after one warm-up run)
@@ -418,7 +419,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+(process.argv.slice(2).includes('batched') ? require('./batched').main() : main()).catch((error) => {
   process.stderr.write(`bench: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 });
