@@ -17,6 +17,7 @@ const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 const { cpus, loadavg, tmpdir, totalmem } = require('node:os');
 const { join, resolve } = require('node:path');
 const { PostgresDb, SqliteDb } = require('./db');
+const { fsyncLatencyMs } = require('./fsync-probe');
 
 const ROOT = resolve(__dirname, '..');
 const APP = join(__dirname, 'batched-app.js');
@@ -373,6 +374,10 @@ async function main() {
     .map((x) => x.toFixed(2))
     .join(' ');
   log(`batched: ${thousands(ROWS)} rows (RSS also at ${thousands(SMALL_ROWS)}), ${RUNS} runs per case, ${KILLS} kills per mode; databases ${DBS.join(', ')}`);
+  const sqliteDir = process.env.BENCH_SQLITE_DIR ? resolve(process.env.BENCH_SQLITE_DIR) : workDir;
+  mkdirSync(sqliteDir, { recursive: true });
+  const fsyncMs = fsyncLatencyMs(sqliteDir);
+  log(`fsync latency in ${sqliteDir}: ${fsyncMs.toFixed(2)} ms (median of 100 × 4 KiB write + fdatasync)`);
   const results = [];
   try {
     for (const name of DBS) {
@@ -387,7 +392,12 @@ async function main() {
     `\nafter-party batched benchmark (${thousands(ROWS)} rows, batches of ${SIZE}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB)\n`,
   );
   for (const r of results) process.stdout.write(`${r.name}: ${r.skipped ? 'skipped (not reachable)' : r.version}\n`);
-  process.stdout.write(`load average before the run ${loadBefore}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n\n`);
+  process.stdout.write(
+    `disk: ${fsyncMs.toFixed(2)} ms per 4 KiB write + fdatasync (median of 100) in the SQLite directory; ` +
+      `load average before the run ${loadBefore}, after ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}\n\n`,
+  );
   process.stdout.write(`${report(results)}\n\nTotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ ROWS, SMALL_ROWS, RUNS, KILLS, results }, null, 2));
 }
