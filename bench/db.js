@@ -37,8 +37,8 @@ function completedRecord(version, name, startedAt) {
 /** The items table of the batched benchmark: `derived` and `applied` are what a run writes. */
 const itemsDdl = (table) =>
   `CREATE TABLE "${assertBenchName(table)}" (id integer primary key, value integer not null, derived integer null, applied integer not null default 0)`;
-/** Spread-out values (not the id itself), so that `derived = value * 2` is checked against data. */
-const VALUE_OF_ID = '(i * 7919) % 1000003';
+/** Spread-out values (not the id itself), so that `derived = value * 2` is checked against data; 32-bit safe. */
+const VALUE_OF_ID = '((i % 65536) * 7919 + i) % 1000003';
 /**
  * What runs left in the items: how many rows, right, never applied, applied more than once, and
  * the applications beyond one per row (`extra`, what crashes made runs redo).
