@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Direct database access for the harness (outside the measured processes): reachability,
- * resetting tables between runs, seeding records for the status benchmark, cleanup.
+ * resetting tables between runs, seeding records for the status benchmark and items for the
+ * batched one, checking the items after a run, cleanup.
  * Only tables and collections whose name starts with `bench_` are ever touched.
  */
 const { randomUUID } = require('node:crypto');
@@ -32,6 +33,29 @@ function completedRecord(version, name, startedAt) {
     error: null,
   };
 }
+
+/** The items table of the batched benchmark: `derived` and `applied` are what a run writes. */
+const itemsDdl = (table) =>
+  `CREATE TABLE "${assertBenchName(table)}" (id integer primary key, value integer not null, derived integer null, applied integer not null default 0)`;
+/** Spread-out values (not the id itself), so that `derived = value * 2` is checked against data; 32-bit safe. */
+const VALUE_OF_ID = '((i % 65536) * 7919 + i) % 1000003';
+/**
+ * What runs left in the items: how many rows, right, never applied, applied more than once, and
+ * the applications beyond one per row (`extra`, what crashes made runs redo).
+ */
+const itemStatsSql = (table) => `SELECT COUNT(*) AS rows,
+    SUM(CASE WHEN derived = value * 2 THEN 1 ELSE 0 END) AS "right",
+    SUM(CASE WHEN applied = 0 THEN 1 ELSE 0 END) AS unapplied,
+    SUM(CASE WHEN applied > 1 THEN 1 ELSE 0 END) AS redone,
+    SUM(applied) - COUNT(*) AS extra,
+    MAX(applied) AS "maxApplied"
+  FROM "${assertBenchName(table)}"`;
+/** Rows applied past a checkpoint's cursor (what the resumed run does again), and rows up to it never applied (skipped). */
+const pastCursorSql = (table, p) => `SELECT
+    SUM(CASE WHEN id > ${p} AND applied > 0 THEN 1 ELSE 0 END) AS past,
+    SUM(CASE WHEN id <= ${p} AND applied = 0 THEN 1 ELSE 0 END) AS skipped
+  FROM "${assertBenchName(table)}"`;
+const numbers = (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v ?? 0)]));
 
 class SqliteDb {
   constructor(file) {
@@ -68,6 +92,31 @@ class SqliteDb {
       `INSERT INTO "${assertBenchName(table)}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
     this.db.transaction(() => rows.forEach((row) => insert.run(...columns.map((c) => row[c]))))();
+  }
+
+  /** A fresh items table of ids 1..n, in one transaction (a recursive CTE: no rows cross into JS). */
+  async seedItems(table, n) {
+    this.db.exec(`DROP TABLE IF EXISTS "${assertBenchName(table)}"`);
+    this.db.exec(itemsDdl(table));
+    this.db
+      .prepare(
+        `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?) INSERT INTO "${table}" (id, value) SELECT i, ${VALUE_OF_ID} FROM s`,
+      )
+      .run(n);
+  }
+
+  async itemStats(table) {
+    return numbers(this.db.prepare(itemStatsSql(table)).get());
+  }
+
+  async pastCursor(table, cursor) {
+    return numbers(this.db.prepare(pastCursorSql(table, '?')).get(cursor, cursor));
+  }
+
+  /** The checkpoint of the latest run of `version` (a run killed mid-way stays `running`). */
+  async lastCheckpoint(table, version) {
+    const row = this.db.prepare(`SELECT checkpoint FROM "${assertBenchName(table)}" WHERE version = ? ORDER BY started_at DESC LIMIT 1`).get(version);
+    return row?.checkpoint ? JSON.parse(row.checkpoint) : null;
   }
 
   async version() {
@@ -124,6 +173,36 @@ class PostgresDb {
       );
     }
     await this.client.query('COMMIT');
+  }
+
+  /**
+   * A fresh items table of ids 1..n (generate_series), vacuumed and analysed, then a CHECKPOINT
+   * when allowed: every run starts with the same table, statistics and WAL position.
+   */
+  async seedItems(table, n) {
+    await this.client.query(`DROP TABLE IF EXISTS "${assertBenchName(table)}"`);
+    await this.client.query(itemsDdl(table));
+    await this.client.query(`INSERT INTO "${table}" (id, value) SELECT i, ${VALUE_OF_ID} FROM generate_series(1, $1::int) AS i`, [n]);
+    await this.client.query(`VACUUM (ANALYZE) "${table}"`);
+    await this.client.query('CHECKPOINT').catch(() => undefined); // needs superuser or pg_checkpoint
+  }
+
+  async itemStats(table) {
+    return numbers((await this.client.query(itemStatsSql(table))).rows[0]);
+  }
+
+  async pastCursor(table, cursor) {
+    return numbers((await this.client.query(pastCursorSql(table, '$1::int'), [cursor])).rows[0]);
+  }
+
+  /** The checkpoint of the latest run of `version` (a run killed mid-way stays `running`). */
+  async lastCheckpoint(table, version) {
+    const { rows } = await this.client.query(
+      `SELECT checkpoint FROM "${assertBenchName(table)}" WHERE version = $1 ORDER BY started_at DESC LIMIT 1`,
+      [version],
+    );
+    const value = rows[0]?.checkpoint;
+    return value ? (typeof value === 'string' ? JSON.parse(value) : value) : null;
   }
 
   async version() {

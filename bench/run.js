@@ -2,6 +2,7 @@
 'use strict';
 /**
  * `npm run bench`: after-party against TypeORM migrations, whole processes, on the same database.
+ * `npm run bench -- batched`: a batched task against a hand-written keyset loop instead (bench/batched.js).
  * See bench/README.md. Environment overrides:
  *
  *   BENCH_RUNS=5              measured runs per case (after one warm-up run)
@@ -17,10 +18,11 @@
  *   BENCH_JSON=file           also write every sample as JSON
  */
 const { spawn } = require('node:child_process');
-const { closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, mkdirSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } = require('node:fs');
 const { tmpdir, cpus, totalmem, loadavg } = require('node:os');
 const { join, resolve } = require('node:path');
 const { SqliteDb, PostgresDb, MongoDb, completedRecord } = require('./db');
+const { fsyncLatencyMs } = require('./fsync-probe');
 
 const ROOT = resolve(__dirname, '..');
 const APP = join(__dirname, 'app.js');
@@ -355,26 +357,6 @@ function report(results) {
 let workDir;
 let loadBefore = '';
 
-/** Median latency of a 4 KiB write + fdatasync in `dir`: what a durable commit costs on this disk. */
-function fsyncLatencyMs(dir) {
-  const file = join(dir, 'fsync-probe');
-  const fd = openSync(file, 'w');
-  const block = Buffer.alloc(4096, 1);
-  const times = [];
-  try {
-    for (let i = 0; i < 100; i++) {
-      const t = process.hrtime.bigint();
-      writeSync(fd, block, 0, block.length, (i % 16) * block.length);
-      fdatasyncSync(fd);
-      times.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-  } finally {
-    closeSync(fd);
-    rmSync(file, { force: true });
-  }
-  return median(times);
-}
-
 async function main() {
   if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
     process.stderr.write('bench: dist/ is missing: run `npm run build` first.\n');
@@ -418,7 +400,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+(process.argv.slice(2).includes('batched') ? require('./batched').main() : main()).catch((error) => {
   process.stderr.write(`bench: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 });

@@ -48,8 +48,12 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
   const { store, options } = session;
   // Read before this run's own record exists: the previous run's checkpoint, if it was cut short.
   const previous = session.mayResume(task.version) ? await store.lastRun(task.version) : null;
+  const resumeFrom = previous && RESUMABLE.includes(previous.status) ? (previous.checkpoint ?? undefined) : undefined;
   const record = started ?? newRunRecord(task, { kind: session.kind, deployId: session.deployId, environment: options.environment });
   if (!started) {
+    // A resumed run holds the checkpoint it starts from until it saves one of its own: if it is
+    // killed, fails or is paused before that, the next run still resumes there, not from scratch.
+    record.checkpoint = resumeFrom ?? null;
     await store.insertRun(record);
   }
   const clock = performance.now();
@@ -100,7 +104,7 @@ export async function executeTask(task: RegisteredTask, session: RunSession, sta
     logger: taskLogger,
     signal: controller.signal,
     progress,
-    resumeFrom: previous && RESUMABLE.includes(previous.status) ? (previous.checkpoint ?? undefined) : undefined,
+    resumeFrom,
     transaction,
   });
   if (context.resumeFrom !== undefined) {

@@ -78,6 +78,22 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 50 });
   });
 
+  it('still resumes at the cursor after a resumed run stopped before its first checkpoint', async () => {
+    await db.seedItems(50);
+    // Batch numbers go on across resumes: the resumed run fails on its very first batch.
+    const fail = env({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' });
+    expect((await app.run([RUN, BATCHED], fail)).code).toBe(1);
+    const again = await app.run([RUN, BATCHED], fail);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain(`Resuming ${BATCHED} batched-items`);
+    expect(tally(await db.hits())).toEqual({ 0: 30, 1: 20 });
+
+    const resumed = await app.run([RUN, BATCHED], env());
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout.match(/batch (\d+) applied/g)).toEqual(['batch 3 applied', 'batch 4 applied', 'batch 5 applied']);
+    expect(tally(await db.hits())).toEqual({ 1: 50 });
+  });
+
   it('pauses after the current batch when asked from another process (exit 5), then resumes from its cursor', async () => {
     await db.seedItems(100);
     // A second per batch: the pause command (a whole app boot) lands long before the last batch.

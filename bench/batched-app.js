@@ -1,0 +1,162 @@
+'use strict';
+/**
+ * The batched-task benchmark app: an ordinary Nest app using after-party through
+ * `require('after-party')` (dist/), with one task over the `bench_items` table, chosen by BENCH_SIDE:
+ *
+ *   ours   a batched task: `collection()` is `typeormKeyset(repository, { key: 'id' })`, and
+ *          `processBatch` sets `derived = value * 2, applied = applied + 1` for its batch
+ *          (through `ctx.manager` with BENCH_BATCH_TX=1, else through the DataSource)
+ *   peer   a plain task whose `run()` is the hand-written keyset loop doing the same batches:
+ *          `SELECT id, value ... WHERE id > $cursor ORDER BY id LIMIT n`, then the same UPDATE
+ *          (in `dataSource.transaction()` with BENCH_BATCH_TX=1, else on its own)
+ *
+ * Both run as `node bench/batched-app.js after-party:run`: the same boot, the same DataSource and
+ * pool, the same run lock and records; the only difference is who drives the loop. The time of a
+ * task is taken from after-party's `task.started` to its `task.completed` event (the run record
+ * is inserted before the first and its completion written before the second, alike for both).
+ *
+ * Environment: BENCH_DB (sqlite | postgres), BENCH_URL, BENCH_TABLE (records table),
+ * BENCH_ITEMS (items table), BENCH_SIDE, BENCH_BATCH_TX, BENCH_BATCH_SIZE (default 1000),
+ * BENCH_RESULT_FILE (JSON written at exit: ms, cpuMs (this process's CPU time over the same span),
+ * rssStartKb, maxRssKb, liveHeapKb (heap in use after a full GC at exit, with --expose-gc)).
+ * Prints `bench:started` on stderr when the task starts (the crash check waits for it).
+ */
+require('reflect-metadata');
+const { writeFileSync } = require('node:fs');
+const { performance } = require('node:perf_hooks');
+const { Inject, Injectable, Module } = require('@nestjs/common');
+const { TypeOrmModule } = require('@nestjs/typeorm');
+const { DataSource, EntitySchema } = require('typeorm');
+const { AfterPartyEvents, AfterPartyModule, AfterPartyTask, runAfterPartyCommand, typeormKeyset } = require('after-party');
+
+const db = process.env.BENCH_DB ?? 'sqlite';
+const url = process.env.BENCH_URL ?? 'bench.sqlite';
+const table = process.env.BENCH_TABLE ?? 'bench_batched_runs';
+const items = process.env.BENCH_ITEMS ?? 'bench_items';
+const side = process.env.BENCH_SIDE ?? 'ours';
+const transaction = process.env.BENCH_BATCH_TX === '1';
+const size = Number(process.env.BENCH_BATCH_SIZE ?? 1000);
+if (!/^bench_[a-z0-9_]+$/.test(items)) throw new Error(`BENCH_ITEMS must start with bench_, not ${items}`);
+
+// Only the columns a backfill reads: both sides select id and value.
+const BenchItem = new EntitySchema({
+  name: 'BenchItem',
+  tableName: items,
+  columns: { id: { type: Number, primary: true }, value: { type: Number } },
+});
+
+const p = (index) => (db === 'postgres' ? `$${index}` : '?');
+/** The batch's work, the same statement on both sides: the batch is the key range first..last. */
+const UPDATE = `UPDATE ${items} SET derived = value * 2, applied = applied + 1 WHERE id BETWEEN ${p(1)} AND ${p(2)}`;
+const FIRST_PAGE = `SELECT id, value FROM ${items} ORDER BY id LIMIT ${p(1)}`;
+const NEXT_PAGE = `SELECT id, value FROM ${items} WHERE id > ${p(1)} ORDER BY id LIMIT ${p(2)}`;
+
+/**
+ * BENCH_COLLECTION=raw: the same pages as a hand-written `KeysetCollection` (the peer's SELECT,
+ * plain rows instead of entities), to tell the runner's own cost from typeormKeyset's reading.
+ */
+function rawKeyset(dataSource) {
+  return {
+    page: (cursor, limit) => dataSource.query(cursor === undefined ? FIRST_PAGE : NEXT_PAGE, cursor === undefined ? [limit] : [cursor, limit]),
+    cursorOf: (row) => row.id,
+    count: async () => Number((await dataSource.query(`SELECT COUNT(*) AS n FROM ${items}`))[0].n),
+  };
+}
+
+class BackfillDerivedTask {
+  constructor(dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  collection() {
+    if (process.env.BENCH_COLLECTION === 'raw') {
+      return rawKeyset(this.dataSource);
+    }
+    return typeormKeyset(this.dataSource.getRepository(BenchItem), { key: 'id' });
+  }
+
+  async processBatch(batch, ctx) {
+    await (ctx.manager ?? this.dataSource).query(UPDATE, [batch[0].id, batch[batch.length - 1].id]);
+  }
+}
+Inject(DataSource)(BackfillDerivedTask, undefined, 0);
+AfterPartyTask({ version: '20260101000001', name: 'bench-batched', batch: { size, transaction } })(BackfillDerivedTask);
+
+/** The hand-written loop a developer would write in a plain task, doing the same batches. */
+class HandWrittenKeysetTask {
+  constructor(dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  async run() {
+    let cursor;
+    for (;;) {
+      const page = await this.dataSource.query(cursor === undefined ? FIRST_PAGE : NEXT_PAGE, cursor === undefined ? [size] : [cursor, size]);
+      if (page.length === 0) {
+        return;
+      }
+      const range = [page[0].id, page[page.length - 1].id];
+      if (transaction) {
+        await this.dataSource.transaction((manager) => manager.query(UPDATE, range));
+      } else {
+        await this.dataSource.query(UPDATE, range);
+      }
+      cursor = range[1];
+      if (page.length < size) {
+        return;
+      }
+    }
+  }
+}
+Inject(DataSource)(HandWrittenKeysetTask, undefined, 0);
+AfterPartyTask({ version: '20260101000002', name: 'bench-keyset' })(HandWrittenKeysetTask);
+
+/** Times the task from `task.started` to `task.completed` and keeps the figures for the harness. */
+class BenchClock {
+  constructor(events) {
+    this.result = { side, transaction, ms: null, cpuMs: null, rssStartKb: null, maxRssKb: null, liveHeapKb: null };
+    events.on('task.started', () => {
+      this.result.rssStartKb = Math.round(process.memoryUsage.rss() / 1024);
+      this.cpu = process.cpuUsage();
+      this.started = performance.now();
+      process.stderr.write('bench:started\n');
+    });
+    events.on('task.completed', () => {
+      this.result.ms = performance.now() - this.started;
+      const cpu = process.cpuUsage(this.cpu);
+      this.result.cpuMs = (cpu.user + cpu.system) / 1000;
+    });
+    process.on('exit', () => {
+      this.result.maxRssKb = process.resourceUsage().maxRSS;
+      if (typeof global.gc === 'function') {
+        // With --expose-gc: what the process still holds once the garbage is gone.
+        global.gc();
+        this.result.liveHeapKb = Math.round(process.memoryUsage().heapUsed / 1024);
+      }
+      if (process.env.BENCH_RESULT_FILE) writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(this.result));
+    });
+  }
+}
+Inject(AfterPartyEvents)(BenchClock, undefined, 0);
+Injectable()(BenchClock);
+
+const connection = db === 'sqlite' ? { type: 'better-sqlite3', database: url } : { type: 'postgres', url };
+
+class BenchBatchedModule {}
+Module({
+  imports: [
+    TypeOrmModule.forRoot({ ...connection, entities: [BenchItem], retryAttempts: 0 }),
+    AfterPartyModule.forRoot({ store: 'typeorm', tableName: table }),
+  ],
+  providers: [side === 'peer' ? HandWrittenKeysetTask : BackfillDerivedTask, BenchClock],
+})(BenchBatchedModule);
+
+async function main() {
+  if (await runAfterPartyCommand(BenchBatchedModule)) {
+    return;
+  }
+  process.stderr.write('batched bench app: give after-party:run\n');
+  process.exitCode = 64;
+}
+
+void main();

@@ -1,0 +1,413 @@
+'use strict';
+/**
+ * `npm run bench -- batched`: a batched task over BENCH_ROWS rows (`derived = value * 2` in
+ * batches of 1,000) against a hand-written keyset loop doing the same batches in the same kind of
+ * process, with and without a transaction per batch, on SQLite and PostgreSQL; peak RSS at a tenth
+ * of the rows and at all of them; and a crash check (SIGKILL at random points, then resume). See
+ * bench/README.md, section "Batched tasks". Environment overrides:
+ *
+ *   BENCH_ROWS=1000000          rows of the timed runs (RSS is also measured at a tenth of them)
+ *   BENCH_BATCHED_RUNS=3        timed runs per case and size (medians)
+ *   BENCH_CRASH_KILLS=3         SIGKILLs per mode in the crash check (then a run to the end)
+ *   BENCH_DBS=sqlite,postgres   databases (mongo is not part of this benchmark)
+ *   BENCH_POSTGRES_URL, BENCH_SQLITE_DIR, BENCH_JSON   as for the other cases
+ */
+const { spawn } = require('node:child_process');
+const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { cpus, loadavg, tmpdir, totalmem } = require('node:os');
+const { join, resolve } = require('node:path');
+const { PostgresDb, SqliteDb } = require('./db');
+const { fsyncLatencyMs } = require('./fsync-probe');
+
+const ROOT = resolve(__dirname, '..');
+const APP = join(__dirname, 'batched-app.js');
+
+const int = (name, fallback) => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, not ${value}`);
+  return parsed;
+};
+const ROWS = Math.max(10, int('BENCH_ROWS', 1_000_000));
+const SMALL_ROWS = Math.round(ROWS / 10);
+const RUNS = Math.max(1, int('BENCH_BATCHED_RUNS', 3));
+const KILLS = Math.max(1, int('BENCH_CRASH_KILLS', 3));
+const SIZE = 1000;
+const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s && s !== 'mongo');
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.AFTER_PARTY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const TARGETS = { throughputRatio: 0.95, rssRatio: 1.1 };
+const RECORDS = 'bench_batched_runs';
+const ITEMS = 'bench_items';
+const OURS_VERSION = '20260101000001';
+
+const started = Date.now();
+const log = (message) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const thousands = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+
+let workDir;
+
+/**
+ * Runs the app once as a child process. With `killAfterMs`, sends SIGKILL that long after the
+ * task started (the app prints `bench:started`); resolves the app's figures (or null when killed).
+ */
+function runApp(env, { killAfterMs } = {}) {
+  const resultFile = join(workDir, `result-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  return new Promise((resolvePromise, reject) => {
+    // --expose-gc only lets the app measure its live heap at exit, after the timing.
+    const child = spawn(process.execPath, ['--expose-gc', APP, 'after-party:run'], {
+      cwd: workDir,
+      env: { ...process.env, ...env, NODE_ENV: 'development', FORCE_COLOR: '0', BENCH_RESULT_FILE: resultFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = [];
+    const err = [];
+    let killTimer;
+    child.stdout.on('data', (chunk) => out.push(chunk));
+    child.stderr.on('data', (chunk) => {
+      err.push(chunk);
+      if (killAfterMs !== undefined && killTimer === undefined && Buffer.concat(err).includes('bench:started')) {
+        killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(killTimer);
+      const stdout = Buffer.concat(out).toString();
+      const stderr = Buffer.concat(err).toString();
+      if (signal === 'SIGKILL' && killAfterMs !== undefined) {
+        resolvePromise({ killed: true, stdout });
+        return;
+      }
+      if (code !== 0) {
+        reject(new Error(`batched-app.js (${JSON.stringify(env)}) exited ${code ?? signal}:\n${stderr.slice(-2000)}${stdout.slice(-2000)}`));
+        return;
+      }
+      const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+      rmSync(resultFile, { force: true });
+      resolvePromise({ killed: false, stdout, ...result });
+    });
+  });
+}
+
+/** A database of the benchmark: how to reach it, and how to give a run fresh items. */
+async function openStore(name) {
+  if (name === 'sqlite') {
+    const dir = process.env.BENCH_SQLITE_DIR ? resolve(process.env.BENCH_SQLITE_DIR) : workDir;
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'bench_batched.sqlite');
+    const templates = new Map();
+    const removeFiles = () => {
+      for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    };
+    return {
+      name,
+      url: file,
+      version: await withSqlite(join(dir, 'probe.sqlite'), (db) => db.version()),
+      /** A copy of a template seeded once per size: the same file, page for page, for every run. */
+      async fresh(rows) {
+        if (!templates.has(rows)) {
+          const template = join(dir, `template-${rows}.sqlite`);
+          rmSync(template, { force: true });
+          await withSqlite(template, (db) => db.seedItems(ITEMS, rows));
+          templates.set(rows, template);
+        }
+        removeFiles();
+        copyFileSync(templates.get(rows), file);
+      },
+      use: (work) => withSqlite(file, work),
+      async cleanup() {
+        removeFiles();
+        for (const template of templates.values()) rmSync(template, { force: true });
+        rmSync(join(dir, 'probe.sqlite'), { force: true });
+      },
+    };
+  }
+  const db = new PostgresDb(POSTGRES_URL);
+  await db.open();
+  return {
+    name,
+    url: POSTGRES_URL,
+    version: await db.version(),
+    async fresh(rows) {
+      await db.drop(RECORDS);
+      await db.seedItems(ITEMS, rows);
+    },
+    use: (work) => work(db),
+    async cleanup() {
+      await db.drop(ITEMS);
+      await db.drop(RECORDS);
+      await db.close();
+    },
+  };
+}
+
+async function withSqlite(file, work) {
+  const db = new SqliteDb(file);
+  await db.open();
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The cases: the batched task (`typeormKeyset` over the repository), the hand-written loop, and
+ * the batched task over a hand-written KeysetCollection running the loop's own SELECT, which
+ * tells the runner's cost from typeormKeyset's (entities instead of rows).
+ */
+const ALL_CASES = [
+  { id: 'ours-tx', side: 'ours', tx: true, label: 'batched task' },
+  { id: 'peer-tx', side: 'peer', tx: true, label: 'hand-written loop' },
+  { id: 'raw-tx', side: 'ours', tx: true, collection: 'raw', label: 'batched task, raw collection' },
+  { id: 'ours-autocommit', side: 'ours', tx: false, label: 'batched task' },
+  { id: 'peer-autocommit', side: 'peer', tx: false, label: 'hand-written loop' },
+  { id: 'raw-autocommit', side: 'ours', tx: false, collection: 'raw', label: 'batched task, raw collection' },
+];
+const CASE_IDS = (process.env.BENCH_BATCHED_CASES ?? 'ours-tx,peer-tx,raw-tx,ours-autocommit,peer-autocommit').split(',').map((s) => s.trim());
+const CASES = ALL_CASES.filter((c) => CASE_IDS.includes(c.id));
+for (const id of ['ours-tx', 'peer-tx', 'ours-autocommit', 'peer-autocommit']) {
+  if (!CASE_IDS.includes(id)) throw new Error(`BENCH_BATCHED_CASES must include ${id}`);
+}
+const envOf = (store, c) => ({
+  BENCH_DB: store.name,
+  BENCH_URL: store.url,
+  BENCH_TABLE: RECORDS,
+  BENCH_ITEMS: ITEMS,
+  BENCH_SIDE: c.side,
+  BENCH_BATCH_TX: c.tx ? '1' : '0',
+  BENCH_BATCH_SIZE: String(SIZE),
+  BENCH_COLLECTION: c.collection ?? 'typeorm',
+});
+
+/** Every row right and applied exactly once, or an error that says what is not. */
+async function verifyRun(store, rows, label) {
+  const stats = await store.use((db) => db.itemStats(ITEMS));
+  if (stats.rows !== rows || stats.right !== rows || stats.unapplied !== 0 || stats.redone !== 0) {
+    throw new Error(`${store.name} ${label}: expected ${rows} rows right and applied once, found ${JSON.stringify(stats)}`);
+  }
+}
+
+/**
+ * The timed runs of one size: RUNS rounds of every case, each run on freshly seeded items, the
+ * order rotating every round so that a change in machine load hits every case alike.
+ */
+async function timeSize(store, rows) {
+  const samples = Object.fromEntries(CASES.map((c) => [c.id, { ms: [], cpuMs: [], maxRssKb: [], rssStartKb: [], liveHeapKb: [] }]));
+  for (let round = 0; round < RUNS; round++) {
+    for (let k = 0; k < CASES.length; k++) {
+      const c = CASES[(k + round) % CASES.length];
+      await store.fresh(rows);
+      const result = await runApp(envOf(store, c));
+      await verifyRun(store, rows, c.id);
+      for (const key of Object.keys(samples[c.id])) samples[c.id][key].push(result[key]);
+    }
+    log(`${store.name}: ${thousands(rows)} rows: round ${round + 1}/${RUNS} done`);
+  }
+  return samples;
+}
+
+/**
+ * The crash check of one mode: a run killed with SIGKILL at a random point of its processing,
+ * KILLS times (each resumed run killed again), then a run to the end. After every kill, the rows
+ * applied past the checkpoint are what the resumed run does again.
+ */
+async function crashCheck(store, tx, expectedMs) {
+  await store.fresh(ROWS);
+  const env = envOf(store, { side: 'ours', tx });
+  const kills = [];
+  let cursor = 0;
+  for (let i = 0; i < KILLS; i++) {
+    // A random point in the first 5% to 60% of what is left.
+    const killAfterMs = Math.round(expectedMs * (1 - cursor / ROWS) * (0.05 + Math.random() * 0.55));
+    const run = await runApp(env, { killAfterMs });
+    const checkpoint = await store.use((db) => db.lastCheckpoint(RECORDS, OURS_VERSION));
+    cursor = Number(checkpoint?.cursor ?? 0);
+    const { past, skipped } = await store.use((db) => db.pastCursor(ITEMS, cursor));
+    kills.push({ killAfterMs, killed: run.killed, cursor, past, skipped });
+    log(
+      `${store.name}: crash check (${tx ? 'transaction per batch' : 'no transaction'}): ` +
+        `${run.killed ? 'killed' : 'not killed (the run completed first)'} ${killAfterMs} ms after the start, checkpoint ${cursor}, ${past} rows applied past it`,
+    );
+  }
+  await runApp(env);
+  const stats = await store.use((db) => db.itemStats(ITEMS));
+  return { tx, kills, stats };
+}
+
+async function benchStore(name) {
+  let store;
+  try {
+    store = await openStore(name);
+  } catch (error) {
+    log(`${name}: not reachable (${error.message.split('\n')[0]}): skipped`);
+    return { name, skipped: true };
+  }
+  try {
+    log(`${name}: ${store.version}`);
+    const small = await timeSize(store, SMALL_ROWS);
+    const full = await timeSize(store, ROWS);
+    const crashes = [];
+    for (const tx of [true, false]) crashes.push(await crashCheck(store, tx, median(full[tx ? 'ours-tx' : 'ours-autocommit'].ms)));
+    return { name, version: store.version, small, full, crashes };
+  } finally {
+    await store.cleanup().catch((error) => log(`${name}: cleanup failed: ${error.message}`));
+  }
+}
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+const MODES = [
+  ['transaction per batch', 'tx'],
+  ['no transaction', 'autocommit'],
+];
+const rate = (rows, ms) => (rows * 1000) / ms;
+const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
+const spread = (rows, ms) => `${thousands(rate(rows, Math.max(...ms)))}–${thousands(rate(rows, Math.min(...ms)))}`;
+
+function report(results) {
+  const detail = [];
+  const targets = [];
+  const memory = [];
+  const crash = [];
+  const batches = Math.ceil(ROWS / SIZE);
+  for (const r of results) {
+    if (r.skipped) continue;
+    for (const [mode, suffix] of MODES) {
+      const peer = r.full[`peer-${suffix}`];
+      for (const c of CASES.filter((x) => x.id.endsWith(`-${suffix}`))) {
+        const k = r.full[c.id];
+        detail.push([
+          r.name,
+          mode,
+          c.label,
+          `${thousands(rate(ROWS, median(k.ms)))} (${spread(ROWS, k.ms)})`,
+          (median(k.ms) / batches).toFixed(2),
+          (median(k.cpuMs) / batches).toFixed(2),
+          c.side === 'peer' ? '' : `${(median(peer.ms) / median(k.ms)).toFixed(2)}`,
+        ]);
+      }
+      const ours = r.full[`ours-${suffix}`];
+      const ratio = median(peer.ms) / median(ours.ms);
+      // Same round, same machine state: the median of per-round ratios resists drift better.
+      const paired = median(ours.ms.map((ms, i) => peer.ms[i] / ms));
+      targets.push([
+        r.name,
+        mode,
+        `${thousands(rate(ROWS, median(ours.ms)))} / ${thousands(rate(ROWS, median(peer.ms)))}`,
+        `${ratio.toFixed(2)} (per round ${paired.toFixed(2)})`,
+        `≥ ${TARGETS.throughputRatio}`,
+        ratio >= TARGETS.throughputRatio ? 'met' : 'MISSED',
+      ]);
+      for (const side of ['ours', 'peer']) {
+        const id = `${side}-${suffix}`;
+        const smallKb = median(r.small[id].maxRssKb);
+        const fullKb = median(r.full[id].maxRssKb);
+        const growth = fullKb / smallKb;
+        memory.push([
+          r.name,
+          `${side === 'ours' ? 'batched task' : 'hand-written loop'}, ${mode}`,
+          mb(median(r.full[id].rssStartKb)),
+          mb(smallKb),
+          mb(fullKb),
+          `${growth.toFixed(2)}×`,
+          `${mb(median(r.small[id].liveHeapKb))} → ${mb(median(r.full[id].liveHeapKb))}`,
+          side === 'ours' ? (growth <= TARGETS.rssRatio ? 'met' : 'MISSED') : 'info',
+        ]);
+      }
+    }
+    for (const c of r.crashes) {
+      const bound = c.tx ? 0 : SIZE;
+      const right = c.stats.rows === ROWS && c.stats.right === ROWS && c.stats.unapplied === 0;
+      // Nothing skipped; every application beyond a row's first was past a checkpoint at a kill
+      // (a row left past two kills in a row counts twice there but may be redone once).
+      const consistent = c.kills.every((k) => k.skipped === 0) && c.stats.extra <= c.kills.reduce((sum, k) => sum + k.past, 0);
+      const ok = right && consistent && c.kills.every((k) => k.past <= bound);
+      crash.push([
+        r.name,
+        c.tx ? 'transaction per batch' : 'no transaction',
+        c.kills.map((k) => (k.killed ? `${k.killAfterMs} ms → ${k.cursor}, ${k.past}` : `${k.killAfterMs} ms: not killed`)).join('; '),
+        `${thousands(c.stats.right)}/${thousands(ROWS)}`,
+        `${thousands(c.stats.redone)} (${thousands(c.stats.extra)} applications)`,
+        `≤ ${bound} per kill`,
+        ok ? 'met' : 'MISSED',
+      ]);
+    }
+  }
+  return [
+    `${thousands(ROWS)} rows in batches of ${SIZE}, timed from after-party's task.started to task.completed in the same kind of process; rows/s: median (slowest–fastest) of ${RUNS} runs; per batch: median wall and CPU time of the process; last column: the loop's time / this case's (throughput ratio).`,
+    '',
+    table(['db', 'mode', 'case', 'rows/s', 'ms per batch', 'CPU ms per batch', 'vs loop'], detail),
+    '',
+    table(['db', 'mode', 'rows/s, batched task / hand-written loop', 'throughput ratio', 'target', 'result'], targets),
+    '',
+    `Peak RSS (maxRSS at exit, median of ${RUNS}) at ${thousands(SMALL_ROWS)} and ${thousands(ROWS)} rows; RSS when the task started and the live heap after a full GC at exit, for reference.`,
+    '',
+    table(['db', 'process', 'RSS at start', `peak, ${thousands(SMALL_ROWS)}`, `peak, ${thousands(ROWS)}`, 'growth', 'live heap', `≤ ${TARGETS.rssRatio}×`], memory),
+    '',
+    `Crash check over ${thousands(ROWS)} rows: ${KILLS} SIGKILLs at random points (each resumed run killed again), then a run to the end. Per kill: when (after the task started) → the checkpoint the next run resumes from, and the rows already applied past it (what that run does again). Redone: rows applied more than once at the end (applications beyond one per row).`,
+    '',
+    table(['db', 'mode', 'kills: after → checkpoint, rows past it', 'rows right', 'redone', 'bound', 'result'], crash),
+  ].join('\n');
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
+    process.stderr.write('bench: dist/ is missing: run `npm run build` first.\n');
+    process.exit(2);
+  }
+  workDir = mkdtempSync(join(tmpdir(), 'after-party-bench-batched-'));
+  const loadBefore = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+  log(`batched: ${thousands(ROWS)} rows (RSS also at ${thousands(SMALL_ROWS)}), ${RUNS} runs per case, ${KILLS} kills per mode; databases ${DBS.join(', ')}`);
+  const sqliteDir = process.env.BENCH_SQLITE_DIR ? resolve(process.env.BENCH_SQLITE_DIR) : workDir;
+  mkdirSync(sqliteDir, { recursive: true });
+  const fsyncMs = fsyncLatencyMs(sqliteDir);
+  log(`fsync latency in ${sqliteDir}: ${fsyncMs.toFixed(2)} ms (median of 100 × 4 KiB write + fdatasync)`);
+  const results = [];
+  try {
+    for (const name of DBS) {
+      if (name !== 'sqlite' && name !== 'postgres') throw new Error(`unknown database ${name} in BENCH_DBS (sqlite, postgres)`);
+      results.push(await benchStore(name));
+      log(`${name} done:\n${report(results.slice(-1))}`);
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `\nafter-party batched benchmark (${thousands(ROWS)} rows, batches of ${SIZE}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB)\n`,
+  );
+  for (const r of results) process.stdout.write(`${r.name}: ${r.skipped ? 'skipped (not reachable)' : r.version}\n`);
+  process.stdout.write(
+    `disk: ${fsyncMs.toFixed(2)} ms per 4 KiB write + fdatasync (median of 100) in the SQLite directory; ` +
+      `load average before the run ${loadBefore}, after ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}\n\n`,
+  );
+  process.stdout.write(`${report(results)}\n\nTotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ ROWS, SMALL_ROWS, RUNS, KILLS, results }, null, 2));
+}
+
+module.exports = { main };
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`bench: ${error.stack ?? error}\n`);
+    process.exitCode = 1;
+  });
+}
