@@ -2,7 +2,8 @@ import type { KeysetCollection } from '../interfaces/batched-task.interface';
 
 /**
  * A cursor as JSON for its checkpoint: the collection's own encoding when it has one, else
- * dates as `{ $date }` and bigints as `{ $bigint }` (inside arrays too, for composite keys).
+ * dates as `{ "@date": iso }` and bigints as `{ "@bigint": digits }` (inside arrays too, for
+ * composite keys). The tags do not start with `$`, which MongoDB refuses in stored documents.
  */
 export function encodeCursor(collection: KeysetCollection<unknown, unknown>, cursor: unknown): unknown {
   return collection.encodeCursor ? collection.encodeCursor(cursor) : encodeValue(cursor);
@@ -25,10 +26,10 @@ export function sameCursor(a: unknown, b: unknown): boolean {
 /** The plain-JSON form of a key value (used by the keyset helpers too). */
 export function encodeValue(value: unknown): unknown {
   if (value instanceof Date) {
-    return { $date: value.toISOString() };
+    return { '@date': value.toISOString() };
   }
   if (typeof value === 'bigint') {
-    return { $bigint: value.toString() };
+    return { '@bigint': value.toString() };
   }
   if (Array.isArray(value)) {
     return value.map(encodeValue);
@@ -42,12 +43,12 @@ export function decodeValue(json: unknown): unknown {
     return json.map(decodeValue);
   }
   if (json !== null && typeof json === 'object') {
-    const tagged = json as { $date?: string; $bigint?: string };
-    if (typeof tagged.$date === 'string') {
-      return new Date(tagged.$date);
+    const tagged = json as { '@date'?: string; '@bigint'?: string };
+    if (typeof tagged['@date'] === 'string') {
+      return new Date(tagged['@date']);
     }
-    if (typeof tagged.$bigint === 'string') {
-      return BigInt(tagged.$bigint);
+    if (typeof tagged['@bigint'] === 'string') {
+      return BigInt(tagged['@bigint']);
     }
   }
   return json;

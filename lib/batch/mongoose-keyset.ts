@@ -19,7 +19,8 @@ export interface MongooseKeysetOptions {
  * Keyset pages of a Mongoose model by a unique field: `find({ ...filter, key: { $gt: cursor } })`
  * sorted by it, with a limit and `lean()` documents, never `skip`, so memory and the cost of a
  * page stay flat however large the collection. ObjectId and Date cursors are checkpointed as
- * `{ $oid }` and `{ $date }` and come back as themselves.
+ * `{ "@oid" }` and `{ "@date" }` (MongoDB refuses stored keys starting with `$`) and come back
+ * as themselves.
  *
  * ```ts
  * collection() {
@@ -56,10 +57,10 @@ export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOption
     cursorOf: (item) => (item as Record<string, unknown>)[key],
     count: options.count === false ? undefined : () => model.countDocuments(filter).exec(),
     encodeCursor: (cursor) =>
-      (cursor as { _bsontype?: string } | null)?._bsontype === 'ObjectId' ? { $oid: String(cursor) } : encodeValue(cursor),
+      (cursor as { _bsontype?: string } | null)?._bsontype === 'ObjectId' ? { '@oid': String(cursor) } : encodeValue(cursor),
     decodeCursor: (json) =>
-      json !== null && typeof json === 'object' && typeof (json as { $oid?: unknown }).$oid === 'string'
-        ? new ObjectId((json as { $oid: string }).$oid)
+      json !== null && typeof json === 'object' && typeof (json as { '@oid'?: unknown })['@oid'] === 'string'
+        ? new ObjectId((json as { '@oid': string })['@oid'])
         : decodeValue(json),
   };
 }

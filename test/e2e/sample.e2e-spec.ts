@@ -45,7 +45,9 @@ describeEachStore(
       expect(first.code).toBe(0);
       expect(first.output).toContain('3 tasks to run: 20261126090000 seed-demo-users, 20261126094512 backfill-user-slugs, 20261126101500 report-user-count');
       expect(first.output).toContain(`[seed-demo-users] Added ${users} demo users`);
-      expect(first.output).toMatch(new RegExp(`\\[backfill-user-slugs\\] Progress ${users}/${users} \\(100%\\), [\\d.]+/s, cursor ${users}`));
+      // SQLite pages by id; MongoDB by _id, an ObjectId, checkpointed as { "@oid": hex }.
+      const cursor = target.db === 'mongo' ? '\\{"@oid":"[0-9a-f]{24}"\\}' : String(users);
+      expect(first.output).toMatch(new RegExp(`\\[backfill-user-slugs\\] Progress ${users}/${users} \\(100%\\), [\\d.]+/s, cursor ${cursor}`));
       expect(first.output).toContain(`[report-user-count] ${users} users after deploy`);
       const second = sample(['after-party:run'], env);
       expect(second.code).toBe(0);

@@ -18,6 +18,8 @@ export interface StoreHarness {
   /** Runs raw SQL (SQL targets) for assertions. */
   sql?: (query: string, params?: unknown[]) => Promise<any[]>;
   mongo?: Connection;
+  /** The main TypeORM data source (SQL targets). */
+  dataSource?: DataSource;
   /** The SQLite database file (SQLite target). */
   file?: string;
   close(): Promise<void>;
@@ -32,7 +34,7 @@ export type HarnessTarget = StoreTarget | { name: 'memory'; db: 'memory'; sql: f
  * Opens a harness on `target`. SQLite gets a fresh database file, or `sqliteFile` (say, a
  * fixture app's) to share its lock with the processes using that file.
  */
-export async function openHarness(target: HarnessTarget, options: { sqliteFile?: string } = {}): Promise<StoreHarness> {
+export async function openHarness(target: HarnessTarget, options: { sqliteFile?: string; entities?: DataSourceOptions['entities'] } = {}): Promise<StoreHarness> {
   if (target.db === 'memory') {
     const stores = new Map<string, MemoryStore>();
     const store = (table: string): MemoryStore => {
@@ -68,8 +70,8 @@ export async function openHarness(target: HarnessTarget, options: { sqliteFile?:
   const open = async (url = target.url, extra: Partial<DataSourceOptions> = {}): Promise<DataSource> => {
     const dataSource =
       target.db === 'sqlite'
-        ? new DataSource({ type: 'better-sqlite3', database: options.sqliteFile ?? join(dir as string, 'db.sqlite') })
-        : new DataSource({ type: target.db as 'postgres' | 'mysql', url, ...extra } as DataSourceOptions);
+        ? new DataSource({ type: 'better-sqlite3', database: options.sqliteFile ?? join(dir as string, 'db.sqlite'), entities: options.entities })
+        : new DataSource({ type: target.db as 'postgres' | 'mysql', url, entities: options.entities, ...extra } as DataSourceOptions);
     await dataSource.initialize();
     sources.push(dataSource);
     return dataSource;
@@ -82,6 +84,7 @@ export async function openHarness(target: HarnessTarget, options: { sqliteFile?:
       return new TypeOrmStore(() => other, table, lockTiming(options?.leaseMs ?? DEFAULT_LEASE_MS));
     },
     sql: (query, params) => main.query(query, params),
+    dataSource: main,
     file: dir ? join(dir, 'db.sqlite') : undefined,
     close: async () => {
       await Promise.all(sources.filter((source) => source.isInitialized).map((source) => source.destroy()));

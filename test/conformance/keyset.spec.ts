@@ -1,0 +1,119 @@
+import { Schema } from 'mongoose';
+import { EntitySchema } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../../lib/batch/cursor-codec';
+import { mongooseKeyset } from '../../lib/batch/mongoose-keyset';
+import { typeormKeyset } from '../../lib/batch/typeorm-keyset';
+import type { KeysetCollection } from '../../lib/interfaces/batched-task.interface';
+import { dropTestTables } from '../support/drop-tables';
+import { runRecord } from '../support/run-records';
+import { openHarness, type StoreHarness } from '../support/store-harness';
+import { describeEachStore, uniqueTable } from '../support/stores';
+
+interface Event {
+  id: number;
+  day: Date;
+  kind: string;
+}
+
+/** Every item, page by page, resuming each page from the cursor as its checkpoint stores it. */
+async function walk<T>(collection: KeysetCollection<T, unknown>, size: number): Promise<T[]> {
+  const seen: T[] = [];
+  let cursor: unknown;
+  for (;;) {
+    const page = await collection.page(cursor, size);
+    seen.push(...page);
+    if (page.length < size) {
+      return seen;
+    }
+    // Through JSON, as the checkpoint on the run record carries it.
+    cursor = decodeCursor(collection, JSON.parse(JSON.stringify(encodeCursor(collection, collection.cursorOf(page[page.length - 1])))));
+  }
+}
+
+describeEachStore(
+  'keyset helpers: typeormKeyset',
+  (target) => {
+    let harness: StoreHarness;
+    const table = uniqueTable('keyset');
+    const EventEntity = new EntitySchema<Event>({
+      name: `Event_${table}`,
+      tableName: table,
+      columns: { id: { type: Number, primary: true }, day: { type: target.db === 'postgres' ? 'timestamptz' : 'datetime' }, kind: { type: String } },
+    });
+
+    beforeAll(async () => {
+      harness = await openHarness(target, { entities: [EventEntity] });
+      await harness.sql!(`CREATE TABLE ${table} (id integer PRIMARY KEY, day ${target.db === 'postgres' ? 'timestamptz' : 'datetime'} NOT NULL, kind varchar(10) NOT NULL)`);
+      // 57 events over 5 days: days repeat, (day, id) is unique. Written as TypeORM writes
+      // datetimes (SQLite keeps them as text, compared as text).
+      const rows = Array.from({ length: 57 }, (_, i) => `(${i + 1}, '2026-01-0${1 + (i % 5)} 00:00:00.000', '${i % 3 === 0 ? 'a' : 'b'}')`);
+      await harness.sql!(`INSERT INTO ${table} (id, day, kind) VALUES ${rows.join(', ')}`);
+    });
+
+    afterAll(async () => {
+      await dropTestTables(target, table);
+      await harness?.close();
+    });
+
+    const repository = () => harness.dataSource!.getRepository(EventEntity);
+
+    it('pages a query builder by its primary key: every matching row once, in order, and counts them', async () => {
+      const collection = typeormKeyset(repository().createQueryBuilder('event').where('event.kind = :kind', { kind: 'a' }), { key: 'id' });
+      const ids = (await walk(collection, 4)).map((event) => event.id);
+      expect(ids).toEqual(Array.from({ length: 19 }, (_, i) => i * 3 + 1));
+      expect(await collection.count!()).toBe(19);
+      expect(await collection.keys!(4, 3)).toEqual([7, 10, 13]);
+      expect((await collection.range!(4, 13)).map((event) => event.id)).toEqual([7, 10, 13]);
+    });
+
+    it('pages by a composite key whose first part repeats (date, id), with the date cursor surviving JSON', async () => {
+      const collection = typeormKeyset(repository(), { key: ['day', 'id'] });
+      const events = await walk(collection, 5);
+      expect(events.map((event) => event.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 57 }, (_, i) => i + 1));
+      const order = events.map((event) => [new Date(event.day).getTime(), event.id]);
+      expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+      const [first] = events;
+      expect(encodeCursor(collection, collection.cursorOf(first))).toEqual([{ '@date': new Date(first.day).toISOString() }, first.id]);
+    });
+  },
+  (target) => target.sql,
+);
+
+describeEachStore(
+  'keyset helpers: mongooseKeyset',
+  (target) => {
+    let harness: StoreHarness;
+    const collectionName = uniqueTable('keyset');
+
+    beforeAll(async () => {
+      harness = await openHarness(target);
+    });
+
+    afterAll(async () => {
+      await dropTestTables(target, collectionName);
+      await harness.mongo!.db!.dropCollection(collectionName).catch(() => undefined);
+      await harness?.close();
+    });
+
+    it('pages by ObjectId, and its cursor checkpoints on a run record in MongoDB and comes back as an ObjectId', async () => {
+      const model = harness.mongo!.model<{ _id: unknown; n: number; kind: string }>(collectionName, new Schema<any>({ n: Number, kind: String }, { versionKey: false }), collectionName);
+      await model.insertMany(Array.from({ length: 23 }, (_, n) => ({ n, kind: n % 2 ? 'odd' : 'even' })));
+      const collection = mongooseKeyset(model, { filter: { kind: 'even' } });
+      const docs = await walk(collection, 5);
+      expect(docs.map((doc) => doc.n)).toEqual(Array.from({ length: 12 }, (_, i) => i * 2));
+      expect(await collection.count!()).toBe(12);
+
+      // The checkpoint is stored in MongoDB itself: no key may start with "$".
+      const store = harness.store(collectionName);
+      const record = runRecord('20260101000001');
+      await store.insertRun(record);
+      const encoded = encodeCursor(collection, collection.cursorOf(docs[4]));
+      await store.updateRun(record.id, { checkpoint: { cursor: encoded } });
+      const saved = (await store.lastRun(record.version))?.checkpoint as { cursor: unknown };
+      expect(saved.cursor).toEqual({ '@oid': String(docs[4]._id) });
+      const resumed = await collection.page(decodeCursor(collection, saved.cursor), 100);
+      expect(resumed.map((doc) => doc.n)).toEqual([10, 12, 14, 16, 18, 20, 22]);
+    });
+  },
+  (target) => target.db === 'mongo',
+);
