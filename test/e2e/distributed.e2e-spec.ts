@@ -163,6 +163,25 @@ describeEachStore(
       expect([...appliedBatches(outputs).values()].every((count) => count === 1)).toBe(true);
     });
 
+    it('repairs a distribution whose jobs Redis lost: the next run queues the missing batches again, each applied once', async () => {
+      await db.seedItems(40);
+      const queued = await app.run([RUN, DISTRIBUTED, '--no-wait'], env());
+      expect(queued.code).toBe(0);
+      // As if Redis had been flushed: every job of this test's prefix is gone.
+      const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+      const keys = await redis.keys(`${app.table}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+      await redis.quit();
+      await startWorkers(2);
+      const repaired = await app.run([RUN, DISTRIBUTED], env());
+      expect(repaired.code).toBe(0);
+      expect(repaired.stdout).toContain('0 failed batches retried, 8 jobs queued again');
+      await stopWorkers();
+      expect(tally(await db.hits())).toEqual({ 1: 40 });
+      expect([...appliedBatches(outputs).values()].every((count) => count === 1)).toBe(true);
+    });
+
     it('pauses on the queue (exit 5): queued batches are held, and the next run resumes them', async () => {
       await db.seedItems(100);
       const [worker] = await startWorkers(1, { AP_BATCH_DELAY_MS: '500', AP_CONCURRENCY: '1' });
