@@ -1,20 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
+import { ALL_STORES, describeEachVariant } from '../support/fixture-variants';
 import { withFixtureDatabase } from '../support/test-database';
-import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
 const STATUS = 'after-party:status';
 const BATCHED = '20260101000007';
 const PRODUCTION_ONLY = '20260101000008';
 
+// Nest 12 on one store of each adapter: the commands' parsing and output do not depend on the store.
+const plan = { nest11: ALL_STORES, nest12: { sqlite: 'full', mongo: 'full' } } as const;
 
-
-describeEachStore(
+describeEachVariant(
   'operator experience',
-  (target) => {
-    const fixture = useFixtureApp(target);
+  plan,
+  (target, variant) => {
+    const fixture = useFixtureApp(target, variant);
     let app: FixtureApp;
     beforeEach(() => (app = fixture()));
 

@@ -1,9 +1,11 @@
 import { FixtureApp, V } from '../support/fixture-app';
-import { STORE_TARGETS } from '../support/stores';
+import { describeEachVariant } from '../support/fixture-variants';
 
 const RUN = 'after-party:run';
 const STATUS = 'after-party:status';
-const sqlite = STORE_TARGETS[0];
+
+// Every set, on SQLite: these errors come from the CLI layer (nest-commander) and Nest's bootstrap.
+const plan = { nest11: { sqlite: 'full' }, nest12: { sqlite: 'full' }, floors: { sqlite: 'full' } } as const;
 
 /** One line on stderr starting with "after-party:", and nothing recorded. */
 async function expectUsageError(app: FixtureApp, args: string[], env: Record<string, string>, pattern: RegExp, exitCode = 2): Promise<void> {
@@ -15,11 +17,11 @@ async function expectUsageError(app: FixtureApp, args: string[], env: Record<str
   expect(app.effects()).toEqual({});
 }
 
-describe('usage and configuration errors [sqlite]', () => {
+describeEachVariant('usage and configuration errors', plan, (target, variant) => {
   let app: FixtureApp;
 
   beforeEach(() => {
-    app = new FixtureApp(sqlite);
+    app = new FixtureApp(target, variant);
   });
 
   afterEach(() => app.cleanupFiles());

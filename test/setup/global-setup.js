@@ -1,11 +1,13 @@
-// Builds the library and the fixture app the end-to-end specs run as child processes, and
-// probes the database servers. With CI=true an unreachable server fails the run; otherwise
-// its suites are skipped with a notice.
+// Builds the library and the fixture app the end-to-end specs run as child processes, installs
+// the fixture app's other dependency sets (Nest 12, the peer floors), and probes the database
+// servers. With CI=true an unreachable server or a set that cannot be installed fails the run;
+// otherwise their suites are skipped with a notice.
 const { execFileSync } = require('node:child_process');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
 const { SERVERS } = require('../support/servers');
+const { installVariants } = require('./install-variants');
 
 const root = join(__dirname, '..', '..');
 
@@ -23,11 +25,13 @@ function probe(url) {
   });
 }
 
-module.exports = async function globalSetup() {
+module.exports = async function globalSetup(globalConfig) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [tsc, '-p', 'test/fixtures/app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [tsc, '-p', 'test/fixtures/quiet-app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+
+  const variants = await installVariants(globalConfig);
 
   const available = { sqlite: true };
   const missing = [];
@@ -45,4 +49,5 @@ module.exports = async function globalSetup() {
   }
   mkdirSync(join(root, '.tmp'), { recursive: true });
   writeFileSync(join(root, '.tmp', 'stores.json'), JSON.stringify(available));
+  writeFileSync(join(root, '.tmp', 'variants.json'), JSON.stringify(variants));
 };

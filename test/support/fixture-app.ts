@@ -3,9 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropTestTables } from './drop-tables';
+import { FIXTURE_VARIANTS, type FixtureVariant } from './fixture-variants';
 import { uniqueTable, type StoreTarget } from './stores';
-
-const MAIN = join(__dirname, '..', 'fixtures', 'app', 'dist', 'main.js');
 
 /** How a CLI process ended. */
 export interface CliResult {
@@ -25,7 +24,8 @@ export interface RunningCli {
 
 /**
  * The fixture app (test/fixtures/app) as a deploy hook would run it: `node dist/main.js
- * after-party:*` in a child process, with its own records table and effects file.
+ * after-party:*` in a child process, with its own records table and effects file, on one
+ * dependency set (this repository's Nest 11 unless told otherwise).
  */
 export class FixtureApp {
   readonly table = uniqueTable();
@@ -34,6 +34,7 @@ export class FixtureApp {
 
   constructor(
     readonly target: StoreTarget,
+    readonly variant: FixtureVariant = FIXTURE_VARIANTS.nest11,
     private readonly baseEnv: Record<string, string> = {},
   ) {}
 
@@ -52,7 +53,7 @@ export class FixtureApp {
   }
 
   start(args: string[], extraEnv: Record<string, string> = {}): RunningCli {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: this.env(extraEnv), cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.variant.main, ...args], { env: this.env(extraEnv), cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const waiters: Array<{ text: string; resolve: () => void }> = [];
@@ -123,13 +124,14 @@ export function statusLine(stdout: string, version: string): string {
 }
 
 /**
- * A fresh fixture app for every test of the enclosing describe, whose tables and files are
- * removed afterwards. Returns a getter for the current test's app.
+ * A fresh fixture app (on `variant`, Nest 11 by default) for every test of the enclosing
+ * describe, whose tables and files are removed afterwards. Returns a getter for the current
+ * test's app.
  */
-export function useFixtureApp(target: StoreTarget): () => FixtureApp {
+export function useFixtureApp(target: StoreTarget, variant: FixtureVariant = FIXTURE_VARIANTS.nest11): () => FixtureApp {
   let app: FixtureApp;
   beforeEach(() => {
-    app = new FixtureApp(target);
+    app = new FixtureApp(target, variant);
   });
   afterEach(async () => {
     await dropTestTables(target, app.table);
