@@ -39,6 +39,8 @@ describe('an app without nest-commander', () => {
     spawnSync(process.execPath, [join(dir, 'app', 'dist', 'main.js'), ...args], {
       cwd: dir,
       encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
       env: { ...process.env, NO_COLOR: '1', AP_DB: 'sqlite', AP_DB_URL: join(dir, 'app.sqlite') },
     });
 

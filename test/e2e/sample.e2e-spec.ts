@@ -9,8 +9,14 @@ const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'sample', 'dist', 'main.js');
 
 function sample(args: string[], env: Record<string, string>): { code: number | null; output: string } {
-  const result = spawnSync(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8' });
-  return { code: result.status, output: `${result.stdout}${result.stderr}` };
+  const result = spawnSync(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    // A sample that hangs fails this test instead of blocking the Jest worker for good.
+    timeout: 150_000,
+    killSignal: 'SIGKILL',
+  });
+  return { code: result.status, output: `${result.stdout}${result.stderr}${result.error ? `\n${result.error.message}` : ''}` };
 }
 
 // What `npm run sample` and `npm run sample:mongo` show a newcomer must stay true.

@@ -6,6 +6,9 @@ import { dropTestTables } from './drop-tables';
 import { FIXTURE_VARIANTS, type FixtureVariant } from './fixture-variants';
 import { uniqueTable, type StoreTarget } from './stores';
 
+/** The longest a fixture process may live: no single test runs this long. */
+const CHILD_LIFETIME_MS = 5 * 60 * 1000;
+
 /** How a CLI process ended. */
 export interface CliResult {
   code: number | null;
@@ -54,6 +57,11 @@ export class FixtureApp {
 
   start(args: string[], extraEnv: Record<string, string> = {}): RunningCli {
     const child = spawn(process.execPath, [this.variant.main, ...args], { env: this.env(extraEnv), cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process that outlives its test (the test timed out or failed before stopping it)
+    // must not hold locks or keep consuming jobs while later tests run.
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), CHILD_LIFETIME_MS);
+    watchdog.unref();
+    child.on('close', () => clearTimeout(watchdog));
     let stdout = '';
     let stderr = '';
     const waiters: Array<{ text: string; resolve: () => void }> = [];

@@ -24,7 +24,7 @@ afterAll(() => {
 
 /** Runs `script` in a fresh Node process in the app folder and returns what it prints as JSON. */
 function inNode(script: string): unknown {
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' }));
 }
 
 const LOADED_PEERS = `Object.keys(require.cache).filter((file) => /[\\\\/]@nestjs[\\\\/](terminus|event-emitter)[\\\\/]/.test(file)).map((file) => file.match(/@nestjs[\\\\/]([^\\\\/]+)/)[1])`;

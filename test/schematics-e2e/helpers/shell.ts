@@ -41,9 +41,13 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
     encoding: 'utf-8',
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
+    // A command that hangs (a registry that stops answering) fails the test instead of
+    // blocking the Jest worker past every timeout: spawnSync holds the event loop.
+    timeout: 10 * 60 * 1000,
+    killSignal: 'SIGKILL',
   });
   const stdout = result.stdout ?? '';
-  const stderr = result.stderr ?? (result.error ? String(result.error) : '');
+  const stderr = `${result.stderr ?? ''}${result.error ? `\n${String(result.error)}` : ''}`;
   return { status: result.status, stdout, stderr, output: `${stdout}\n${stderr}` };
 }
 
