@@ -3,6 +3,7 @@
 /**
  * `npm run bench`: after-party against TypeORM migrations, whole processes, on the same database.
  * `npm run bench -- batched`: a batched task against a hand-written keyset loop instead (bench/batched.js).
+ * `npm run bench -- distributed`: a distributed task on 4 workers against one process (bench/distributed.js).
  * See bench/README.md. Environment overrides:
  *
  *   BENCH_RUNS=5              measured runs per case (after one warm-up run)
@@ -400,7 +401,8 @@ async function main() {
   }
 }
 
-(process.argv.slice(2).includes('batched') ? require('./batched').main() : main()).catch((error) => {
+const which = process.argv.slice(2);
+(which.includes('batched') ? require('./batched').main() : which.includes('distributed') ? require('./distributed').main() : main()).catch((error) => {
   process.stderr.write(`bench: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 });

@@ -5,7 +5,7 @@ import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants
 import { decodeCursor } from '../batch/cursor-codec';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
-import { messageOf, plural, taskLabel } from '../format/text.format';
+import { firstLine, messageOf, plural, taskLabel } from '../format/text.format';
 import type { BatchContext, BatchedTask } from '../interfaces/batched-task.interface';
 import type { AfterPartyStore, BatchLedgerCapability } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
@@ -46,14 +46,29 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     }
     const { Worker } = loadBullmq();
     const { connection, prefix } = this.distribution.settings();
+    // SQLite gives a process one connection: batches sharing it would share one transaction.
+    const oneAtATime = this.store.capabilities.transactions?.oneAtATime === true;
+    if (oneAtATime && tasks.some((task) => this.distribution.concurrency(task) > 1)) {
+      this.logger.log('This process has one database connection (SQLite): its batch workers take one batch at a time; start more worker processes for more.');
+    }
     for (const task of tasks) {
       const worker = new Worker(this.distribution.queueName(task), (job: Job<BatchJobData>) => this.process(task, job), {
         ...this.options.distribution.workerOptions,
         connection: connection as never,
         prefix,
-        concurrency: this.distribution.concurrency(task),
+        concurrency: oneAtATime ? 1 : this.distribution.concurrency(task),
       });
       worker.on('error', (error) => this.logger.warn(`Batch worker of ${taskLabel(task)}: ${messageOf(error)}`));
+      worker.on('failed', (job, error) => {
+        if (!job) {
+          return;
+        }
+        const attempts = job.opts.attempts ?? 1;
+        const retried = job.attemptsMade < attempts;
+        this.logger.warn(
+          `Batch ${job.data.batchNo} of ${taskLabel(task)} failed (attempt ${job.attemptsMade} of ${attempts})${retried ? ', to be retried' : ''}: ${firstLine(messageOf(error))}`,
+        );
+      });
       this.workers.push(worker);
     }
     this.logger.log(`Batch workers started for ${plural(tasks.length, 'distributed task')}: ${tasks.map(taskLabel).join(', ')}`);

@@ -7,6 +7,7 @@ import type { BatchLoopEnd } from '../batch/batch-loop';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { NonUniqueKeyError } from '../errors/non-unique-key.error';
 import { plural } from '../format/text.format';
+import { recordableError } from '../records/recordable-error';
 import type { BatchedTask, KeysetCollection } from '../interfaces/batched-task.interface';
 import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
@@ -14,8 +15,12 @@ import type { ProgressReporter } from '../runner/progress-reporter';
 import type { DistributionService } from './distribution.service';
 import { batchJobId, type BatchJobData } from './batch-job';
 
-/** How often the waiting runner reads the batches' progress. */
+/** How often the waiting runner reads the batches' progress when no batch settles. */
 const POLL_MS = 1000;
+/** The least time between two reads of the batches' progress, however fast batches settle. */
+const MIN_READ_GAP_MS = 50;
+/** After this long without a batch settling, the runner checks the unsettled batches' jobs. */
+const RECONCILE_MS = 10_000;
 /** After this long with queued batches and no worker, the runner says so (once). */
 const NO_WORKER_WARNING_MS = 30_000;
 
@@ -130,7 +135,26 @@ async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
   const started = Date.now();
   let warned = false;
   let done = -1;
-  for (;;) {
+  let settled = -1;
+  let lastSettled = Date.now();
+  let lastReconciled = Date.now();
+  // A batch that settles on any worker wakes the runner at once: the run ends when its last
+  // batch does, not up to a polling interval later.
+  const bell = new Bell();
+  const stopWatching = deps.distribution.watchSettled(deps.task, bell.ring);
+  try {
+    for (;;) {
+      const end = await followOnce();
+      if (end) {
+        return end;
+      }
+      await bell.wait(POLL_MS, MIN_READ_GAP_MS, deps.signal);
+    }
+  } finally {
+    await stopWatching();
+  }
+
+  async function followOnce(): Promise<DistributedEnd | null> {
     const summary = await ledger.summary(deps.task.version, distributionId);
     report(deps, summary, started, done);
     done = summary.itemsDone;
@@ -144,11 +168,53 @@ async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
     if (stop) {
       return stop;
     }
+    if (summary.completed !== settled) {
+      settled = summary.completed;
+      lastSettled = Date.now();
+    } else if (Date.now() - Math.max(lastSettled, lastReconciled) >= RECONCILE_MS) {
+      lastReconciled = Date.now();
+      await reconcile(deps, queue, ledger, distributionId);
+    }
     if (!warned && summary.completed === 0 && Date.now() - started > NO_WORKER_WARNING_MS && (await queue.getWorkers()).length === 0) {
       warned = true;
       deps.logger.warn(`No worker has taken a batch of ${deps.context.name} for ${NO_WORKER_WARNING_MS / 1000} s: start app processes with distribution.workers set (or AFTER_PARTY_WORKERS=1).`);
     }
-    await sleep(POLL_MS, undefined, { signal: deps.signal }).catch(() => undefined);
+    return null;
+  }
+}
+
+/** Wakes a waiting loop early when rung; a ring while nobody waits is kept for the next wait. */
+class Bell {
+  private rung = false;
+  private wake: (() => void) | null = null;
+  private lastWait = 0;
+
+  readonly ring = (): void => {
+    this.rung = true;
+    this.wake?.();
+  };
+
+  /** Resolves when rung (but not sooner than `minGapMs` after the last wait ended), after `timeoutMs`, or on abort. */
+  async wait(timeoutMs: number, minGapMs: number, signal: AbortSignal): Promise<void> {
+    const gap = this.lastWait + minGapMs - Date.now();
+    if (gap > 0) {
+      await sleep(gap, undefined, { signal }).catch(() => undefined);
+    }
+    if (!this.rung && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.wake = null;
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        signal.addEventListener('abort', done, { once: true });
+        this.wake = done;
+      });
+    }
+    this.rung = false;
+    this.lastWait = Date.now();
   }
 }
 
@@ -215,6 +281,30 @@ async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
   }
   if (retried + restored > 0) {
     deps.logger.log(`Repaired the distribution of ${deps.context.name}: ${plural(retried, 'failed batch', 'failed batches')} retried, ${plural(restored, 'job')} queued again`);
+  }
+}
+
+/**
+ * While following, when no batch has settled for a while: a batch whose job failed for good
+ * although its failure is not recorded (its worker could not write it) is recorded failed now,
+ * which fails the run with its error; a batch whose job is gone (Redis lost it) is queued again.
+ * Without this the runner would wait for them forever.
+ */
+async function reconcile(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string): Promise<void> {
+  let requeued = 0;
+  for (const batch of await ledger.list(deps.task.version, distributionId, ['queued'])) {
+    const job: Job | undefined = await queue.getJob(batchJobId(batch));
+    if (!job) {
+      // A job that completed is removed too, but only after its batch was recorded completed;
+      // one queued again after that is skipped by its worker.
+      await enqueue(deps, queue, batch);
+      requeued += 1;
+    } else if ((await job.isFailed()) && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      await ledger.fail(deps.task.version, distributionId, batch.batchNo, recordableError(job.failedReason || 'the job failed in BullMQ'), job.attemptsMade);
+    }
+  }
+  if (requeued > 0) {
+    deps.logger.warn(`${plural(requeued, 'batch', 'batches')} of ${deps.context.name} had no job in Redis any more: queued again`);
   }
 }
 

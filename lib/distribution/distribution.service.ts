@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { DistributionUnavailableError } from '../errors/distribution-unavailable.error';
@@ -61,6 +61,21 @@ export class DistributionService implements OnApplicationShutdown {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /**
+   * Calls `onSettled` whenever a batch job of `task` completes or fails on any worker, through
+   * the queue's event stream (its own Redis connection). The returned function stops listening.
+   */
+  watchSettled(task: RegisteredTask, onSettled: () => void): () => Promise<void> {
+    const { QueueEvents } = loadBullmq();
+    const { connection, prefix } = this.settings();
+    const events: QueueEvents = new QueueEvents(this.queueName(task), { connection: connection as never, prefix });
+    // Losing the stream only slows the runner down to its polling interval.
+    events.on('error', () => undefined);
+    events.on('completed', onSettled);
+    events.on('failed', onSettled);
+    return () => events.close().catch(() => undefined);
   }
 
   queueName(task: RegisteredTask): string {

@@ -165,6 +165,12 @@ export interface BatchLedgerCapability {
 export interface TransactionCapability {
   /** Starts a transaction on a connection of its own. */
   begin(): Promise<StoreTransaction>;
+  /**
+   * True when the process has a single connection to the database (SQLite): its transactions
+   * wait for one another (`begin()` resolves once the previous one has ended), and distributed
+   * batch workers in the process take one batch at a time.
+   */
+  readonly oneAtATime: boolean;
 }
 
 /**

@@ -23,6 +23,14 @@ function database(): DynamicModule {
 }
 
 @Module({
-  imports: [database(), AfterPartyModule.forRoot({ store }), DeployTasksModule.register(store)],
+  imports: [
+    database(),
+    AfterPartyModule.forRoot({
+      store,
+      // Used only when a task is distributed (`npm run sample:workers`): BullMQ on the local Redis.
+      distribution: { connection: { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) } },
+    }),
+    DeployTasksModule.register(store),
+  ],
 })
 export class AppModule {}

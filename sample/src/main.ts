@@ -11,6 +11,13 @@ async function bootstrap(): Promise<void> {
   if (await runAfterPartyCommand(AppModule)) {
     return;
   }
+  if (process.argv[2] === 'worker') {
+    // A worker process of the app (`npm run sample:workers` starts three): with AFTER_PARTY_WORKERS=1
+    // it takes the batches of distributed tasks from their BullMQ queues until SIGTERM.
+    const worker = await NestFactory.createApplicationContext(AppModule);
+    worker.enableShutdownHooks();
+    return;
+  }
   const app = await NestFactory.create(AppModule);
   await app.listen(process.env.PORT ?? 3000);
 }

@@ -91,6 +91,25 @@ describeEachConformanceTarget('store conformance: capabilities', (target) => {
     expect(await store.lastRun(record.version)).toMatchObject({ status: 'failed', error: 'half way' });
   });
 
+  it(`keeps transactions begun at once apart: one rolled back takes none of the other's work with it${target.db === 'sqlite' ? ' (SQLite: the second waits for the first to end)' : ''}`, async () => {
+    expect(store.capabilities.transactions!.oneAtATime).toBe(target.db === 'sqlite');
+    const first = await begin();
+    let secondBegun = false;
+    const pending = begin().then((tx) => ((secondBegun = true), tx));
+    await (first.manager as Manager).query(`INSERT INTO ${effects()} (id) VALUES (10)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // On SQLite both would otherwise share the one connection's single transaction.
+    expect(secondBegun).toBe(target.db !== 'sqlite');
+    if (target.db === 'sqlite') {
+      await first.rollback();
+    }
+    const second = await pending;
+    await (second.manager as Manager).query(`INSERT INTO ${effects()} (id) VALUES (11)`);
+    await second.commit();
+    await first.rollback();
+    expect(await effectIds()).toEqual([11]);
+  });
+
   it('writes no completion inside a transaction over a taken-over run', async () => {
     const record = runRecord('20260101000006');
     await store.insertRun(record);

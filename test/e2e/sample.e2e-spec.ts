@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
+import { describeWithRedis } from '../support/redis';
 import { describeEachStore } from '../support/stores';
 
 const ROOT = join(__dirname, '..', '..');
@@ -64,3 +65,33 @@ describeEachStore(
   },
   (target) => target.db === 'sqlite' || target.db === 'mongo',
 );
+
+// What `npm run sample:workers` shows: the same backfill, its batches on three worker processes.
+describeWithRedis('the sample with workers (npm run sample:workers)', () => {
+  const SCRIPT = join(ROOT, 'sample', 'scripts', 'workers.js');
+  const DATABASE = join(ROOT, 'sample', 'data', 'workers.sqlite');
+
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'sample', 'tsconfig.json')]);
+  });
+
+  it('runs the backfill across three worker processes, every user given a slug once, and shows all three tasks completed', async () => {
+    const result = spawnSync(process.execPath, [SCRIPT], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+    const output = `${result.stdout}${result.stderr}`;
+    expect({ code: result.status, tail: output.slice(-600) }).toEqual({ code: 0, tail: expect.any(String) });
+    expect(output).toContain('Dispatched 40 batches of backfill-user-slugs to after-party-backfill-user-slugs');
+    expect(output).toMatch(/batches 40\/40 on 3 workers/);
+    expect(output).toContain('3 tasks: 3 completed, 0 pending, 0 failed, 0 running');
+    expect(output).not.toMatch(/failed \(attempt/);
+    const Database = require('better-sqlite3');
+    const db = new Database(DATABASE, { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) AS users, COUNT(slug) AS slugged FROM users').get()).toEqual({ users: 20_000, slugged: 20_000 });
+      expect(db.prepare("SELECT COUNT(*) AS n, SUM(items) AS items FROM after_party_runs_batches WHERE status = 'completed'").get()).toEqual({ n: 40, items: 20_000 });
+      // Which worker processes applied the batches: all three took some.
+      expect(db.prepare('SELECT COUNT(DISTINCT worker) AS n FROM after_party_runs_batches').get()).toEqual({ n: 3 });
+    } finally {
+      db.close();
+    }
+  }, 150_000);
+});

@@ -33,6 +33,8 @@ import { TypeOrmTransaction } from './typeorm.transaction';
 export class TypeOrmStore implements AfterPartyStore {
   readonly capabilities: StoreCapabilities;
   private cached?: { dialect: SqlDialect; sql: RecordsSql };
+  /** Settles when the open transaction ends, on single-connection databases. */
+  private transactionGate: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly resolveDataSource: () => DataSource,
@@ -40,8 +42,16 @@ export class TypeOrmStore implements AfterPartyStore {
     private readonly lockTiming: LockTiming,
   ) {
     const ledger = new TypeOrmBatchLedger(() => this.dataSource, tableName, () => this.dialect);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const store = this;
     this.capabilities = {
-      transactions: { begin: () => TypeOrmTransaction.begin(this.dataSource, this.sql, (e) => this.writeError(e), ledger) },
+      transactions: {
+        begin: () => this.beginTransaction(ledger),
+        // A getter: the data source is resolved only once the app has bootstrapped.
+        get oneAtATime() {
+          return store.singleConnection;
+        },
+      },
       batchLedger: ledger,
       migrations: new TypeOrmMigrations(() => this.dataSource),
       finishAndStart: { finishAndStart: (id, completion, next) => this.finishAndStart(id, completion, next) },
@@ -207,6 +217,26 @@ export class TypeOrmStore implements AfterPartyStore {
         await runner.release();
       }
     });
+  }
+
+  /**
+   * SQLite gives the process one connection, shared by every query runner: two transactions
+   * open at once would be one. Transactions there wait for the previous one to end.
+   */
+  private async beginTransaction(ledger: TypeOrmBatchLedger): Promise<TypeOrmTransaction> {
+    if (!this.singleConnection) {
+      return TypeOrmTransaction.begin(this.dataSource, this.sql, (e) => this.writeError(e), ledger);
+    }
+    const previous = this.transactionGate;
+    let release!: () => void;
+    this.transactionGate = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    return TypeOrmTransaction.begin(this.dataSource, this.sql, (e) => this.writeError(e), ledger, release);
+  }
+
+  /** Whether the driver has one connection per process (the SQLite family). */
+  get singleConnection(): boolean {
+    return this.dialect.family === 'sqlite';
   }
 
   private get dataSource(): DataSource {

@@ -16,18 +16,26 @@ export class TypeOrmTransaction implements StoreTransaction {
     private readonly sql: RecordsSql,
     private readonly writeError: (error: unknown) => Error,
     private readonly ledger: TypeOrmBatchLedger,
+    private readonly onEnd: () => void,
   ) {}
 
-  static async begin(dataSource: DataSource, sql: RecordsSql, writeError: (error: unknown) => Error, ledger: TypeOrmBatchLedger): Promise<TypeOrmTransaction> {
+  /** Starts a transaction; `onEnd` is called once when it ends (or fails to start). */
+  static async begin(
+    dataSource: DataSource,
+    sql: RecordsSql,
+    writeError: (error: unknown) => Error,
+    ledger: TypeOrmBatchLedger,
+    onEnd: () => void = () => undefined,
+  ): Promise<TypeOrmTransaction> {
     const runner = dataSource.createQueryRunner();
     try {
       await runner.connect();
       await runner.startTransaction();
     } catch (error) {
-      await runner.release();
+      await runner.release().finally(onEnd);
       throw error;
     }
-    return new TypeOrmTransaction(dataSource, runner, sql, writeError, ledger);
+    return new TypeOrmTransaction(dataSource, runner, sql, writeError, ledger, onEnd);
   }
 
   get manager(): unknown {
@@ -62,7 +70,7 @@ export class TypeOrmTransaction implements StoreTransaction {
       }
       throw error;
     } finally {
-      await this.runner.release();
+      await this.runner.release().finally(this.onEnd);
     }
   }
 
@@ -71,15 +79,19 @@ export class TypeOrmTransaction implements StoreTransaction {
       return;
     }
     this.ended = true;
-    if (force && (await this.closeOnServer())) {
-      return;
-    }
     try {
-      if (this.runner.isTransactionActive) {
-        await this.runner.rollbackTransaction();
+      if (force && (await this.closeOnServer())) {
+        return;
+      }
+      try {
+        if (this.runner.isTransactionActive) {
+          await this.runner.rollbackTransaction();
+        }
+      } finally {
+        await this.runner.release();
       }
     } finally {
-      await this.runner.release();
+      this.onEnd();
     }
   }
 
