@@ -17,18 +17,12 @@ const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 const { cpus, loadavg, tmpdir, totalmem } = require('node:os');
 const { join, resolve } = require('node:path');
 const { PostgresDb, SqliteDb } = require('./db');
+const { int, log, median, started } = require('./common');
 const { fsyncLatencyMs } = require('./fsync-probe');
 
 const ROOT = resolve(__dirname, '..');
 const APP = join(__dirname, 'batched-app.js');
 
-const int = (name, fallback) => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, not ${value}`);
-  return parsed;
-};
 const ROWS = Math.max(10, int('BENCH_ROWS', 1_000_000));
 const SMALL_ROWS = Math.round(ROWS / 10);
 const RUNS = Math.max(1, int('BENCH_BATCHED_RUNS', 3));
@@ -45,13 +39,6 @@ const RECORDS = 'bench_batched_runs';
 const ITEMS = 'bench_items';
 const OURS_VERSION = '20260101000001';
 
-const started = Date.now();
-const log = (message) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const thousands = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 
 let workDir;

@@ -17,16 +17,10 @@ const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { cpus, loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { PostgresDb } = require('./db');
+const { int, log, median } = require('./common');
 
 const APP = join(__dirname, 'distributed-app.js');
 
-const int = (name, fallback) => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, not ${value}`);
-  return parsed;
-};
 const BATCHES = Math.max(1, int('BENCH_DIST_BATCHES', 200));
 const SIZE = Math.max(1, int('BENCH_DIST_SIZE', 100));
 const RUNS = Math.max(1, int('BENCH_DIST_RUNS', 3));
@@ -38,13 +32,6 @@ const RECORDS = 'bench_distributed_runs';
 const ITEMS = 'bench_distributed_items';
 const PREFIX = `bench-after-party-${process.pid}`;
 
-const started = Date.now();
-const log = (message) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 let workDir;
 

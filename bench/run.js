@@ -23,6 +23,7 @@ const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync 
 const { tmpdir, cpus, totalmem, loadavg } = require('node:os');
 const { join, resolve } = require('node:path');
 const { SqliteDb, PostgresDb, MongoDb, completedRecord } = require('./db');
+const { int, log, median, started } = require('./common');
 const { fsyncLatencyMs } = require('./fsync-probe');
 
 const ROOT = resolve(__dirname, '..');
@@ -31,13 +32,6 @@ const TYPEORM = join(__dirname, 'typeorm-migrate.js');
 const RSS_PRELOAD = join(__dirname, 'rss-preload.js');
 const TIME_BIN = '/usr/bin/time';
 
-const int = (name, fallback) => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, not ${value}`);
-  return parsed;
-};
 const RUNS = Math.max(1, int('BENCH_RUNS', 5));
 const N = int('BENCH_N', 1000);
 const STATUS_N = int('BENCH_STATUS_N', 10000);
@@ -62,13 +56,6 @@ const T = {
   migAll: 'bench_mig_all',
 };
 
-const started = Date.now();
-const log = (message) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Runs `node script args` as a child process; resolves its wall time (spawn to exit) and peak RSS. */
 function timed(script, args, env) {

@@ -59,6 +59,20 @@ describeEachStore(
       outputs.push(...(await Promise.all(workers.splice(0).map((worker) => worker.result))).map((result) => result.stdout + result.stderr));
     };
 
+    /** Deletes every BullMQ key of this test's prefix, as a flushed Redis would; returns how many. */
+    const loseAllJobs = async (): Promise<number> => {
+      const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+      try {
+        const keys = await redis.keys(`${app.table}:*`);
+        if (keys.length > 0) {
+          await redis.del(...keys);
+        }
+        return keys.length;
+      } finally {
+        await redis.quit();
+      }
+    };
+
     beforeEach(async () => {
       app = fixture();
       db = await openDatabase(target, app);
@@ -69,13 +83,7 @@ describeEachStore(
     afterEach(async () => {
       await stopWorkers();
       await db.close();
-      const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
-      await redis.connect();
-      const keys = await redis.keys(`${app.table}:*`);
-      if (keys.length > 0) {
-        await redis.del(...keys);
-      }
-      await redis.quit();
+      await loseAllJobs();
     });
 
     it('fans 200 batches out to three worker processes and applies every item exactly once', async () => {
@@ -171,11 +179,7 @@ describeEachStore(
       const queued = await app.run([RUN, DISTRIBUTED, '--no-wait'], env());
       expect(queued.code).toBe(0);
       // As if Redis had been flushed: every job of this test's prefix is gone.
-      const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-      const keys = await redis.keys(`${app.table}:*`);
-      expect(keys.length).toBeGreaterThan(0);
-      await redis.del(...keys);
-      await redis.quit();
+      expect(await loseAllJobs()).toBeGreaterThan(0);
       await startWorkers(2);
       const repaired = await app.run([RUN, DISTRIBUTED], env());
       expect(repaired.code).toBe(0);
@@ -190,11 +194,7 @@ describeEachStore(
       const running = app.start([RUN, DISTRIBUTED], env());
       await running.waitFor('Dispatched 8 batches');
       // No worker has taken a batch yet; then Redis loses every job of this test's prefix.
-      const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-      const keys = await redis.keys(`${app.table}:*`);
-      expect(keys.length).toBeGreaterThan(0);
-      await redis.del(...keys);
-      await redis.quit();
+      expect(await loseAllJobs()).toBeGreaterThan(0);
       await startWorkers(2);
       const done = await running.result;
       expect(done.code).toBe(0);
