@@ -13,6 +13,7 @@ import { recordableError } from '../records/recordable-error';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import type { BatchJobData } from './batch-job';
 import { DistributionService } from './distribution.service';
+import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { loadBullmq } from './load-bullmq';
 
 /**
@@ -44,10 +45,16 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     if (tasks.length === 0) {
       return;
     }
-    const { Worker } = loadBullmq();
-    const { connection, prefix } = this.distribution.settings();
     // SQLite gives a process one connection: batches sharing it would share one transaction.
     const oneAtATime = this.store.capabilities.transactions?.oneAtATime === true;
+    if (oneAtATime && isAfterPartyCommandProcess()) {
+      // The runner's own writes (batch rows, checkpoints) would land in a batch's transaction
+      // and be rolled back with it.
+      this.logger.log('Batch workers do not run in an after-party command on SQLite (one connection per process): start worker processes of the app instead.');
+      return;
+    }
+    const { Worker } = loadBullmq();
+    const { connection, prefix } = this.distribution.settings();
     if (oneAtATime && tasks.some((task) => this.distribution.concurrency(task) > 1)) {
       this.logger.log('This process has one database connection (SQLite): its batch workers take one batch at a time; start more worker processes for more.');
     }

@@ -222,6 +222,20 @@ describeEachStore(
       expect(tally(await db.hits())).toEqual({ 1: 100 });
     });
 
+    if (target.db === 'sqlite') {
+      it("runs no batch workers in the deploy hook's process on SQLite, even when asked: its one connection would mix their transactions with the runner's writes", async () => {
+        await db.seedItems(20);
+        await startWorkers(1);
+        const run = await app.run([RUN, DISTRIBUTED], env({ AFTER_PARTY_WORKERS: '1' }));
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain('Batch workers do not run in an after-party command on SQLite');
+        expect(run.stdout).not.toContain('applied by pid');
+        await stopWorkers();
+        expect(tally(await db.hits())).toEqual({ 1: 20 });
+        expect(appliedBatches(outputs).size).toBe(4);
+      });
+    }
+
     it('exits 2 with one line when Redis cannot be reached, and records nothing as completed', async () => {
       await db.seedItems(10);
       const run = await app.run([RUN, DISTRIBUTED], env({ AP_REDIS_PORT: '6390' }));
