@@ -75,7 +75,16 @@ export class DistributionService implements OnApplicationShutdown {
     events.on('error', () => undefined);
     events.on('completed', onSettled);
     events.on('failed', onSettled);
-    return () => events.close().catch(() => undefined);
+    // Closing never holds the run up: a Redis gone away would keep close() waiting.
+    return () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        timer.unref();
+        events.close().then(
+          () => (clearTimeout(timer), resolve()),
+          () => (clearTimeout(timer), resolve()),
+        );
+      });
   }
 
   queueName(task: RegisteredTask): string {
