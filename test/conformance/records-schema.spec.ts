@@ -103,6 +103,38 @@ describeEachStore(
       expect(await store.lastRun(record.version)).toEqual(record);
     });
 
+    if (target.db === 'postgres') {
+      it("finds an unqualified table in the data source's schema option, where TypeORM and the migration put it (PostgreSQL)", async () => {
+        const schema = `ap_option_${process.pid}`;
+        const table = newTable();
+        await harness.sql!(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        const dataSource = new DataSource({ type: 'postgres', url: target.url, schema });
+        await dataSource.initialize();
+        try {
+          const Migration = createAfterPartyMigration({ tableName: table });
+          const runner = dataSource.createQueryRunner();
+          await new Migration().up(runner);
+          await runner.release();
+          const store = await harness.otherStore(table, { extra: { schema } });
+          await store.prepare();
+          const record = runRecord('20260101000004');
+          await store.insertRun(record);
+          await store.capabilities.batchLedger!.prepare();
+          expect(await store.lastRun(record.version)).toEqual(record);
+          const lock = await store.acquireLock({ id: 'schema-option', host: 'test', pid: 1, since: new Date().toISOString() }, 0);
+          await lock.release();
+          const placed = await harness.sql!(`SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_name LIKE $1 ORDER BY table_name`, [`${table}%`]);
+          expect(placed).toEqual([
+            { s: schema, t: table },
+            { s: schema, t: `${table}_batches` },
+          ]);
+        } finally {
+          await dataSource.destroy();
+          await harness.sql!(`DROP SCHEMA ${schema} CASCADE`);
+        }
+      });
+    }
+
     // The harness's own database (for SQLite, its file), so the store reads what these make.
     function options(target: StoreTarget): DataSourceOptions {
       return target.db === 'sqlite'

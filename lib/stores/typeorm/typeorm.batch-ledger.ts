@@ -14,15 +14,15 @@ type Structured = (sql: string, params: unknown[]) => Promise<{ affected?: numbe
 export class TypeOrmBatchLedger implements BatchLedgerCapability {
   constructor(
     private readonly dataSource: () => DataSource,
-    private readonly recordsTable: string,
+    private readonly recordsTable: () => string,
     private readonly dialect: () => SqlDialect,
   ) {}
 
   async prepare(): Promise<void> {
     const runner = this.dataSource().createQueryRunner();
     try {
-      if (!(await runner.hasTable(batchesTableName(this.recordsTable)))) {
-        await runner.createTable(batchesTable(batchesTableName(this.recordsTable), this.dialect()), true);
+      if (!(await runner.hasTable(batchesTableName(this.recordsTable())))) {
+        await runner.createTable(batchesTable(batchesTableName(this.recordsTable()), this.dialect()), true);
       }
     } finally {
       await runner.release();
@@ -127,7 +127,7 @@ export class TypeOrmBatchLedger implements BatchLedgerCapability {
   }
 
   private get table(): string {
-    return batchesTableName(this.recordsTable).split('.').map((part) => this.quote(part)).join('.');
+    return batchesTableName(this.recordsTable()).split('.').map((part) => this.quote(part)).join('.');
   }
 
   private quote(identifier: string): string {

@@ -38,10 +38,10 @@ export class TypeOrmStore implements AfterPartyStore {
 
   constructor(
     private readonly resolveDataSource: () => DataSource,
-    private readonly tableName: string,
+    private readonly configuredTable: string,
     private readonly lockTiming: LockTiming,
   ) {
-    const ledger = new TypeOrmBatchLedger(() => this.dataSource, tableName, () => this.dialect);
+    const ledger = new TypeOrmBatchLedger(() => this.dataSource, () => this.tableName, () => this.dialect);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const store = this;
     this.capabilities = {
@@ -237,6 +237,19 @@ export class TypeOrmStore implements AfterPartyStore {
   /** Whether the driver has one connection per process (the SQLite family). */
   get singleConnection(): boolean {
     return this.dialect.family === 'sqlite';
+  }
+
+  /**
+   * The records table as SQL must name it: on PostgreSQL, an unqualified `tableName` lives in
+   * the data source's `schema` when it has one (where TypeORM creates tables and migrations
+   * put it), not in the connection's search path.
+   */
+  private get tableName(): string {
+    const schema = (this.dataSource.options as { schema?: string }).schema;
+    if (this.configuredTable.includes('.') || !schema || dialectOf(this.dataSource.options.type).family !== 'postgres') {
+      return this.configuredTable;
+    }
+    return `${schema}.${this.configuredTable}`;
   }
 
   private get dataSource(): DataSource {
