@@ -63,7 +63,9 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
   let batches = deps.resumeFrom?.batches ?? 0;
   let cursor = deps.resumeFrom ? decodeCursor(collection, deps.resumeFrom.cursor) : undefined;
   if (collection.count) {
-    progress.setTotal(await collection.count());
+    // What earlier runs did plus what is left after the cursor: right whether or not the
+    // collection shrinks as it is processed.
+    progress.setTotal(processed + (await collection.count(cursor)));
   }
   if (deps.resumeFrom) {
     progress.resumeAt(processed);

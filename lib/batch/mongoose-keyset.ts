@@ -55,7 +55,7 @@ export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOption
       return (docs as Array<Record<string, unknown>>).map((doc) => doc[key]);
     },
     cursorOf: (item) => (item as Record<string, unknown>)[key],
-    count: options.count === false ? undefined : () => model.countDocuments(filter).exec(),
+    count: options.count === false ? undefined : (after) => model.countDocuments(between(after)).exec(),
     encodeCursor: (cursor) =>
       (cursor as { _bsontype?: string } | null)?._bsontype === 'ObjectId' ? { '@oid': String(cursor) } : encodeValue(cursor),
     decodeCursor: (json) =>

@@ -70,7 +70,16 @@ export function typeormKeyset<T extends ObjectLiteral>(
       return rows.map((row) => (composite ? keys.map((_, index) => row[`after_party_k${index}`]) : row.after_party_k0));
     },
     cursorOf,
-    count: options.count === false ? undefined : () => base.clone().getCount(),
+    count:
+      options.count === false
+        ? undefined
+        : (after) => {
+            const query = base.clone();
+            if (after !== undefined) {
+              compare(query, '>', after, 'after');
+            }
+            return query.getCount();
+          },
   };
 }
 

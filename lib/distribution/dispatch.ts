@@ -80,7 +80,9 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
     await ledger.clear(task.version);
   }
   if (collection.count) {
-    progress.setTotal(await collection.count().then((remaining) => remaining));
+    // The items of the batches already dispatched plus those left after the dispatch cursor.
+    const dispatched = deps.resumeFrom?.distribution ? (await ledger.list(task.version, state.id)).reduce((sum, batch) => sum + batch.items, 0) : 0;
+    progress.setTotal(dispatched + (await collection.count(state.cursor === null ? undefined : decodeCursor(collection, state.cursor))));
   }
   const checkpoint = (): Promise<void> => store.updateRun(deps.runId, { checkpoint: { distribution: state } satisfies DistributionCheckpoint });
   await checkpoint();

@@ -15,8 +15,13 @@ export interface KeysetCollection<TItem, TCursor = unknown> {
   page(cursor: TCursor | undefined, limit: number): Promise<TItem[]>;
   /** The key of an item: where the next page starts after it. */
   cursorOf(item: TItem): TCursor;
-  /** How many items there are in all (for progress and ETA); optional, since counting can be slow. */
-  count?(): Promise<number>;
+  /**
+   * How many items come after `after` (all of them when undefined), for progress and ETA;
+   * optional, since counting can be slow. A resumed run counts what is left after its cursor
+   * and adds what earlier runs did, so a collection that shrinks as it is processed (say,
+   * `WHERE slug IS NULL`) shows the same total as one that does not.
+   */
+  count?(after?: TCursor): Promise<number>;
   /**
    * The items whose key is after `after` (from the start when undefined) and at most `last`, in
    * key order: one distributed batch, as its dispatcher cut it. Needed by `batch.distribute`.

@@ -78,6 +78,22 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 50 });
   });
 
+  it('keeps the total of a collection that shrinks as it is processed when a run resumes it (done never passes total)', async () => {
+    await db.seedItems(50);
+    const shrinking = (extra: Record<string, string> = {}) => env({ AP_ONLY_UNAPPLIED: '1', ...extra });
+    const failed = await app.run([RUN, BATCHED], shrinking({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' }));
+    expect(failed.code).toBe(1);
+    expect((await batchedRow(app, shrinking())).progress).toMatchObject({ done: 20, total: 50 });
+    const resumed = await app.run([RUN, BATCHED], shrinking());
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/Progress 50\/50 \(100%\)/);
+    // Every progress line of the resumed run counts out of the whole collection.
+    const totals = [...resumed.stdout.matchAll(/Progress (\d+)\/(\d+)/g)].map((match) => Number(match[2]));
+    expect(totals.length).toBeGreaterThan(0);
+    expect(totals.every((total) => total === 50)).toBe(true);
+    expect(tally(await db.hits())).toEqual({ 1: 50 });
+  });
+
   it('still resumes at the cursor after a resumed run stopped before its first checkpoint', async () => {
     await db.seedItems(50);
     // Batch numbers go on across resumes: the resumed run fails on its very first batch.
