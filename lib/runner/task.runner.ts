@@ -7,10 +7,11 @@ import { TaskRegistry } from '../discovery/task.registry';
 import { DistributionService } from '../distribution/distribution.service';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
+import { LockTimeoutError } from '../errors/lock-timeout.error';
 import { AfterPartyEvents } from '../events/after-party.events';
 import { humanDuration, messageOf, plural, taskLabel } from '../format/text.format';
 import type { RunControl, TaskRunRecord } from '../interfaces/run-record.interface';
-import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
+import type { AfterPartyStore, LockOwner, StoreLock } from '../interfaces/store.interface';
 import { inEnvironment } from '../planning/task-state';
 import { outOfOrderTasks, pendingTasks } from '../planning/run-plan';
 import { newRunRecord } from '../records/run-record.factory';
@@ -191,9 +192,26 @@ export class TaskRunner {
     return tasks;
   }
 
+  /** Takes the run lock, saying so once when another runner holds it and this one waits. */
+  private async takeLock(owner: LockOwner, lockTimeoutMs: number): Promise<StoreLock> {
+    if (lockTimeoutMs === 0) {
+      return this.store.acquireLock(owner, 0);
+    }
+    const started = Date.now();
+    try {
+      return await this.store.acquireLock(owner, 0);
+    } catch (error) {
+      if (!(error instanceof LockTimeoutError)) {
+        throw error;
+      }
+      this.logger.log(`Waiting up to ${humanDuration(lockTimeoutMs)} for the run lock, held by ${error.holder ?? 'another runner'}`);
+    }
+    return this.store.acquireLock(owner, Math.max(0, lockTimeoutMs - (Date.now() - started)));
+  }
+
   private async underLock<T>(lockTimeoutMs: number, work: (lock: StoreLock) => Promise<T>): Promise<T> {
     const owner = { id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString() };
-    const lock: StoreLock = await this.store.acquireLock(owner, lockTimeoutMs);
+    const lock: StoreLock = await this.takeLock(owner, lockTimeoutMs);
     try {
       return await work(lock);
     } finally {

@@ -116,6 +116,8 @@ describeEachVariant('after-party:run and after-party:status', plan, (target, var
     expect(blocked.stderr).toMatch(/^after-party: Could not take the after-party lock .* held by .+/m);
     const waited = await app.run([RUN, '--lock-timeout', '500'], env);
     expect(waited.code).toBe(3);
+    // A runner that waits says so, and for whom, before it gives up.
+    expect(waited.stdout).toMatch(/Waiting up to 500 ms for the run lock, held by .+/);
 
     holder.child.kill('SIGTERM');
     const stopped = await holder.result;

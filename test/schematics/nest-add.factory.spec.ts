@@ -122,19 +122,25 @@ void bootstrap();
     const peerRange = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf-8')).peerDependencies['nest-commander'];
     const installs = () => runner.tasks.filter((task) => task.name === 'node-package');
 
-    it("is added to dependencies at after-party's peer range, sorted, and installed", async () => {
+    it('is added to a Nest 12 app at 3.21 or later (its first releases for Nest 12), sorted, and installed', async () => {
       const tree = await runner.runSchematic('nest-add', {}, createAppTree());
 
       const { dependencies } = JSON.parse(tree.readContent('package.json'));
-      expect(dependencies).toEqual({ '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1', 'nest-commander': peerRange });
-      expect(peerRange).toMatch(/^\^3\./);
+      expect(dependencies).toEqual({ '@nestjs/common': '^12.0.1', '@nestjs/core': '^12.0.1', 'nest-commander': '^3.21.0' });
       expect(installs()).toEqual([expect.objectContaining({ options: expect.objectContaining({ command: 'install' }) })]);
+    });
+
+    it("is added to a Nest 11 app at after-party's peer range", async () => {
+      const tree = await runner.runSchematic('nest-add', {}, createAppTree({ dependencies: { '@nestjs/common': '^11.1.6', '@nestjs/core': '^11.1.6' } }));
+
+      expect(JSON.parse(tree.readContent('package.json')).dependencies['nest-commander']).toBe(peerRange);
+      expect(peerRange).toMatch(/^\^3\./);
     });
 
     it('is added without an install with skipInstall', async () => {
       const tree = await runner.runSchematic('nest-add', { skipInstall: true }, createAppTree());
 
-      expect(JSON.parse(tree.readContent('package.json')).dependencies['nest-commander']).toBe(peerRange);
+      expect(JSON.parse(tree.readContent('package.json')).dependencies['nest-commander']).toBe('^3.21.0');
       expect(installs()).toEqual([]);
     });
 

@@ -21,7 +21,7 @@ import { addToModuleMetadata } from '../utils/module-metadata';
 import { ensureNamedImport } from '../utils/named-import';
 import { addDependency, NEST_COMMANDER, peerRange } from '../utils/package-dependencies';
 import { addPackageScripts } from '../utils/package-scripts';
-import { isEsmProject, resolveSourceRoot } from '../utils/project';
+import { isEsmProject, readJson, resolveSourceRoot } from '../utils/project';
 import { findRootModule } from '../utils/root-module';
 import { parseStore } from '../utils/store';
 import { findTypeOrmMigrations, hasAfterPartyMigration } from '../utils/typeorm-migrations';
@@ -80,9 +80,19 @@ export function main(options: NestAddOptions): Rule {
   };
 }
 
+/** nest-commander's first releases that accept Nest 12 (after-party's peer floor, 3.16, is for Nest 11). */
+const NEST_12_COMMANDER_RANGE = '^3.21.0';
+
+/** The major version of @nestjs/core the app depends on (0 when it cannot tell). */
+function nestMajor(tree: Tree): number {
+  const packageJson = readJson(tree, 'package.json');
+  const range = (packageJson?.dependencies as Record<string, string> | undefined)?.['@nestjs/core'] ?? '';
+  return Number(/(\d+)/.exec(range)?.[1] ?? 0);
+}
+
 /** The `after-party:*` commands run on nest-commander: the app must depend on it. */
 function addNestCommander(tree: Tree, context: SchematicContext, skipInstall: boolean): void {
-  const range = peerRange(NEST_COMMANDER);
+  const range = nestMajor(tree) >= 12 ? NEST_12_COMMANDER_RANGE : peerRange(NEST_COMMANDER);
   if (addDependency(tree, context, NEST_COMMANDER, range) !== 'added') return;
   const added = `Added ${NEST_COMMANDER}@${range} to dependencies (after-party's commands run on it)`;
   if (skipInstall) {
