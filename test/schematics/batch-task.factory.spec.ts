@@ -148,7 +148,7 @@ export class BackfillUserSlugsTask implements BatchedTask<Item> {
       expect(spec).toContain('await moduleRef.init();');
       expect(spec).toContain('const record = await tester.run(BackfillUserSlugsTask);');
       expect(spec).toContain("expect(record.status).toBe('completed');");
-      expect(spec).toContain('await moduleRef.close();');
+      expect(spec).toContain('await moduleRef?.close();'); // no second error when the module failed to compile
     }
     expect(typeorm.readContent(SPEC)).toContain("import { DataSource } from 'typeorm';");
     expect(typeorm.readContent(SPEC)).toContain('{ provide: DataSource, useValue: {} },');
