@@ -29,6 +29,17 @@ const EXPECTED: Record<'postgres' | 'mysql' | 'sqlite', Record<string, RegExp>> 
   sqlite: { started_at: /^varchar\(24\)$/, finished_at: /^varchar\(24\)$/, progress: /^text$/, checkpoint: /^text$/ },
 };
 
+/** Runs the exported migration's `up` for `table` on `dataSource`. */
+async function migrateUp(dataSource: DataSource, table: string): Promise<void> {
+  const Migration = createAfterPartyMigration({ tableName: table });
+  const runner = dataSource.createQueryRunner();
+  try {
+    await new Migration().up(runner);
+  } finally {
+    await runner.release();
+  }
+}
+
 describeEachStore(
   'records schema in the database types',
   (target) => {
@@ -74,10 +85,7 @@ describeEachStore(
       const dataSource = new DataSource(options(target));
       await dataSource.initialize();
       try {
-        const Migration = createAfterPartyMigration({ tableName: table });
-        const runner = dataSource.createQueryRunner();
-        await new Migration().up(runner);
-        await runner.release();
+        await migrateUp(dataSource, table);
         matches(await columnTypes(target, (q, p) => dataSource.query(q, p), table));
       } finally {
         await dataSource.destroy();
@@ -111,10 +119,7 @@ describeEachStore(
         const dataSource = new DataSource({ type: 'postgres', url: target.url, schema });
         await dataSource.initialize();
         try {
-          const Migration = createAfterPartyMigration({ tableName: table });
-          const runner = dataSource.createQueryRunner();
-          await new Migration().up(runner);
-          await runner.release();
+          await migrateUp(dataSource, table);
           const store = await harness.otherStore(table, { extra: { schema } });
           await store.prepare();
           const record = runRecord('20260101000004');
