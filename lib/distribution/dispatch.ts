@@ -270,17 +270,12 @@ async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
   if (await queue.isPaused()) {
     await queue.resume();
   }
-  let restored = 0;
-  for (const batch of await ledger.list(deps.task.version, distributionId, ['queued'])) {
-    const job: Job | undefined = await queue.getJob(batchJobId(batch));
-    if (!job) {
-      await enqueue(deps, queue, batch);
-      restored += 1;
-    } else if (await job.isFailed()) {
-      await job.retry('failed');
-      restored += 1;
-    }
-  }
+  let failedJobsRetried = 0;
+  const requeued = await requeueLostJobs(deps, queue, ledger, distributionId, async (_, job) => {
+    await job.retry('failed');
+    failedJobsRetried += 1;
+  });
+  const restored = failedJobsRetried + requeued;
   if (retried + restored > 0) {
     deps.logger.log(`Repaired the distribution of ${deps.context.name}: ${plural(retried, 'failed batch', 'failed batches')} retried, ${plural(restored, 'job')} queued again`);
   }
@@ -293,21 +288,40 @@ async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
  * Without this the runner would wait for them forever.
  */
 async function reconcile(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string): Promise<void> {
+  const requeued = await requeueLostJobs(deps, queue, ledger, distributionId, async (batch, job) => {
+    if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      await ledger.fail(deps.task.version, distributionId, batch.batchNo, recordableError(job.failedReason || 'the job failed in BullMQ'), job.attemptsMade);
+    }
+  });
+  if (requeued > 0) {
+    deps.logger.warn(`${plural(requeued, 'batch', 'batches')} of ${deps.context.name} had no job in Redis any more: queued again`);
+  }
+}
+
+/**
+ * Goes through the distribution's queued batches against the queue: a batch whose job is gone
+ * gets a new one (a job that completed is removed too, but only after its batch was recorded
+ * completed, and one queued again after that is skipped by its worker); a batch whose job
+ * failed is handed to `onFailed`. Returns how many jobs were queued again.
+ */
+async function requeueLostJobs(
+  deps: DispatchDeps,
+  queue: Queue,
+  ledger: BatchLedgerCapability,
+  distributionId: string,
+  onFailed: (batch: DistributedBatch, job: Job) => Promise<void>,
+): Promise<number> {
   let requeued = 0;
   for (const batch of await ledger.list(deps.task.version, distributionId, ['queued'])) {
     const job: Job | undefined = await queue.getJob(batchJobId(batch));
     if (!job) {
-      // A job that completed is removed too, but only after its batch was recorded completed;
-      // one queued again after that is skipped by its worker.
       await enqueue(deps, queue, batch);
       requeued += 1;
-    } else if ((await job.isFailed()) && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      await ledger.fail(deps.task.version, distributionId, batch.batchNo, recordableError(job.failedReason || 'the job failed in BullMQ'), job.attemptsMade);
+    } else if (await job.isFailed()) {
+      await onFailed(batch, job);
     }
   }
-  if (requeued > 0) {
-    deps.logger.warn(`${plural(requeued, 'batch', 'batches')} of ${deps.context.name} had no job in Redis any more: queued again`);
-  }
+  return requeued;
 }
 
 async function enqueue(deps: DispatchDeps, queue: Queue, batch: DistributedBatch): Promise<void> {

@@ -42,14 +42,13 @@ export class TypeOrmStore implements AfterPartyStore {
     private readonly lockTiming: LockTiming,
   ) {
     const ledger = new TypeOrmBatchLedger(() => this.dataSource, () => this.tableName, () => this.dialect);
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const store = this;
+    const singleConnection = (): boolean => this.singleConnection;
     this.capabilities = {
       transactions: {
         begin: () => this.beginTransaction(ledger),
         // A getter: the data source is resolved only once the app has bootstrapped.
         get oneAtATime() {
-          return store.singleConnection;
+          return singleConnection();
         },
       },
       batchLedger: ledger,
