@@ -4,6 +4,7 @@ import { parseStore } from '../../schematics/src/utils/store';
 import { createAppTree, snapshotTree } from './helpers/app-tree';
 import { freezeClock } from './helpers/frozen-clock';
 import { createRunner } from './helpers/runner';
+import { TASK_OPTION_REFUSALS } from './helpers/refusals';
 
 const TASK = 'src/deploy-tasks/20261126094512-backfill-user-slugs.task.ts';
 const SPEC = 'src/deploy-tasks/20261126094512-backfill-user-slugs.task.spec.ts';
@@ -218,19 +219,7 @@ export class BackfillUserSlugsTask implements BatchedTask<Item> {
   });
 
   describe('refusals (nothing written)', () => {
-    const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
-      ['an empty name', { name: '  ' }, /needs a name/],
-      ['a missing name', {}, /needs a name/],
-      ['a name with "..", a path traversal', { name: '../evil' }, /contains a path/],
-      ['a name with a slash', { name: 'billing/fix' }, /contains a path/],
-      ['a name starting with a digit', { name: '2fa-backfill' }, /cannot become a class name/],
-      ['a name with punctuation', { name: 'fix!emails' }, /cannot become a class name/],
-      ['a path leaving the source root', { name: 'a', path: '../outside' }, /leaves the source root/],
-      ['a multi-line description', { name: 'a', description: 'one\ntwo' }, /single line/],
-      ['a JavaScript project', { name: 'a', language: 'js' }, /TypeScript/],
-    ];
-
-    it.each(refusals)('refuses %s', async (_case, options, message) => {
+    it.each(TASK_OPTION_REFUSALS)('refuses %s', async (_case, options, message) => {
       const app = createAppTree(TYPEORM_APP);
       const before = snapshotTree(app);
 

@@ -1,46 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import * as ts from 'typescript';
+import { typeErrors as typeErrorsOfFiles } from '../schematics/helpers/type-check';
 
-const ROOT = resolve(__dirname, '../..');
-const LIB = join(ROOT, 'lib').replace(/\\/g, '/');
-
-/**
- * Type-checks task files as a strict TypeScript user's project would (one program for all of
- * them: building it is the slow part) and returns each file's error messages.
- */
+/** Type-checks task sources (by name) as a strict TypeScript user's project would; each one's error messages. */
 function typeErrors(sources: Record<string, string>): Record<string, string[]> {
-  const dir = mkdtempSync(join(ROOT, '.tmp', 'types-'));
-  try {
-    const files = Object.entries(sources).map(([name, source]) => {
-      const file = join(dir, `${name}.ts`);
-      writeFileSync(file, source.replaceAll("'after-party'", `'${LIB}'`));
-      return [name, file] as const;
-    });
-    const program = ts.createProgram(
-      files.map(([, file]) => file),
-      {
-        strict: true,
-        noEmit: true,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.Node16,
-        moduleResolution: ts.ModuleResolutionKind.Node16,
-        skipLibCheck: true,
-        types: ['node'],
-      },
-    );
-    const diagnostics = ts.getPreEmitDiagnostics(program);
-    return Object.fromEntries(
-      files.map(([name, file]) => [
-        name,
-        diagnostics.filter((d) => d.file?.fileName === file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-      ]),
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const byFile = typeErrorsOfFiles(Object.fromEntries(Object.entries(sources).map(([name, source]) => [`${name}.ts`, source])));
+  return Object.fromEntries(Object.keys(sources).map((name) => [name, byFile[`${name}.ts`]]));
 }
 
 const errors = typeErrors({
