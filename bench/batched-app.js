@@ -72,7 +72,8 @@ class BackfillDerivedTask {
     if (process.env.BENCH_COLLECTION === 'raw') {
       return rawKeyset(this.dataSource);
     }
-    return typeormKeyset(this.dataSource.getRepository(BenchItem), { key: 'id' });
+    const plain = process.env.BENCH_COLLECTION === 'plain';
+    return typeormKeyset(this.dataSource.getRepository(BenchItem), { key: 'id', plain });
   }
 
   async processBatch(batch, ctx) {

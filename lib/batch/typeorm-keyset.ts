@@ -1,4 +1,5 @@
-import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, QueryRunner, Repository, SelectQueryBuilder } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
 
@@ -11,6 +12,20 @@ export interface TypeOrmKeysetOptions {
   key?: string | string[];
   /** Count the items for progress and ETA (one `COUNT` query per run). @default true */
   count?: boolean;
+  /**
+   * Read plain objects instead of entities: `{ property: value }` with the entity's own columns
+   * (or those named by `select`), each value as the entity would hold it (the column's type and
+   * transformer applied), without building entities, relations or embedded objects. Each shape
+   * of page is one SQL statement built once and reused, so a 1,000-row page costs about 1 ms of
+   * CPU less than with entities. For backfills that write with `UPDATE`s or `ctx.manager.update`,
+   * not `save()`. @default false
+   */
+  plain?: boolean;
+  /**
+   * With `plain`: the properties to read (the key's are read too). Columns of relations and
+   * embedded entities are not read in plain mode. @default every other column of the entity
+   */
+  select?: readonly string[];
 }
 
 /**
@@ -25,6 +40,14 @@ export interface TypeOrmKeysetOptions {
  * }
  * ```
  */
+export function typeormKeyset<T extends ObjectLiteral, K extends keyof T & string>(
+  source: Repository<T> | SelectQueryBuilder<T>,
+  options: TypeOrmKeysetOptions & { plain: true; select: readonly K[] },
+): KeysetCollection<Pick<T, K>, unknown>;
+export function typeormKeyset<T extends ObjectLiteral>(
+  source: Repository<T> | SelectQueryBuilder<T>,
+  options?: TypeOrmKeysetOptions,
+): KeysetCollection<T, unknown>;
 export function typeormKeyset<T extends ObjectLiteral>(
   source: Repository<T> | SelectQueryBuilder<T>,
   options: TypeOrmKeysetOptions = {},
@@ -59,9 +82,13 @@ export function typeormKeyset<T extends ObjectLiteral>(
     return query;
   };
   const cursorOf = (item: T): unknown => (composite ? keys.map((key) => item[key]) : item[keys[0]]);
+  const plain = options.plain === true ? plainReader<T>(base, keys, options.select, ordered) : undefined;
+  if (!plain && options.select !== undefined) {
+    throw new InvalidOptionsError('typeormKeyset: `select` needs `plain: true` (entities are read whole).');
+  }
   return {
-    page: (cursor, limit) => ordered(cursor).limit(limit).getMany(),
-    range: (after, last) => ordered(after, last).getMany(),
+    page: (cursor, limit) => (plain ? plain(cursor, undefined, limit) : ordered(cursor).limit(limit).getMany()),
+    range: (after, last) => (plain ? plain(after, last) : ordered(after, last).getMany()),
     keys: async (cursor, limit) => {
       // Only the key columns: a dispatcher never loads the items themselves.
       const query = ordered(cursor).limit(limit);
@@ -80,6 +107,88 @@ export function typeormKeyset<T extends ObjectLiteral>(
             }
             return query.getCount();
           },
+  };
+}
+
+/** Marks where a cursor value goes in a statement built once: a string no real parameter can be. */
+const slot = (name: string, index: number): string => `\u0000after_party_${name}_${index}`;
+
+/**
+ * Plain-object pages: the statement for each shape of page (with or without a start and an end,
+ * and its limit) is built once through the query builder, which keeps its conditions and
+ * parameters; later pages only put their cursor values into its parameter list.
+ */
+function plainReader<T extends ObjectLiteral>(
+  base: SelectQueryBuilder<T>,
+  keys: string[],
+  select: readonly string[] | undefined,
+  ordered: (after: unknown, last?: unknown) => SelectQueryBuilder<T>,
+): (after: unknown, last: unknown, limit?: number) => Promise<T[]> {
+  const alias = base.expressionMap.mainAlias;
+  if (!alias?.hasMetadata) {
+    throw new InvalidOptionsError('typeormKeyset: `plain: true` needs a repository or a query builder over an entity.');
+  }
+  const own = alias.metadata.columns.filter((column) => !column.embeddedMetadata && !column.relationMetadata && !column.isVirtual);
+  const byName = new Map(own.map((column) => [column.propertyName, column]));
+  const unknown = [...(select ?? []), ...keys].filter((name) => !byName.has(name));
+  if (unknown.length > 0) {
+    throw new InvalidOptionsError(
+      `typeormKeyset: plain mode reads the entity's own columns (${[...byName.keys()].join(', ')}), not ${unknown.map((name) => JSON.stringify(name)).join(', ')}.`,
+    );
+  }
+  const columns: ColumnMetadata[] = [...new Set([...(select ?? own.map((column) => column.propertyName)), ...keys])].map((name) => byName.get(name)!);
+  const driver = base.connection.driver;
+  const statements = new Map<string, { sql: string; params: unknown[]; slots: Array<[number, 'after' | 'last', number]> }>();
+  const composite = keys.length > 1;
+  const valuesOf = (cursor: unknown): unknown[] => (composite ? (cursor as unknown[]) : [cursor]);
+  // A cursor value as the driver binds a parameter (SQLite: dates as text, booleans as 0 or 1).
+  const bindable = (value: unknown): unknown => {
+    // TypeORM before 0.3.18 takes a third argument, native parameters; later ones ignore it.
+    const escape = driver.escapeQueryWithParameters as (sql: string, parameters: ObjectLiteral, native: ObjectLiteral) => [string, unknown[]];
+    const [, escaped] = escape.call(driver, ':value', { value }, {});
+    return escaped.length === 1 ? escaped[0] : value;
+  };
+
+  const statement = (after: unknown, last: unknown, limit: number | undefined) => {
+    const shape = `${after !== undefined}:${last !== undefined}:${limit ?? ''}`;
+    let built = statements.get(shape);
+    if (!built) {
+      const marked = (name: string, cursor: unknown) => (cursor === undefined ? undefined : keys.map((_, index) => slot(name, index)));
+      const mark = (values: string[] | undefined) => (values === undefined ? undefined : composite ? values : values[0]);
+      const query = ordered(mark(marked('after', after)), mark(marked('last', last)));
+      if (limit !== undefined) {
+        query.limit(limit);
+      }
+      // Each column under its property name: the driver's rows are the items, converted in place.
+      query.select(`${alias.name}.${columns[0].propertyPath}`, columns[0].propertyName);
+      columns.slice(1).forEach((column) => query.addSelect(`${alias.name}.${column.propertyPath}`, column.propertyName));
+      const [sql, params] = query.getQueryAndParameters();
+      const slots: Array<[number, 'after' | 'last', number]> = [];
+      params.forEach((param, position) => {
+        for (const name of ['after', 'last'] as const) {
+          keys.forEach((_, index) => param === slot(name, index) && slots.push([position, name, index]));
+        }
+      });
+      built = { sql, params, slots };
+      statements.set(shape, built);
+    }
+    const params = [...built.params];
+    for (const [position, name, index] of built.slots) {
+      params[position] = bindable(valuesOf(name === 'after' ? after : last)[index]);
+    }
+    return { sql: built.sql, params };
+  };
+
+  return async (after, last, limit) => {
+    const { sql, params } = statement(after, last, limit);
+    const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
+    const rows: Array<Record<string, unknown>> = await (runner ? runner.query(sql, params) : base.connection.query(sql, params));
+    for (const row of rows) {
+      for (const column of columns) {
+        row[column.propertyName] = driver.prepareHydratedValue(row[column.propertyName], column);
+      }
+    }
+    return rows as T[];
   };
 }
 

@@ -171,6 +171,13 @@ export interface TransactionCapability {
    * batch workers in the process take one batch at a time.
    */
   readonly oneAtATime: boolean;
+  /**
+   * Whether a transaction can be opened now while another connection reads, without waiting for
+   * a connection that only this process's own work would free (its pool has two to spare, or the
+   * process has a single connection). The batch loop then opens a batch's transaction while its
+   * page is read. Absent means never.
+   */
+  canOpenWhileReading?(): boolean;
 }
 
 /**

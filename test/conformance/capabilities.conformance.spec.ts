@@ -46,6 +46,35 @@ describeEachConformanceTarget('store conformance: capabilities', (target) => {
     await harness.sql!(`CREATE TABLE ${effects()} (id integer PRIMARY KEY)`);
   });
 
+  it(
+    target.db === 'sqlite'
+      ? 'lets a batch transaction open while a page is read (one connection: the read joins it)'
+      : 'lets a batch transaction open while a page is read only while the pool has two connections to spare',
+    async () => {
+      const transactions = store.capabilities.transactions!;
+      expect(transactions.canOpenWhileReading!()).toBe(true);
+      if (target.db === 'sqlite') {
+        return;
+      }
+      // The pool holds 10 (the drivers' default): with 9 taken, a transaction and a read at once would wait on each other.
+      const held = await Promise.all(
+        Array.from({ length: 9 }, async () => {
+          const runner = harness.dataSource!.createQueryRunner();
+          await runner.connect();
+          await runner.query('SELECT 1');
+          return runner;
+        }),
+      );
+      try {
+        expect(transactions.canOpenWhileReading!()).toBe(false);
+        await held.pop()!.release();
+        expect(transactions.canOpenWhileReading!()).toBe(true);
+      } finally {
+        await Promise.all(held.map((runner) => runner.release()));
+      }
+    },
+  );
+
   it('finish-and-start records a completion and the next start in one commit, or neither for a taken-over run', async () => {
     const first = runRecord('20260101000001');
     await store.insertRun(first);

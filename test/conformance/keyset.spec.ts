@@ -75,6 +75,46 @@ describeEachStore(
       const [first] = events;
       expect(encodeCursor(collection, collection.cursorOf(first))).toEqual([{ '@date': new Date(first.day).toISOString() }, first.id]);
     });
+
+    it('plain: pages plain objects of the selected columns, with column types applied and the builder\'s conditions kept', async () => {
+      const builder = repository().createQueryBuilder('event').where('event.kind = :kind', { kind: 'a' });
+      const collection = typeormKeyset(builder, { key: 'id', plain: true });
+      // Page after page through one statement, each with its own cursor.
+      const events = await walk(collection, 4);
+      expect(events.map((event) => event.id)).toEqual(Array.from({ length: 19 }, (_, i) => i * 3 + 1));
+      expect(Object.keys(events[0]).sort()).toEqual(['day', 'id', 'kind']);
+      // A date column comes back as a Date on every database (SQLite keeps text).
+      expect(events.every((event) => event.day instanceof Date && event.kind === 'a')).toBe(true);
+      expect(events[1].day.toISOString()).toBe('2026-01-04T00:00:00.000Z');
+      expect(await collection.count!(4)).toBe(17);
+      expect(await collection.keys!(4, 3)).toEqual([7, 10, 13]);
+      expect((await collection.range!(4, 13)).map((event) => event.id)).toEqual([7, 10, 13]);
+      expect((await collection.range!(undefined, 4)).map((event) => event.id)).toEqual([1, 4]);
+
+      const narrow = typeormKeyset(repository(), { key: 'id', plain: true, select: ['kind'] });
+      const [first] = await narrow.page(10, 2);
+      expect(first).toEqual({ id: 11, kind: 'b' });
+    });
+
+    it('plain: pages by a composite key, the date cursor surviving JSON', async () => {
+      const collection = typeormKeyset(repository(), { key: ['day', 'id'], plain: true, select: ['day', 'id'] });
+      const events = await walk(collection, 5);
+      expect(events).toHaveLength(57);
+      const order = events.map((event) => [event.day.getTime(), event.id]);
+      expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+      expect(new Set(events.map((event) => event.id)).size).toBe(57);
+    });
+
+    it('plain: refuses options it cannot honour, each with one line that names the fix', () => {
+      expect(() => typeormKeyset(repository(), { key: 'id', select: ['kind'] })).toThrow('typeormKeyset: `select` needs `plain: true`');
+      expect(() => typeormKeyset(repository(), { key: 'id', plain: true, select: ['kind', 'nope'] as never })).toThrow(
+        'typeormKeyset: plain mode reads the entity\'s own columns (id, day, kind), not "nope".',
+      );
+      const withoutEntity = harness.dataSource!.createQueryBuilder().select('*').from('a_table_without_entity', 'event');
+      expect(() => typeormKeyset(withoutEntity, { key: 'id', plain: true })).toThrow(
+        'typeormKeyset: `plain: true` needs a repository or a query builder over an entity.',
+      );
+    });
   },
   (target) => target.sql,
 );

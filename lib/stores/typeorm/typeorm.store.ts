@@ -50,6 +50,7 @@ export class TypeOrmStore implements AfterPartyStore {
         get oneAtATime() {
           return singleConnection();
         },
+        canOpenWhileReading: () => this.singleConnection || spareConnections(this.dataSource) >= 2,
       },
       batchLedger: ledger,
       migrations: new TypeOrmMigrations(() => this.dataSource),
@@ -333,4 +334,33 @@ export class TypeOrmStore implements AfterPartyStore {
       }
     }
   }
+}
+
+/**
+ * Connections the data source's pool can hand out right now without waiting: idle ones plus
+ * room to open more. Read from the pool of `pg` or `mysql2`; 0 for a pool it does not know.
+ */
+function spareConnections(dataSource: DataSource): number {
+  const driver = dataSource.driver as unknown as { master?: Record<string, any>; pool?: Record<string, any> };
+  const pool = driver.master ?? driver.pool;
+  if (!pool) {
+    return 0;
+  }
+  const count = (value: unknown): number | undefined =>
+    typeof value === 'number' ? value : typeof (value as { length?: unknown })?.length === 'number' ? (value as { length: number }).length : undefined;
+  // pg.Pool
+  const pgMax = count(pool.options?.max);
+  const pgTotal = count(pool.totalCount);
+  const pgIdle = count(pool.idleCount);
+  if (pgMax !== undefined && pgTotal !== undefined && pgIdle !== undefined) {
+    return pgMax - pgTotal + pgIdle;
+  }
+  // mysql2 Pool
+  const limit = count(pool.config?.connectionLimit);
+  const all = count(pool._allConnections);
+  const free = count(pool._freeConnections);
+  if (limit !== undefined && all !== undefined && free !== undefined) {
+    return limit - all + free;
+  }
+  return 0;
 }
