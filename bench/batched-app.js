@@ -3,12 +3,15 @@
  * The batched-task benchmark app: an ordinary Nest app using after-party through
  * `require('after-party')` (dist/), with one task over the `bench_items` table, chosen by BENCH_SIDE:
  *
- *   ours   a batched task: `collection()` is `typeormKeyset(repository, { key: 'id' })`, and
- *          `processBatch` sets `derived = value * 2, applied = applied + 1` for its batch
- *          (through `ctx.manager` with BENCH_BATCH_TX=1, else through the DataSource)
- *   peer   a plain task whose `run()` is the hand-written keyset loop doing the same batches:
- *          `SELECT id, value ... WHERE id > $cursor ORDER BY id LIMIT n`, then the same UPDATE
- *          (in `dataSource.transaction()` with BENCH_BATCH_TX=1, else on its own)
+ *   ours       a batched task: `collection()` is `typeormKeyset(repository, { key: 'id' })` (entities;
+ *              BENCH_COLLECTION=plain adds `plain: true`, =raw uses the loop's own SELECT), and
+ *              `processBatch` sets `derived = value * 2, applied = applied + 1` for its batch
+ *              (through `ctx.manager` with BENCH_BATCH_TX=1, else through the DataSource)
+ *   peer       a plain task whose `run()` is the hand-written keyset loop doing the same batches:
+ *              `SELECT id, value ... WHERE id > $cursor ORDER BY id LIMIT n`, then the same UPDATE
+ *              (in `dataSource.transaction()` with BENCH_BATCH_TX=1, else on its own)
+ *   resumable  the same loop saving its cursor after every batch (in the batch's transaction with
+ *              BENCH_BATCH_TX=1), as a loop that can resume must
  *
  * Both run as `node bench/batched-app.js after-party:run`: the same boot, the same DataSource and
  * pool, the same run lock and records; the only difference is who drives the loop. The time of a
@@ -112,6 +115,52 @@ class HandWrittenKeysetTask {
 Inject(DataSource)(HandWrittenKeysetTask, undefined, 0);
 AfterPartyTask({ version: '20260101000002', name: 'bench-keyset' })(HandWrittenKeysetTask);
 
+const CURSOR_TABLE = 'bench_loop_cursor';
+const SAVE_CURSOR = `UPDATE ${CURSOR_TABLE} SET cursor = ${p(1)} WHERE id = 1`;
+
+/**
+ * The same loop made resumable the way a developer would without batched tasks: it saves its
+ * cursor after every batch (in the batch's transaction with BENCH_BATCH_TX=1, else right after the
+ * batch) in a one-row table, and starts from the saved cursor. The like-for-like peer: the same
+ * guarantees as the batched task (exactly once, or at most one batch redone).
+ */
+class ResumableKeysetTask {
+  constructor(dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  async run() {
+    await this.dataSource.query(`CREATE TABLE IF NOT EXISTS ${CURSOR_TABLE} (id integer PRIMARY KEY, cursor integer)`);
+    const [saved] = await this.dataSource.query(`SELECT cursor FROM ${CURSOR_TABLE} WHERE id = 1`);
+    if (!saved) {
+      await this.dataSource.query(`INSERT INTO ${CURSOR_TABLE} (id, cursor) VALUES (1, NULL)`);
+    }
+    let cursor = saved?.cursor ?? undefined;
+    for (;;) {
+      const page = await this.dataSource.query(cursor === undefined ? FIRST_PAGE : NEXT_PAGE, cursor === undefined ? [size] : [cursor, size]);
+      if (page.length === 0) {
+        return;
+      }
+      const range = [page[0].id, page[page.length - 1].id];
+      if (transaction) {
+        await this.dataSource.transaction(async (manager) => {
+          await manager.query(UPDATE, range);
+          await manager.query(SAVE_CURSOR, [range[1]]);
+        });
+      } else {
+        await this.dataSource.query(UPDATE, range);
+        await this.dataSource.query(SAVE_CURSOR, [range[1]]);
+      }
+      cursor = range[1];
+      if (page.length < size) {
+        return;
+      }
+    }
+  }
+}
+Inject(DataSource)(ResumableKeysetTask, undefined, 0);
+AfterPartyTask({ version: '20260101000003', name: 'bench-resumable-keyset' })(ResumableKeysetTask);
+
 /** Times the task from `task.started` to `task.completed` and keeps the figures for the harness. */
 class BenchClock {
   constructor(events) {
@@ -149,7 +198,7 @@ Module({
     TypeOrmModule.forRoot({ ...connection, entities: [BenchItem], retryAttempts: 0 }),
     AfterPartyModule.forRoot({ store: 'typeorm', tableName: table }),
   ],
-  providers: [side === 'peer' ? HandWrittenKeysetTask : BackfillDerivedTask, BenchClock],
+  providers: [{ ours: BackfillDerivedTask, peer: HandWrittenKeysetTask, resumable: ResumableKeysetTask }[side], BenchClock],
 })(BenchBatchedModule);
 
 async function main() {

@@ -202,6 +202,9 @@ async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<RunCon
 
 /** Why the task's or the app's throttle check says to back off, or null to go on. */
 async function throttleReason(deps: BatchLoopDeps): Promise<string | null> {
+  if (!deps.task.throttle && !deps.appThrottle) {
+    return null;
+  }
   const subject = { version: deps.context.version, name: deps.context.name };
   for (const check of [() => deps.task.throttle?.(deps.context), () => deps.appThrottle?.(subject)]) {
     const decision = await check();

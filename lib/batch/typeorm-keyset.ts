@@ -137,6 +137,7 @@ function plainReader<T extends ObjectLiteral>(
     );
   }
   const columns: ColumnMetadata[] = [...new Set([...(select ?? own.map((column) => column.propertyName)), ...keys])].map((name) => byName.get(name)!);
+  const names = columns.map((column) => column.propertyName);
   const driver = base.connection.driver;
   const statements = new Map<string, { sql: string; params: unknown[]; slots: Array<[number, 'after' | 'last', number]> }>();
   const composite = keys.length > 1;
@@ -184,8 +185,12 @@ function plainReader<T extends ObjectLiteral>(
     const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
     const rows: Array<Record<string, unknown>> = await (runner ? runner.query(sql, params) : base.connection.query(sql, params));
     for (const row of rows) {
-      for (const column of columns) {
-        row[column.propertyName] = driver.prepareHydratedValue(row[column.propertyName], column);
+      for (let index = 0; index < columns.length; index++) {
+        const value = row[names[index]];
+        const hydrated = driver.prepareHydratedValue(value, columns[index]);
+        if (hydrated !== value) {
+          row[names[index]] = hydrated;
+        }
       }
     }
     return rows as T[];
