@@ -65,6 +65,7 @@ export class BackfillUserSlugsTask implements BatchedTask<Item> {
     //     this.dataSource.getRepository(User).createQueryBuilder('user').where('user.slug IS NULL'),
     //     { key: 'id' },
     //   );
+    // Add \`plain: true\` to read plain rows instead of entities: faster, for batches written with UPDATEs.
     // Until then the task finds nothing and completes: describe the rows before you deploy it.
     ctx.logger.warn('No collection described yet: nothing to do');
     return { page: () => Promise.resolve([]), cursorOf: (item) => item.id };

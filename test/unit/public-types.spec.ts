@@ -28,6 +28,19 @@ const errors = typeErrors({
       }
     }
   `,
+  plainRows: `
+    import type { Repository } from 'typeorm';
+    import { typeormKeyset } from 'after-party';
+    interface User { id: number; name: string; email: string }
+    export async function read(users: Repository<User>): Promise<void> {
+      const entities = await typeormKeyset(users, { key: 'id' }).page(undefined, 10);
+      const email: string = entities[0].email;
+      const narrow = await typeormKeyset(users, { key: 'id', plain: true, select: ['id', 'name'] }).page(undefined, 10);
+      const name: string = narrow[0].name;
+      const missing = narrow[0].email;
+      void email, name, missing;
+    }
+  `,
   wrongCheckpoint: `
     import type { TaskContext } from 'after-party';
     export async function run(ctx: TaskContext<{ lastId: number }>): Promise<void> {
@@ -39,6 +52,10 @@ const errors = typeErrors({
 describe('types a strict TypeScript user touches', () => {
   it('compiles logger debug/verbose, typed checkpoints and a transactional EntityManager without casts', () => {
     expect(errors.valid).toEqual([]);
+  });
+
+  it('types typeormKeyset items as entities, and plain rows with `select` as only the selected properties', () => {
+    expect(errors.plainRows).toEqual([expect.stringMatching(/^Property 'email' does not exist on type 'Pick<User, "(id" \| "name|name" \| "id)">'\.$/)]);
   });
 
   it('refuses a checkpoint of the wrong shape', () => {

@@ -12,7 +12,7 @@ export class TypeOrmUsersService extends UsersService {
   }
 
   withoutSlug(): KeysetCollection<UserRecord> {
-    return typeormKeyset(this.users.createQueryBuilder('user').where('user.slug IS NULL'), { key: 'id' });
+    return typeormKeyset(this.users.createQueryBuilder('user').where('user.slug IS NULL'), { key: 'id', plain: true });
   }
 
   async setSlugs(users: UserRecord[], manager?: unknown): Promise<void> {
