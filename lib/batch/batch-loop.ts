@@ -1,14 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedBatchOptions } from '../discovery/registered-task.interface';
-import { NonUniqueKeyError } from '../errors/non-unique-key.error';
 import type { BatchContext, BatchedTask, KeysetCollection, ThrottleDecision } from '../interfaces/batched-task.interface';
 import type { RunControl } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreTransaction } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
 import type { ProgressReporter } from '../runner/progress-reporter';
 import { TaskInterruption } from '../runner/task-interruption';
-import { decodeCursor, encodeCursor, sameCursor } from './cursor-codec';
+import { decodeCursor, encodeCursor } from './cursor-codec';
+import { refuseUnorderedKeys } from './key-order';
 
 /** How often, at most, the loop asks the records whether an operator paused or cancelled the run. */
 const CONTROL_POLL_MS = 1000;
@@ -62,14 +62,13 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
   let processed = deps.resumeFrom?.processed ?? 0;
   let batches = deps.resumeFrom?.batches ?? 0;
   let cursor = deps.resumeFrom ? decodeCursor(collection, deps.resumeFrom.cursor) : undefined;
-  if (collection.count) {
-    // What earlier runs did plus what is left after the cursor: right whether or not the
-    // collection shrinks as it is processed.
-    progress.setTotal(processed + (await collection.count(cursor)));
-  }
+  // What earlier runs did plus what is left after the cursor: right whether or not the
+  // collection shrinks as it is processed.
+  const total = collection.count ? processed + (await collection.count(cursor)) : null;
   if (deps.resumeFrom) {
-    progress.resumeAt(processed);
-    progress.setCursor(deps.resumeFrom.cursor);
+    progress.resumeAt(processed, deps.resumeFrom.cursor, total);
+  } else if (total !== null) {
+    progress.setTotal(total);
   }
   const control = controlPoller(store, deps.runId);
   // Without a batch transaction, a batch's checkpoint is written while the next page is read,
@@ -117,7 +116,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       }
       try {
         const keys = page.map((item) => encodeCursor(collection, collection.cursorOf(item)));
-        refuseRepeatedKeys(keys, cursor === undefined ? undefined : encodeCursor(collection, cursor), context);
+        refuseUnorderedKeys(context.name, cursor === undefined ? undefined : encodeCursor(collection, cursor), keys);
         next = { cursor: keys[items.length - 1], processed: processed + items.length, batches: batches + 1 };
       } catch (error) {
         await abandon(opening, deps.onTransaction).catch(() => undefined);
@@ -225,17 +224,6 @@ function controlPoller(store: AfterPartyStore, runId: string): () => Promise<Run
     last = Date.now();
     return store.readControl(runId);
   };
-}
-
-/** Keys of one page must rise strictly: a repeated key means the key is not unique, and keyset paging would skip items. */
-function refuseRepeatedKeys(keys: unknown[], previous: unknown, context: TaskContext): void {
-  let before = previous;
-  for (const key of keys) {
-    if (before !== undefined && sameCursor(before, key)) {
-      throw new NonUniqueKeyError(context.name, key);
-    }
-    before = key;
-  }
 }
 
 /** A transaction being opened, settled either way so that a failure waits until it is looked at. */

@@ -40,13 +40,13 @@ export interface TypeOrmKeysetOptions {
  * }
  * ```
  */
-export function typeormKeyset<T extends ObjectLiteral, K extends keyof T & string>(
+export function typeormKeyset<T extends ObjectLiteral, K extends keyof T & string, Key extends keyof T & string = 'id' & keyof T>(
   source: Repository<T> | SelectQueryBuilder<T>,
-  options: TypeOrmKeysetOptions & { plain: true; select: readonly K[] },
-): KeysetCollection<Pick<T, K>, unknown>;
+  options: Omit<TypeOrmKeysetOptions, 'key' | 'select'> & { key?: Key | readonly Key[]; plain: true; select: readonly K[] },
+): KeysetCollection<Pick<T, K | Key>, unknown>;
 export function typeormKeyset<T extends ObjectLiteral>(
   source: Repository<T> | SelectQueryBuilder<T>,
-  options?: TypeOrmKeysetOptions,
+  options?: TypeOrmKeysetOptions & { select?: undefined },
 ): KeysetCollection<T, unknown>;
 export function typeormKeyset<T extends ObjectLiteral>(
   source: Repository<T> | SelectQueryBuilder<T>,
@@ -57,6 +57,16 @@ export function typeormKeyset<T extends ObjectLiteral>(
     throw new InvalidOptionsError(`typeormKeyset needs key property names (letters, digits, "_"), not ${JSON.stringify(options.key)}.`);
   }
   const base: SelectQueryBuilder<T> = isQueryBuilder(source) ? source : source.createQueryBuilder('item');
+  const mainAlias = base.expressionMap.mainAlias;
+  if (mainAlias?.hasMetadata) {
+    const metadata = mainAlias.metadata;
+    const missing = keys.filter((key) => !metadata.findColumnWithPropertyPath(key));
+    if (missing.length > 0) {
+      throw new InvalidOptionsError(
+        `typeormKeyset: the key ${missing.map((key) => JSON.stringify(key)).join(', ')} is not a column of ${metadata.name} (its columns: ${metadata.columns.map((column) => column.propertyPath).join(', ')}).`,
+      );
+    }
+  }
   const alias = base.alias;
   const columns = keys.map((key) => `${alias}.${key}`);
   const composite = keys.length > 1;

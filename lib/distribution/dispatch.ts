@@ -2,10 +2,10 @@ import type { Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeCursor, encodeCursor, sameCursor } from '../batch/cursor-codec';
+import { decodeCursor, encodeCursor } from '../batch/cursor-codec';
+import { refuseUnorderedKeys } from '../batch/key-order';
 import type { BatchLoopEnd } from '../batch/batch-loop';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
-import { NonUniqueKeyError } from '../errors/non-unique-key.error';
 import { plural } from '../format/text.format';
 import { recordableError } from '../records/recordable-error';
 import type { BatchedTask, KeysetCollection } from '../interfaces/batched-task.interface';
@@ -102,7 +102,7 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
       break;
     }
     const encoded = keys.map((key) => encodeCursor(collection, key));
-    refuseRepeatedKeys(task.name, state.cursor, encoded);
+    refuseUnorderedKeys(task.name, state.cursor, encoded);
     const batch: DistributedBatch = {
       version: task.version,
       distributionId: state.id,
@@ -335,12 +335,3 @@ async function enqueue(deps: DispatchDeps, queue: Queue, batch: DistributedBatch
   });
 }
 
-function refuseRepeatedKeys(task: string, previous: unknown, keys: unknown[]): void {
-  let before = previous;
-  for (const key of keys) {
-    if (before !== null && before !== undefined && sameCursor(before, key)) {
-      throw new NonUniqueKeyError(task, key);
-    }
-    before = key;
-  }
-}

@@ -58,10 +58,17 @@ export class ProgressReporter implements TaskProgress {
     this.changed();
   }
 
-  /** Starts from work a previous run already did (not counted in this run's rate). */
-  resumeAt(done: number): void {
+  /**
+   * Starts from work a previous run already did (not counted in this run's rate), at the cursor
+   * it reached, out of `total` when known: one progress line, with all of it.
+   */
+  resumeAt(done: number, cursor: unknown, total: number | null): void {
     this.doneBefore = done;
     this.snapshot.done = done;
+    this.snapshot.cursor = cursor;
+    if (total !== null) {
+      this.snapshot.total = total;
+    }
     this.changed();
   }
 

@@ -5,6 +5,7 @@ import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
 import { DistributionService } from '../distribution/distribution.service';
+import { AfterPartyError } from '../errors/after-party.error';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { LockTimeoutError } from '../errors/lock-timeout.error';
@@ -360,7 +361,9 @@ export class TaskRunner {
       // The log gets the whole error (the record keeps what fits).
       const thrown = result.error;
       const whole = thrown instanceof Error && !lost ? messageOf(thrown) : outcome.error;
-      const stack = thrown instanceof Error && !(thrown instanceof TaskInterruption) ? thrown.stack : undefined;
+      // after-party's own errors say what to fix in one line: their stack only with AFTER_PARTY_DEBUG.
+      const ours = thrown instanceof TaskInterruption || (thrown instanceof AfterPartyError && !process.env.AFTER_PARTY_DEBUG);
+      const stack = thrown instanceof Error && !ours ? thrown.stack : undefined;
       this.logger.error(`${outcome.status === 'interrupted' ? 'Interrupted' : 'Failed'} ${label} after ${completion.durationMs} ms: ${whole}`, stack);
       await this.events.emit({ type: 'task.failed', ...subject, status: outcome.status as 'failed' | 'interrupted', error: outcome.error ?? '', durationMs: completion.durationMs });
     }

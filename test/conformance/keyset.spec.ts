@@ -1,6 +1,7 @@
 import { Schema } from 'mongoose';
 import { EntitySchema } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../lib/batch/cursor-codec';
+import { refuseUnorderedKeys } from '../../lib/batch/key-order';
 import { mongooseKeyset } from '../../lib/batch/mongoose-keyset';
 import { typeormKeyset } from '../../lib/batch/typeorm-keyset';
 import type { KeysetCollection } from '../../lib/interfaces/batched-task.interface';
@@ -27,6 +28,22 @@ async function walk<T>(collection: KeysetCollection<T, unknown>, size: number): 
     }
     // Through JSON, as the checkpoint on the run record carries it.
     cursor = decodeCursor(collection, JSON.parse(JSON.stringify(encodeCursor(collection, collection.cursorOf(page[page.length - 1])))));
+  }
+}
+
+/** Pages as the runner reads them: one item more than a page, every key checked against the cursor and the key before it. */
+async function walkAsTheRunner<T>(collection: KeysetCollection<T, unknown>, size: number): Promise<T[]> {
+  const seen: T[] = [];
+  let cursor: unknown;
+  for (;;) {
+    const page = await collection.page(cursor, size + 1);
+    const keys = page.map((item) => encodeCursor(collection, collection.cursorOf(item)));
+    refuseUnorderedKeys('walk', cursor === undefined ? undefined : encodeCursor(collection, cursor), keys);
+    seen.push(...page.slice(0, size));
+    if (page.length <= size) {
+      return seen;
+    }
+    cursor = decodeCursor(collection, keys[size - 1]);
   }
 }
 
@@ -105,8 +122,49 @@ describeEachStore(
       expect(new Set(events.map((event) => event.id)).size).toBe(57);
     });
 
-    it('plain: refuses options it cannot honour, each with one line that names the fix', () => {
-      expect(() => typeormKeyset(repository(), { key: 'id', select: ['kind'] })).toThrow('typeormKeyset: `select` needs `plain: true`');
+    if (target.db === 'postgres') {
+      it('stops at a date key that keeps microseconds before any item comes twice (JavaScript dates hold milliseconds)', async () => {
+        const micro = `${table}_us`;
+        const MicroEntity = new EntitySchema<{ id: number; at: Date }>({
+          name: `Micro_${micro}`,
+          tableName: micro,
+          columns: { id: { type: Number, primary: true }, at: { type: 'timestamptz' } },
+        });
+        await harness.sql!(`CREATE TABLE ${micro} (id integer PRIMARY KEY, at timestamptz NOT NULL)`);
+        try {
+          // 40 rows within one millisecond, their microseconds in another order than their ids.
+          await harness.sql!(`INSERT INTO ${micro} (id, at) SELECT i, '2026-01-01T00:00:00Z'::timestamptz + ((i * 37) % 1000) * interval '1 microsecond' FROM generate_series(1, 40) i`);
+          const source = await openHarness(target, { entities: [MicroEntity] });
+          try {
+            const repository = source.dataSource!.getRepository(MicroEntity);
+            for (const plain of [false, true]) {
+              await expect(walkAsTheRunner(typeormKeyset(repository, { key: ['at', 'id'], plain }), 10)).rejects.toThrow(
+                /out of order\. .*to the millisecond: a key column that keeps microseconds \(PostgreSQL timestamps\)/,
+              );
+              await expect(walkAsTheRunner(typeormKeyset(repository, { key: 'at', plain }), 10)).rejects.toThrow(
+                /twice in a row .*to the millisecond: a key column that keeps microseconds/,
+              );
+            }
+            // The same rows paged by their primary key: every one once.
+            expect((await walkAsTheRunner(typeormKeyset(repository, { key: 'id', plain: true }), 10)).map((row) => row.id)).toEqual(
+              Array.from({ length: 40 }, (_, i) => i + 1),
+            );
+          } finally {
+            await source.close();
+          }
+        } finally {
+          await harness.sql!(`DROP TABLE IF EXISTS ${micro}`);
+        }
+      });
+    }
+
+    it('refuses a key that is not a column, and plain-mode options it cannot honour, each with one line that names the fix', () => {
+      for (const plain of [false, true]) {
+        expect(() => typeormKeyset(repository(), { key: ['day', 'nope'], plain })).toThrow(
+          `typeormKeyset: the key "nope" is not a column of Event_${table} (its columns: id, day, kind).`,
+        );
+      }
+      expect(() => typeormKeyset(repository(), { key: 'id', select: ['kind'] } as never)).toThrow('typeormKeyset: `select` needs `plain: true`');
       expect(() => typeormKeyset(repository(), { key: 'id', plain: true, select: ['kind', 'nope'] as never })).toThrow(
         'typeormKeyset: plain mode reads the entity\'s own columns (id, day, kind), not "nope".',
       );

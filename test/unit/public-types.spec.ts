@@ -35,10 +35,21 @@ const errors = typeErrors({
     export async function read(users: Repository<User>): Promise<void> {
       const entities = await typeormKeyset(users, { key: 'id' }).page(undefined, 10);
       const email: string = entities[0].email;
-      const narrow = await typeormKeyset(users, { key: 'id', plain: true, select: ['id', 'name'] }).page(undefined, 10);
+      const narrow = await typeormKeyset(users, { key: 'id', plain: true, select: ['name'] }).page(undefined, 10);
+      // The key is read too.
       const name: string = narrow[0].name;
+      const id: number = narrow[0].id;
       const missing = narrow[0].email;
-      void email, name, missing;
+      void email, name, id, missing;
+    }
+  `,
+  plainMistakes: `
+    import type { Repository } from 'typeorm';
+    import { typeormKeyset } from 'after-party';
+    interface User { id: number; name: string }
+    export function mistakes(users: Repository<User>): void {
+      typeormKeyset(users, { key: 'id', plain: true, select: ['nmae'] });
+      typeormKeyset(users, { key: 'id', select: ['name'] });
     }
   `,
   wrongCheckpoint: `
@@ -54,8 +65,13 @@ describe('types a strict TypeScript user touches', () => {
     expect(errors.valid).toEqual([]);
   });
 
-  it('types typeormKeyset items as entities, and plain rows with `select` as only the selected properties', () => {
+  it('types typeormKeyset items as entities, and plain rows with `select` as the selected properties and the key', () => {
     expect(errors.plainRows).toEqual([expect.stringMatching(/^Property 'email' does not exist on type 'Pick<User, "(id" \| "name|name" \| "id)">'\.$/)]);
+  });
+
+  it('refuses a `select` that names no property, and `select` without `plain`', () => {
+    expect(errors.plainMistakes).toHaveLength(2);
+    expect(errors.plainMistakes.every((error) => /No overload matches this call/.test(error))).toBe(true);
   });
 
   it('refuses a checkpoint of the wrong shape', () => {
