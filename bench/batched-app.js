@@ -86,76 +86,67 @@ class BackfillDerivedTask {
 Inject(DataSource)(BackfillDerivedTask, undefined, 0);
 AfterPartyTask({ version: '20260101000001', name: 'bench-batched', batch: { size, transaction } })(BackfillDerivedTask);
 
-/** The hand-written loop a developer would write in a plain task, doing the same batches. */
+const CURSOR_TABLE = 'bench_loop_cursor';
+const SAVE_CURSOR = `UPDATE ${CURSOR_TABLE} SET cursor = ${p(1)} WHERE id = 1`;
+
+/**
+ * The hand-written keyset loop a developer would write in a plain task, doing the same batches.
+ * `resumable`: the same loop made resumable the way a developer would without batched tasks: it
+ * saves its cursor after every batch (in the batch's transaction with BENCH_BATCH_TX=1, else right
+ * after the batch) in a one-row table, and starts from the saved cursor (the batched task's
+ * guarantees: exactly once, or at most one batch redone).
+ */
+async function handWrittenLoop(dataSource, resumable) {
+  let cursor;
+  if (resumable) {
+    await dataSource.query(`CREATE TABLE IF NOT EXISTS ${CURSOR_TABLE} (id integer PRIMARY KEY, cursor integer)`);
+    const [saved] = await dataSource.query(`SELECT cursor FROM ${CURSOR_TABLE} WHERE id = 1`);
+    if (!saved) {
+      await dataSource.query(`INSERT INTO ${CURSOR_TABLE} (id, cursor) VALUES (1, NULL)`);
+    }
+    cursor = saved?.cursor ?? undefined;
+  }
+  for (;;) {
+    const page = await dataSource.query(cursor === undefined ? FIRST_PAGE : NEXT_PAGE, cursor === undefined ? [size] : [cursor, size]);
+    if (page.length === 0) {
+      return;
+    }
+    const range = [page[0].id, page[page.length - 1].id];
+    if (transaction) {
+      await dataSource.transaction(async (manager) => {
+        await manager.query(UPDATE, range);
+        if (resumable) await manager.query(SAVE_CURSOR, [range[1]]);
+      });
+    } else {
+      await dataSource.query(UPDATE, range);
+      if (resumable) await dataSource.query(SAVE_CURSOR, [range[1]]);
+    }
+    cursor = range[1];
+    if (page.length < size) {
+      return;
+    }
+  }
+}
+
 class HandWrittenKeysetTask {
   constructor(dataSource) {
     this.dataSource = dataSource;
   }
 
-  async run() {
-    let cursor;
-    for (;;) {
-      const page = await this.dataSource.query(cursor === undefined ? FIRST_PAGE : NEXT_PAGE, cursor === undefined ? [size] : [cursor, size]);
-      if (page.length === 0) {
-        return;
-      }
-      const range = [page[0].id, page[page.length - 1].id];
-      if (transaction) {
-        await this.dataSource.transaction((manager) => manager.query(UPDATE, range));
-      } else {
-        await this.dataSource.query(UPDATE, range);
-      }
-      cursor = range[1];
-      if (page.length < size) {
-        return;
-      }
-    }
+  run() {
+    return handWrittenLoop(this.dataSource, false);
   }
 }
 Inject(DataSource)(HandWrittenKeysetTask, undefined, 0);
 AfterPartyTask({ version: '20260101000002', name: 'bench-keyset' })(HandWrittenKeysetTask);
 
-const CURSOR_TABLE = 'bench_loop_cursor';
-const SAVE_CURSOR = `UPDATE ${CURSOR_TABLE} SET cursor = ${p(1)} WHERE id = 1`;
-
-/**
- * The same loop made resumable the way a developer would without batched tasks: it saves its
- * cursor after every batch (in the batch's transaction with BENCH_BATCH_TX=1, else right after the
- * batch) in a one-row table, and starts from the saved cursor. The like-for-like peer: the same
- * guarantees as the batched task (exactly once, or at most one batch redone).
- */
 class ResumableKeysetTask {
   constructor(dataSource) {
     this.dataSource = dataSource;
   }
 
-  async run() {
-    await this.dataSource.query(`CREATE TABLE IF NOT EXISTS ${CURSOR_TABLE} (id integer PRIMARY KEY, cursor integer)`);
-    const [saved] = await this.dataSource.query(`SELECT cursor FROM ${CURSOR_TABLE} WHERE id = 1`);
-    if (!saved) {
-      await this.dataSource.query(`INSERT INTO ${CURSOR_TABLE} (id, cursor) VALUES (1, NULL)`);
-    }
-    let cursor = saved?.cursor ?? undefined;
-    for (;;) {
-      const page = await this.dataSource.query(cursor === undefined ? FIRST_PAGE : NEXT_PAGE, cursor === undefined ? [size] : [cursor, size]);
-      if (page.length === 0) {
-        return;
-      }
-      const range = [page[0].id, page[page.length - 1].id];
-      if (transaction) {
-        await this.dataSource.transaction(async (manager) => {
-          await manager.query(UPDATE, range);
-          await manager.query(SAVE_CURSOR, [range[1]]);
-        });
-      } else {
-        await this.dataSource.query(UPDATE, range);
-        await this.dataSource.query(SAVE_CURSOR, [range[1]]);
-      }
-      cursor = range[1];
-      if (page.length < size) {
-        return;
-      }
-    }
+  run() {
+    return handWrittenLoop(this.dataSource, true);
   }
 }
 Inject(DataSource)(ResumableKeysetTask, undefined, 0);
