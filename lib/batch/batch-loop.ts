@@ -110,7 +110,8 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       const items = page.slice(0, options.size);
       let next: BatchCheckpoint;
       if (items.length === 0) {
-        await abandon(opening, deps.onTransaction);
+        // Nothing was written in it: a failed rollback changes nothing.
+        await abandon(opening, deps.onTransaction).catch(() => undefined);
         await saved();
         return { status: 'completed' };
       }

@@ -7,6 +7,10 @@ import { sameCursor } from './cursor-codec';
  * follow the database's collation).
  */
 export function compareKeys(a: unknown, b: unknown): number | null {
+  if (a === b) {
+    // Equal parts of a composite key, strings included: the later parts decide.
+    return 0;
+  }
   if (typeof a === 'number' && typeof b === 'number') {
     return Math.sign(a - b);
   }

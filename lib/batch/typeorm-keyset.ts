@@ -16,7 +16,7 @@ export interface TypeOrmKeysetOptions {
    * Read plain objects instead of entities: `{ property: value }` with the entity's own columns
    * (or those named by `select`), each value as the entity would hold it (the column's type and
    * transformer applied), without building entities, relations or embedded objects. Each shape
-   * of page is one SQL statement built once and reused, so a 1,000-row page costs about 1 ms of
+   * of page is one SQL statement built once and reused, so a 1,000-row page costs about 0.6 ms of
    * CPU less than with entities. For backfills that write with `UPDATE`s or `ctx.manager.update`,
    * not `save()`. @default false
    */
@@ -138,7 +138,11 @@ function plainReader<T extends ObjectLiteral>(
   if (!alias?.hasMetadata) {
     throw new InvalidOptionsError('typeormKeyset: `plain: true` needs a repository or a query builder over an entity.');
   }
-  const own = alias.metadata.columns.filter((column) => !column.embeddedMetadata && !column.relationMetadata && !column.isVirtual);
+  // The entity's own columns: not those TypeORM adds for a relation without a property of their
+  // own (an explicit `userId` column behind a relation stays), embedded ones or virtual properties.
+  const own = alias.metadata.columns.filter(
+    (column) => !column.embeddedMetadata && !column.isVirtual && !(column as { isVirtualProperty?: boolean }).isVirtualProperty,
+  );
   const byName = new Map(own.map((column) => [column.propertyName, column]));
   const unknown = [...(select ?? []), ...keys].filter((name) => !byName.has(name));
   if (unknown.length > 0) {
@@ -146,7 +150,9 @@ function plainReader<T extends ObjectLiteral>(
       `typeormKeyset: plain mode reads the entity's own columns (${[...byName.keys()].join(', ')}), not ${unknown.map((name) => JSON.stringify(name)).join(', ')}.`,
     );
   }
-  const columns: ColumnMetadata[] = [...new Set([...(select ?? own.map((column) => column.propertyName)), ...keys])].map((name) => byName.get(name)!);
+  // Without `select`, what an entity would hold: columns marked `select: false` are left out.
+  const chosen = select ?? own.filter((column) => column.isSelect !== false).map((column) => column.propertyName);
+  const columns: ColumnMetadata[] = [...new Set([...chosen, ...keys])].map((name) => byName.get(name)!);
   const names = columns.map((column) => column.propertyName);
   const driver = base.connection.driver;
   const statements = new Map<string, { sql: string; params: unknown[]; slots: Array<[number, 'after' | 'last', number]> }>();

@@ -173,9 +173,9 @@ export interface TransactionCapability {
   readonly oneAtATime: boolean;
   /**
    * Whether a transaction can be opened now while another connection reads, without waiting for
-   * a connection that only this process's own work would free (its pool has two to spare, or the
-   * process has a single connection). The batch loop then opens a batch's transaction while its
-   * page is read. Absent means never.
+   * a connection that only this process's own work would free (its pool has two to spare; never
+   * with a single connection). The batch loop then opens a batch's transaction while its page is
+   * read. Absent means never.
    */
   canOpenWhileReading?(): boolean;
 }

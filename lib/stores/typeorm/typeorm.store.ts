@@ -50,7 +50,9 @@ export class TypeOrmStore implements AfterPartyStore {
         get oneAtATime() {
           return singleConnection();
         },
-        canOpenWhileReading: () => this.singleConnection || spareConnections(this.dataSource) >= 2,
+        // Not on SQLite: nothing to overlap, and a transaction whose first statement reads could not
+        // wait for the write lock when it comes to write.
+        canOpenWhileReading: () => !this.singleConnection && spareConnections(this.dataSource) >= 2,
       },
       batchLedger: ledger,
       migrations: new TypeOrmMigrations(() => this.dataSource),
