@@ -145,8 +145,10 @@ export class AfterPartyService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Withdraws a task's completion so the next run runs it again, like `after-party:reset` (the
-   * history is kept, with status `reset`). Resolves how many completed runs were reset (0: none).
+   * Starts a task over, like `after-party:reset`: its completion is withdrawn and a failed,
+   * interrupted or paused run is not resumed, so the next run runs it from the beginning (the
+   * history is kept, with status `reset`; a distributed task's unfinished runs are left alone).
+   * Resolves how many runs were reset (0: none).
    */
   async reset(task: string, options: AfterPartyLockOptions = {}): Promise<number> {
     return this.runner.reset(this.one(task).version, this.lockTimeout(options));

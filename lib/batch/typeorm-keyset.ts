@@ -2,6 +2,7 @@ import type { ObjectLiteral, QueryRunner, Repository, SelectQueryBuilder } from 
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
+import { decodeValue } from './cursor-codec';
 
 /** Options of {@link typeormKeyset}. */
 export interface TypeOrmKeysetOptions {
@@ -22,8 +23,9 @@ export interface TypeOrmKeysetOptions {
    */
   plain?: boolean;
   /**
-   * With `plain`: the properties to read (the key's are read too). Columns of relations and
-   * embedded entities are not read in plain mode. @default every other column of the entity
+   * With `plain`: the properties to read (the key's are read too). Relations, embedded entities
+   * and virtual properties are never read in plain mode; a column of the entity's own behind a
+   * relation (`userId`) is. @default the entity's own columns, except those marked `select: false`
    */
   select?: readonly string[];
 }
@@ -107,6 +109,19 @@ export function typeormKeyset<T extends ObjectLiteral>(
       return rows.map((row) => (composite ? keys.map((_, index) => row[`after_party_k${index}`]) : row.after_party_k0));
     },
     cursorOf,
+    // A saved cursor must fit the key: one that does not was saved by a run with another key.
+    decodeCursor: (json) => {
+      const cursor = decodeValue(json);
+      const fits = composite
+        ? Array.isArray(cursor) && cursor.length === keys.length
+        : !Array.isArray(cursor) && (cursor === null || typeof cursor !== 'object' || cursor instanceof Date);
+      if (!fits) {
+        throw new InvalidOptionsError(
+          `typeormKeyset: the saved cursor ${JSON.stringify(json)} does not fit the key ${JSON.stringify(composite ? keys : keys[0])} (was the key changed after the run that saved it?). after-party:reset <task> starts the task over.`,
+        );
+      }
+      return cursor;
+    },
     count:
       options.count === false
         ? undefined

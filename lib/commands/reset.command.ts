@@ -40,8 +40,8 @@ export class ResetCommand extends AfterPartyCommand {
     }
     const count = await this.runner.reset(task.version, this.options.lockTimeout);
     return count === 0
-      ? this.report(task, 'not-completed', 0, `${taskLabel(task)} had no completed run: nothing to reset.`, json)
-      : this.report(task, 'reset', count, `Reset ${taskLabel(task)} (${plural(count, 'completed run')}): it is pending again.`, json);
+      ? this.report(task, 'not-completed', 0, `${taskLabel(task)} had no finished run: nothing to reset.`, json)
+      : this.report(task, 'reset', count, `Reset ${taskLabel(task)} (${plural(count, 'run')}): it is pending again and starts over.`, json);
   }
 
   /** Prints the outcome as a line, or with `--json` as `{ task, action: 'reset', result, resetRuns }`. */

@@ -80,8 +80,12 @@ export interface AfterPartyStore {
   finishRun(id: string, completion: RunCompletion): Promise<boolean>;
   /** Saves a running task's progress and/or checkpoint (JSON) on its record. */
   updateRun(id: string, update: RunUpdate): Promise<void>;
-  /** Turns every completed or cancelled run of `version` into `reset`, so the task is pending again. Returns how many. */
-  resetVersion(version: string, note: string): Promise<number>;
+  /**
+   * Turns every completed or cancelled run of `version` into `reset`, so the task is pending
+   * again; with `unfinished`, its failed, interrupted and paused runs too, so the next run starts
+   * over instead of resuming from their checkpoint. Never a running one. Returns how many.
+   */
+  resetVersion(version: string, note: string, options?: { unfinished?: boolean }): Promise<number>;
   /**
    * Asks whoever runs `version` now to pause or cancel it (its runner reads it between batches).
    * Resolves false when no run of `version` is running.

@@ -1,4 +1,4 @@
-import type { VersionState } from '../interfaces/run-record.interface';
+import type { TaskRunStatus, VersionState } from '../interfaces/run-record.interface';
 
 /** Folds runs (or distinct run shapes) into one state per version. */
 export function reduceVersionStates(
@@ -19,4 +19,9 @@ export function reduceVersionStates(
     states.set(run.version, state);
   }
   return [...states.values()];
+}
+
+/** The run statuses `resetVersion` turns into `reset`: finished ones, and with `unfinished` those a next run would resume. */
+export function resettable(options: { unfinished?: boolean }): TaskRunStatus[] {
+  return options.unfinished ? ['completed', 'cancelled', 'failed', 'interrupted', 'paused'] : ['completed', 'cancelled'];
 }

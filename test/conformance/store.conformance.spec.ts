@@ -133,6 +133,25 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.resetVersion(record.version, 'again')).toBe(0);
   });
 
+  it('resets failed, interrupted and paused runs only when asked (the next run starts over), and never a running one', async () => {
+    await store.prepare();
+    const runs = { failed: runRecord('20260101000031'), interrupted: runRecord('20260101000032'), paused: runRecord('20260101000033') } as const;
+    for (const [status, record] of Object.entries(runs)) {
+      await store.insertRun(record);
+      await store.finishRun(record.id, ended(status as keyof typeof runs, 'cut short'));
+    }
+    const running = runRecord('20260101000034');
+    await store.insertRun(running);
+    for (const [status, record] of Object.entries(runs)) {
+      expect(await store.resetVersion(record.version, 'completions only')).toBe(0);
+      expect(await store.lastRun(record.version)).toMatchObject({ status });
+      expect(await store.resetVersion(record.version, 'start over', { unfinished: true })).toBe(1);
+      expect(await store.lastRun(record.version)).toMatchObject({ id: record.id, status: 'reset', error: 'start over' });
+    }
+    expect(await store.resetVersion(running.version, 'start over', { unfinished: true })).toBe(0);
+    expect(await store.lastRun(running.version)).toMatchObject({ status: 'running' });
+  });
+
   it('stores any error the runner records: a 5 MB message is cut with a note, NUL bytes and lone surrogates replaced', async () => {
     await store.prepare();
     const huge = runRecord('20260101000010');

@@ -78,6 +78,20 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 50 });
   });
 
+  it('starts a failed task over after after-party:reset, instead of resuming its cursor', async () => {
+    await db.seedItems(50);
+    expect((await app.run([RUN, BATCHED], env({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' }))).code).toBe(1);
+    const reset = await app.run(['after-party:reset', BATCHED, '--yes'], env());
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toBe(`Reset ${BATCHED} batched-items (1 run): it is pending again and starts over.\n`);
+    const again = await app.run([RUN, BATCHED], env());
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('Resuming');
+    expect(again.stdout.match(/batch (\d+) applied/g)).toEqual(['batch 1 applied', 'batch 2 applied', 'batch 3 applied', 'batch 4 applied', 'batch 5 applied']);
+    // The first two batches ran before the reset and again after it.
+    expect(tally(await db.hits())).toEqual({ 1: 30, 2: 20 });
+  });
+
   it('keeps the total of a collection that shrinks as it is processed when a run resumes it (done never passes total)', async () => {
     await db.seedItems(50);
     const shrinking = (extra: Record<string, string> = {}) => env({ AP_ONLY_UNAPPLIED: '1', ...extra });

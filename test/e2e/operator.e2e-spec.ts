@@ -83,7 +83,7 @@ describeEachVariant(
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('pass --yes');
       const reset = await app.run(['after-party:reset', 'seed-users', '--yes']);
-      expect(reset.stdout).toBe(`Reset ${V.seed} seed-users (1 completed run): it is pending again.\n`);
+      expect(reset.stdout).toBe(`Reset ${V.seed} seed-users (1 run): it is pending again and starts over.\n`);
       expect(statusLine((await app.run([STATUS])).stdout, V.seed)).toMatch(/^pending\s+20260101000001/);
       const rerun = await app.run([RUN]);
       expect(ranVersions(rerun.stdout)).toEqual([V.seed, V.warm]);

@@ -3,7 +3,7 @@ import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabil
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock } from '../poll-lock';
-import { reduceVersionStates } from '../version-states';
+import { reduceVersionStates, resettable } from '../version-states';
 
 let instances = 0;
 
@@ -89,8 +89,9 @@ export class MemoryStore implements AfterPartyStore {
     return this.controls.get(id) ?? null;
   }
 
-  async resetVersion(version: string, note: string): Promise<number> {
-    const completed = this.records.filter((record) => record.version === version && (record.status === 'completed' || record.status === 'cancelled'));
+  async resetVersion(version: string, note: string, options: { unfinished?: boolean } = {}): Promise<number> {
+    const statuses: string[] = resettable(options);
+    const completed = this.records.filter((record) => record.version === version && statuses.includes(record.status));
     for (const record of completed) {
       Object.assign(record, { status: 'reset', error: note });
     }

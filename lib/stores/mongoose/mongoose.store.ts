@@ -4,7 +4,7 @@ import type { RunControl, TaskProgressSnapshot, TaskRunRecord, VersionState } fr
 import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { pollLock } from '../poll-lock';
-import { reduceVersionStates } from '../version-states';
+import { reduceVersionStates, resettable } from '../version-states';
 import type { LockTiming } from '../watched-lock';
 import { LeaseLock, type LeaseDocument } from './lease.lock';
 import { MongooseBatchLedger } from './mongoose.batch-ledger';
@@ -124,8 +124,8 @@ export class MongooseStore implements AfterPartyStore {
     }
   }
 
-  async resetVersion(version: string, note: string): Promise<number> {
-    const result = await (await this.records()).updateMany({ version, status: { $in: ['completed', 'cancelled'] } }, { $set: { status: 'reset', error: note } });
+  async resetVersion(version: string, note: string, options: { unfinished?: boolean } = {}): Promise<number> {
+    const result = await (await this.records()).updateMany({ version, status: { $in: resettable(options) } }, { $set: { status: 'reset', error: note } });
     return result.modifiedCount;
   }
 

@@ -14,6 +14,7 @@ import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock, type TryLock } from '../poll-lock';
 import type { LockTiming } from '../watched-lock';
+import { resettable } from '../version-states';
 import { dialectOf } from './dialects/dialect-of';
 import type { SqlDialect } from './dialects/sql-dialect';
 import { MysqlNamedLock } from './locks/mysql-named.lock';
@@ -158,12 +159,13 @@ export class TypeOrmStore implements AfterPartyStore {
     }
   }
 
-  async resetVersion(version: string, note: string): Promise<number> {
+  async resetVersion(version: string, note: string, options: { unfinished?: boolean } = {}): Promise<number> {
     const p = (index: number) => this.sql.p(index);
+    const statuses = resettable(options);
     return this.readOrEmpty(async () => [
       await this.affected({
-        sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status IN (${p(4)}, ${p(5)})`,
-        params: ['reset', note, version, 'completed', 'cancelled'],
+        sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status IN (${statuses.map((_, index) => p(4 + index)).join(', ')})`,
+        params: ['reset', note, version, ...statuses],
       }),
     ]).then((counts) => counts[0] ?? 0);
   }
