@@ -6,8 +6,9 @@ export class NonUniqueKeyError extends AfterPartyError {
   constructor(task: string, key: unknown) {
     super(
       `Task ${task}: its collection returned the key ${JSON.stringify(key)} twice in a row (or a page did not start after its cursor). ` +
-        "Keyset pages need a unique key in ascending order: page by the primary key, or add it as a tiebreaker (key: ['createdAt', 'id'])." +
-        (JSON.stringify(key).includes('"@date"') ? ` ${DATE_PRECISION}` : ''),
+        (JSON.stringify(key).includes('"@date"')
+          ? `Keyset pages need a unique key in ascending order. ${DATE_PRECISION}`
+          : "Keyset pages need a unique key in ascending order: page by the primary key, or add it as a tiebreaker (key: ['createdAt', 'id'])."),
       AfterPartyExitCode.TaskFailed,
     );
   }
