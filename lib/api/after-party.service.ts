@@ -151,7 +151,7 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    * Resolves how many runs were reset (0: none).
    */
   async reset(task: string, options: AfterPartyLockOptions = {}): Promise<number> {
-    return this.runner.reset(this.one(task).version, this.lockTimeout(options));
+    return this.runner.reset(this.one(task), this.lockTimeout(options));
   }
 
   /**

@@ -96,33 +96,22 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       // Where the pool has room, a batch's transaction opens while its page is read: one round
       // trip less per batch on a server. The page is the same: a transaction takes its snapshot
       // at its first statement, not when it opens.
-      const transactions = store.capabilities.transactions;
-      const alongside = options.transaction && transactions?.canOpenWhileReading?.() === true;
+      const alongside = options.transaction && store.capabilities.transactions?.canOpenWhileReading?.() === true;
       const opening = alongside ? openTransaction(store, deps.onTransaction) : null;
-      let page: unknown[];
+      let read: ReadBatch | null;
       try {
-        // One item more than a batch: its key shows whether the batch's last key repeats beyond it.
-        page = await collection.page(cursor, options.size + 1);
+        read = await readBatch(collection, cursor, options.size, context.name);
       } catch (error) {
-        await abandon(opening, deps.onTransaction).catch(() => undefined);
+        await abandon(opening, deps.onTransaction);
         throw error;
       }
-      const items = page.slice(0, options.size);
-      let next: BatchCheckpoint;
-      if (items.length === 0) {
-        // Nothing was written in it: a failed rollback changes nothing.
-        await abandon(opening, deps.onTransaction).catch(() => undefined);
+      if (read === null) {
+        await abandon(opening, deps.onTransaction);
         await saved();
         return { status: 'completed' };
       }
-      try {
-        const keys = page.map((item) => encodeCursor(collection, collection.cursorOf(item)));
-        refuseUnorderedKeys(context.name, cursor === undefined ? undefined : encodeCursor(collection, cursor), keys);
-        next = { cursor: keys[items.length - 1], processed: processed + items.length, batches: batches + 1 };
-      } catch (error) {
-        await abandon(opening, deps.onTransaction).catch(() => undefined);
-        throw error;
-      }
+      const { page, items } = read;
+      const next: BatchCheckpoint = { cursor: read.lastKey, processed: processed + items.length, batches: batches + 1 };
       const batchContext = (manager: unknown): BatchContext => ({ ...context, manager, batch: { number: next.batches, after: cursor } });
 
       if (options.transaction) {
@@ -227,6 +216,28 @@ function controlPoller(store: AfterPartyStore, runId: string): () => Promise<Run
   };
 }
 
+/** One batch as read: its page (one item more than the batch when there are more), its items and the key of its last item (encoded). */
+interface ReadBatch {
+  page: unknown[];
+  items: unknown[];
+  lastKey: unknown;
+}
+
+/**
+ * Reads the batch after `cursor`, or null when nothing is left. One item more than a batch is
+ * read: its key shows whether the batch's last key repeats beyond it. Every key must rise.
+ */
+async function readBatch(collection: KeysetCollection<unknown, unknown>, cursor: unknown, size: number, task: string): Promise<ReadBatch | null> {
+  const page = await collection.page(cursor, size + 1);
+  const items = page.slice(0, size);
+  if (items.length === 0) {
+    return null;
+  }
+  const keys = page.map((item) => encodeCursor(collection, collection.cursorOf(item)));
+  refuseUnorderedKeys(task, cursor === undefined ? undefined : encodeCursor(collection, cursor), keys);
+  return { page, items, lastKey: keys[items.length - 1] };
+}
+
 /** A transaction being opened, settled either way so that a failure waits until it is looked at. */
 type Opening = Promise<{ transaction: StoreTransaction } | { error: unknown }>;
 
@@ -241,15 +252,15 @@ function openTransaction(store: AfterPartyStore, track: (transaction: StoreTrans
   );
 }
 
-/** Rolls back a transaction opened for a batch that will not run. */
+/**
+ * Rolls back a transaction opened for a batch that will not run. Nothing was written in it, so
+ * a rollback that fails changes nothing and does not hide why the batch did not run.
+ */
 async function abandon(opening: Opening | null, track: (transaction: StoreTransaction | null) => void): Promise<void> {
   const opened = await opening;
   if (opened && 'transaction' in opened) {
-    try {
-      await opened.transaction.rollback();
-    } finally {
-      track(null);
-    }
+    await opened.transaction.rollback().catch(() => undefined);
+    track(null);
   }
 }
 

@@ -38,7 +38,7 @@ export class ResetCommand extends AfterPartyCommand {
     if (!flags.yes && !(await this.confirm(question, json))) {
       return this.report(task, 'declined', 0, 'Nothing changed.', json);
     }
-    const count = await this.runner.reset(task.version, this.options.lockTimeout);
+    const count = await this.runner.reset(task, this.options.lockTimeout);
     return count === 0
       ? this.report(task, 'not-completed', 0, `${taskLabel(task)} had no finished run: nothing to reset.`, json)
       : this.report(task, 'reset', count, `Reset ${taskLabel(task)} (${plural(count, 'run')}): it is pending again and starts over.`, json);

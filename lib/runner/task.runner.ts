@@ -101,16 +101,16 @@ export class TaskRunner {
   }
 
   /**
-   * Starts `version` over: its completed and cancelled runs, and its failed, interrupted and
+   * Starts `task` over: its completed and cancelled runs, and its failed, interrupted and
    * paused ones, become `reset`, so the next run runs it from the beginning instead of resuming a
    * checkpoint. A distributed task's unfinished runs are left alone: their batches may still be
    * queued (cancel it first). Returns how many runs were reset.
    */
-  async reset(version: string, lockTimeoutMs: number): Promise<number> {
-    const distributed = this.registry.all().some((task) => task.version === version && task.batch?.distribute);
+  async reset(task: RegisteredTask, lockTimeoutMs: number): Promise<number> {
     return this.underLock(lockTimeoutMs, async () => {
       await this.store.prepare();
-      return this.store.resetVersion(version, `Reset by after-party:reset on ${hostname()} at ${new Date().toISOString()}`, { unfinished: !distributed });
+      const note = `Reset by after-party:reset on ${hostname()} at ${new Date().toISOString()}`;
+      return this.store.resetVersion(task.version, note, { unfinished: !task.batch?.distribute });
     });
   }
 
