@@ -71,6 +71,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
     progress.setTotal(total);
   }
   const control = controlPoller(store, deps.runId);
+  const turn = eventLoopTurns();
   // Without a batch transaction, a batch's checkpoint is written while the next page is read,
   // and always saved before the next batch writes anything: at most one batch is ever redone.
   let saving: Promise<unknown> | null = null;
@@ -88,6 +89,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
 
   try {
     for (;;) {
+      await turn();
       const stop = await betweenBatches(deps, control);
       if (stop) {
         await saved();
@@ -125,7 +127,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       } else {
         await saved();
         await task.processBatch(items, batchContext(undefined));
-        saving = store.updateRun(deps.runId, { checkpoint: next }).then(
+        saving = progress.inTurn(() => store.updateRun(deps.runId, { checkpoint: next })).then(
           () => undefined,
           (error: unknown) => error ?? new Error('The checkpoint could not be saved'),
         );
@@ -202,6 +204,26 @@ async function throttleReason(deps: BatchLoopDeps): Promise<string | null> {
     }
   }
   return null;
+}
+
+/**
+ * Gives the event loop a turn between batches when the batch did not. A synchronous driver
+ * (better-sqlite3) answers every query without I/O, so a whole task would otherwise run in one
+ * turn: no SIGTERM handler, task timeout or lock heartbeat could run until it ended. Where the
+ * batch waited for I/O (a server), the loop has turned already and this costs nothing.
+ */
+function eventLoopTurns(): () => Promise<void> {
+  let turned = true;
+  const mark = (): void => {
+    turned = true;
+  };
+  return async () => {
+    if (!turned) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    turned = false;
+    setImmediate(mark);
+  };
 }
 
 /** Reads the run's control at most once per {@link CONTROL_POLL_MS}. */

@@ -84,7 +84,9 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
     const dispatched = deps.resumeFrom?.distribution ? (await ledger.list(task.version, state.id)).reduce((sum, batch) => sum + batch.items, 0) : 0;
     progress.setTotal(dispatched + (await collection.count(state.cursor === null ? undefined : decodeCursor(collection, state.cursor))));
   }
-  const checkpoint = (): Promise<void> => store.updateRun(deps.runId, { checkpoint: { distribution: state } satisfies DistributionCheckpoint });
+  // In turn with the progress saves: one writer at a time on the run's record.
+  const checkpoint = (): Promise<void> =>
+    progress.inTurn(() => store.updateRun(deps.runId, { checkpoint: { distribution: state } satisfies DistributionCheckpoint }));
   await checkpoint();
 
   while (!state.done) {

@@ -97,6 +97,21 @@ export class ProgressReporter implements TaskProgress {
     }
   }
 
+  /**
+   * Runs a write to the running record after the progress saves already under way, and holds back
+   * later ones until it is done. One writer at a time per record: a server that applies an update
+   * as a read and a write (FerretDB) would otherwise let two concurrent writes overwrite each
+   * other, and a batched task's checkpoint lost to a progress save means a batch done twice.
+   */
+  inTurn<T>(write: () => Promise<T>): Promise<T> {
+    const written = this.saving.then(write);
+    this.saving = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    return written;
+  }
+
   private changed(saveNow = false): void {
     const now = Date.now();
     this.snapshot.updatedAt = new Date(now).toISOString();

@@ -197,6 +197,19 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.requestControl('20269999999999', 'pause')).toBe(false);
   });
 
+  it('loses neither a checkpoint nor a pause request when both are written at the same moment', async () => {
+    await store.prepare();
+    const running = runRecord('20260101000016');
+    await store.insertRun(running);
+    // The runner saves a checkpoint while an operator's request arrives from another process.
+    for (let batch = 1; batch <= 20; batch++) {
+      const control = batch % 2 ? 'pause' : 'cancel';
+      await Promise.all([store.updateRun(running.id, { checkpoint: { batch } }), store.requestControl(running.version, control)]);
+      const saved = { checkpoint: (await store.lastRun(running.version))?.checkpoint, control: await store.readControl(running.id) };
+      expect({ batch, ...saved }).toEqual({ batch, checkpoint: { batch }, control });
+    }
+  });
+
   it('writes progress and checkpoints only on a running record', async () => {
     await store.prepare();
     const record = runRecord('20260101000016');

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AfterPartyTask, type BatchedTask, type KeysetCollection } from '../../lib';
 import { AFTER_PARTY_STORE } from '../../lib/after-party.constants';
 import type { AfterPartyStore, RunUpdate } from '../../lib/interfaces/store.interface';
+import { ProgressReporter } from '../../lib/runner/progress-reporter';
 import { AfterPartyTester, AfterPartyTestingModule } from '../../lib/testing';
 
 /** What happened, in order: `write <n>` when batch n writes, `saved <cursor>` when a checkpoint is stored. */
@@ -68,5 +69,31 @@ describe('batched tasks without a batch transaction: checkpoints', () => {
     expect(record.error).toContain('records table is read-only');
     // Batch 2 was written, its checkpoint was not: batch 3 never started.
     expect(timeline).toEqual(['write 1', 'write 2']);
+  });
+});
+
+describe('writes to a running record: one at a time', () => {
+  it('holds a checkpoint back until the progress save under way is done, and the next save until the checkpoint is', async () => {
+    const writes: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const store = {
+      updateRun: async (_id: string, update: RunUpdate) => {
+        most = Math.max(most, ++inFlight);
+        await sleep(20);
+        writes.push(update.checkpoint ? 'checkpoint' : 'progress');
+        inFlight--;
+      },
+    } as unknown as AfterPartyStore;
+    const events = { emit: async () => undefined } as unknown as ConstructorParameters<typeof ProgressReporter>[2];
+    const progress = new ProgressReporter({ version: '20260101000001', name: 'items', runId: 'run-1' } as never, store, events, { log() {}, warn() {} } as never, false);
+
+    progress.setState('throttled', 'replica lag'); // saved at once
+    const checkpoint = progress.inTurn(() => store.updateRun('run-1', { checkpoint: { cursor: 1 } }));
+    progress.setState('running'); // saved at once too
+    await checkpoint;
+    await progress.finish();
+    expect(writes).toEqual(['progress', 'checkpoint', 'progress']);
+    expect(most).toBe(1);
   });
 });

@@ -26,12 +26,17 @@ interface RecordDocument {
   error: string | null;
   progress: TaskProgressSnapshot | null;
   checkpoint: unknown;
-  control?: RunControl | null;
+}
+
+/** An operator's request to a running run, in `<collection>_control`: the run id as `_id`. */
+interface ControlDocument {
+  _id: string;
+  control: RunControl;
 }
 
 /**
- * Run records in a collection of the app's Mongoose connection, one document per run, and a
- * lease lock in `<collection>_lock`. Only query shapes that both MongoDB and FerretDB serve
+ * Run records in a collection of the app's Mongoose connection, one document per run, a lease
+ * lock in `<collection>_lock`, and pause and cancel requests in `<collection>_control`. Only query shapes that both MongoDB and FerretDB serve
  * are used (no `$max`/`$first` group accumulators). Of the optional capabilities it has the
  * batch ledger of distributed tasks; not transactions: MongoDB transactions need a replica set,
  * and run records do not depend on them.
@@ -129,13 +134,23 @@ export class MongooseStore implements AfterPartyStore {
     return result.modifiedCount;
   }
 
+  /**
+   * A request goes into a document of its own, never into the run's record: while a run runs, its
+   * runner is then the only process writing its record. A server that applies an update as a read
+   * and a write (FerretDB does) would otherwise let a request and a checkpoint saved at the same
+   * moment overwrite each other: the checkpoint lost means a batch redone.
+   */
   async requestControl(version: string, control: RunControl): Promise<boolean> {
-    const result = await (await this.records()).updateMany({ version, status: 'running' }, { $set: { control } });
-    return result.matchedCount > 0;
+    const running = await (await this.records()).find({ version, status: 'running' }, { projection: { _id: 1 } }).toArray();
+    const controls = await this.controls();
+    for (const { _id } of running) {
+      await controls.updateOne({ _id }, { $set: { control } }, { upsert: true });
+    }
+    return running.length > 0;
   }
 
   async readControl(id: string): Promise<RunControl | null> {
-    const doc = await (await this.records()).findOne({ _id: id }, { projection: { control: 1 } });
+    const doc = await (await this.controls()).findOne({ _id: id });
     return doc?.control ?? null;
   }
 
@@ -149,6 +164,10 @@ export class MongooseStore implements AfterPartyStore {
 
   private async records(): Promise<Collection<RecordDocument>> {
     return (await this.db()).collection<RecordDocument>(this.collectionName);
+  }
+
+  private async controls(): Promise<Collection<ControlDocument>> {
+    return (await this.db()).collection<ControlDocument>(`${this.collectionName}_control`);
   }
 }
 
