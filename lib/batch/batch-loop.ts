@@ -112,7 +112,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
         await saved();
         return { status: 'completed' };
       }
-      const { page, items } = read;
+      const { items, more } = read;
       const next: BatchCheckpoint = { cursor: read.lastKey, processed: processed + items.length, batches: batches + 1 };
       const batchContext = (manager: unknown): BatchContext => ({ ...context, manager, batch: { number: next.batches, after: cursor } });
 
@@ -135,9 +135,8 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       processed = next.processed;
       batches = next.batches;
       cursor = decodeCursor(collection, next.cursor);
-      progress.advance(items.length);
-      progress.setCursor(next.cursor);
-      if (page.length <= options.size) {
+      progress.advanceTo(items.length, next.cursor);
+      if (!more) {
         await saved();
         return { status: 'completed' };
       }
@@ -238,11 +237,11 @@ function controlPoller(store: AfterPartyStore, runId: string): () => Promise<Run
   };
 }
 
-/** One batch as read: its page (one item more than the batch when there are more), its items and the key of its last item (encoded). */
+/** One batch as read: its items, the key of its last item (encoded), and whether items follow it. */
 interface ReadBatch {
-  page: unknown[];
   items: unknown[];
   lastKey: unknown;
+  more: boolean;
 }
 
 /**
@@ -251,13 +250,20 @@ interface ReadBatch {
  */
 async function readBatch(collection: KeysetCollection<unknown, unknown>, cursor: unknown, size: number, task: string): Promise<ReadBatch | null> {
   const page = await collection.page(cursor, size + 1);
-  const items = page.slice(0, size);
-  if (items.length === 0) {
+  if (page.length === 0) {
     return null;
   }
-  const keys = page.map((item) => encodeCursor(collection, collection.cursorOf(item)));
+  // Number keys (most) are their own encoding.
+  const plain = collection.encodeCursor === undefined;
+  const keys = page.map((item) => {
+    const key = collection.cursorOf(item);
+    return plain && typeof key === 'number' ? key : encodeCursor(collection, key);
+  });
   refuseUnorderedKeys(task, cursor === undefined ? undefined : encodeCursor(collection, cursor), keys);
-  return { page, items, lastKey: keys[items.length - 1] };
+  // The item past the batch only shows whether the batch's last key repeats: it is the next batch's.
+  const more = page.length > size;
+  const items = more ? page.slice(0, size) : page;
+  return { items, lastKey: keys[items.length - 1], more };
 }
 
 /** A transaction being opened, settled either way so that a failure waits until it is looked at. */

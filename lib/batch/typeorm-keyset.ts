@@ -135,6 +135,12 @@ export function typeormKeyset<T extends ObjectLiteral>(
   };
 }
 
+/**
+ * Drivers whose shortcuts below were read in their source: they bind numbers and strings as they
+ * are, and hydrate a `Number` column with parseInt.
+ */
+const KNOWN_DRIVERS = new Set(['postgres', 'mysql', 'mariadb', 'better-sqlite3', 'sqlite']);
+
 /** Marks where a cursor value goes in a statement built once: a string no real parameter can be. */
 const slot = (name: string, index: number): string => `\u0000after_party_${name}_${index}`;
 
@@ -170,11 +176,20 @@ function plainReader<T extends ObjectLiteral>(
   const columns: ColumnMetadata[] = [...new Set([...chosen, ...keys])].map((name) => byName.get(name)!);
   const names = columns.map((column) => column.propertyName);
   const driver = base.connection.driver;
+  const known = KNOWN_DRIVERS.has(String(driver.options.type));
+  // These drivers hydrate a `Number` column without a transformer with parseInt, which gives a
+  // safe integer back unchanged: such values (keys, counters) skip the call.
+  const integersAsRead = columns.map((column) => known && column.type === Number && !column.transformer);
+  const hydrate = hydrator(names, integersAsRead, (value, index) => driver.prepareHydratedValue(value, columns[index]));
   const statements = new Map<string, { sql: string; params: unknown[]; slots: Array<[number, 'after' | 'last', number]> }>();
   const composite = keys.length > 1;
   const valuesOf = (cursor: unknown): unknown[] => (composite ? (cursor as unknown[]) : [cursor]);
   // A cursor value as the driver binds a parameter (SQLite: dates as text, booleans as 0 or 1).
   const bindable = (value: unknown): unknown => {
+    if (known && (typeof value === 'number' || typeof value === 'string')) {
+      // Bound as they are: most keys.
+      return value;
+    }
     // TypeORM before 0.3.18 takes a third argument, native parameters; later ones ignore it.
     const escape = driver.escapeQueryWithParameters as (sql: string, parameters: ObjectLiteral, native: ObjectLiteral) => [string, unknown[]];
     const [, escaped] = escape.call(driver, ':value', { value }, {});
@@ -215,17 +230,49 @@ function plainReader<T extends ObjectLiteral>(
     const { sql, params } = statement(after, last, limit);
     const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
     const rows: Array<Record<string, unknown>> = await (runner ? runner.query(sql, params) : base.connection.query(sql, params));
+    hydrate(rows);
+    return rows as T[];
+  };
+}
+
+/** Converts the driver's rows in place, each value as the entity would hold it. */
+export type Hydrator = (rows: Array<Record<string, unknown>>) => void;
+
+/**
+ * A function that converts rows in place: `convert` for every value, except safe integers of the
+ * columns in `integersAsRead`. Written out for the page's columns (a driver's row is read fastest
+ * by literal property names: about 15 times faster than by names held in variables); where code
+ * generation is turned off (`--disallow-code-generation-from-strings`), the same loop by name.
+ */
+export function hydrator(names: string[], integersAsRead: boolean[], convert: (value: unknown, index: number) => unknown, generate = true): Hydrator {
+  const byName: Hydrator = (rows) => {
     for (const row of rows) {
-      for (let index = 0; index < columns.length; index++) {
+      for (let index = 0; index < names.length; index++) {
         const value = row[names[index]];
-        const hydrated = driver.prepareHydratedValue(value, columns[index]);
-        if (hydrated !== value) {
-          row[names[index]] = hydrated;
+        if (!(integersAsRead[index] && Number.isSafeInteger(value))) {
+          const converted = convert(value, index);
+          if (converted !== value) {
+            row[names[index]] = converted;
+          }
         }
       }
     }
-    return rows as T[];
   };
+  const steps = names.map((name, index) => {
+    // A property name as a string literal: JSON escapes anything an entity's property name holds.
+    const property = `row[${JSON.stringify(name)}]`;
+    const convert = `{ const converted = convert(value, ${index}); if (converted !== value) ${property} = converted; }`;
+    return `value = ${property}; ${integersAsRead[index] ? `if (!Number.isSafeInteger(value)) ${convert}` : convert}`;
+  });
+  if (!generate) {
+    return byName;
+  }
+  try {
+    const written = new Function('convert', `return function hydrate(rows) { for (let r = 0; r < rows.length; r++) { const row = rows[r]; let value; ${steps.join(' ')} } };`);
+    return written(convert) as Hydrator;
+  } catch {
+    return byName;
+  }
 }
 
 function isQueryBuilder<T extends ObjectLiteral>(source: Repository<T> | SelectQueryBuilder<T>): source is SelectQueryBuilder<T> {

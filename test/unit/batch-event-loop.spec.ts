@@ -25,8 +25,7 @@ describe('batch loop: a collection and a store that never wait for I/O', () => {
     const progress = {
       setTotal() {},
       resumeAt() {},
-      advance() {},
-      setCursor() {},
+      advanceTo() {},
       setState() {},
       inTurn: (write: () => Promise<unknown>) => write(),
     } as unknown as ProgressReporter;

@@ -38,7 +38,7 @@ function harness(page: (after: number | undefined, limit: number) => Promise<num
     collection: () => collection,
     processBatch: async (items) => void events.push(`batch ${items.join(',')}`),
   };
-  const progress = { setTotal() {}, resumeAt() {}, advance() {}, setCursor() {}, setState() {} } as unknown as ProgressReporter;
+  const progress = { setTotal() {}, resumeAt() {}, advanceTo() {}, setState() {} } as unknown as ProgressReporter;
   const deps: BatchLoopDeps = {
     task,
     options: { size: 2, transaction: true, pause: 0, maxBackoff: 1000, distribute: null },
