@@ -93,7 +93,7 @@ export function typeormKeyset<T extends ObjectLiteral>(
     }
     return query;
   };
-  const cursorOf = (item: T): unknown => (composite ? keys.map((key) => item[key]) : item[keys[0]]);
+  const cursorOf = keyReader<T>(keys);
   const plain = options.plain === true ? plainReader<T>(base, keys, options.select, ordered) : undefined;
   if (!plain && options.select !== undefined) {
     throw new InvalidOptionsError('typeormKeyset: `select` needs `plain: true` (entities are read whole).');
@@ -233,6 +233,21 @@ function plainReader<T extends ObjectLiteral>(
     hydrate(rows);
     return rows as T[];
   };
+}
+
+/**
+ * An item's key (an array of its parts for a composite key), read for every item of every page:
+ * written out with literal property names like {@link hydrator}, or by name where code generation
+ * is off.
+ */
+export function keyReader<T extends ObjectLiteral>(keys: string[]): (item: T) => unknown {
+  const byName = keys.length > 1 ? (item: T): unknown => keys.map((key) => item[key]) : (item: T): unknown => item[keys[0]];
+  const parts = keys.map((key) => `item[${JSON.stringify(key)}]`);
+  try {
+    return new Function('item', `return ${keys.length > 1 ? `[${parts.join(', ')}]` : parts[0]};`) as (item: T) => unknown;
+  } catch {
+    return byName;
+  }
 }
 
 /** Converts the driver's rows in place, each value as the entity would hold it. */

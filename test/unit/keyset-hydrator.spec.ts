@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { hydrator } from '../../lib/batch/typeorm-keyset';
+import { hydrator, keyReader } from '../../lib/batch/typeorm-keyset';
 
-/** Plain rows are converted in place by a function written out for the page's columns. */
+/** Plain rows are converted in place, and keys read, by functions written out for the page's columns. */
 describe('typeormKeyset plain rows: the row converter', () => {
   // Property names an entity may have, some needing escapes in a string literal.
   const names = ['id', 'it"s', 'back\\slash', 'line\nbreak', 'naïve'];
@@ -30,13 +30,18 @@ describe('typeormKeyset plain rows: the row converter', () => {
     expect(byName).toEqual(expected);
   });
 
-  it('still converts rows in a process that forbids code generation from strings', () => {
+  it('reads an item\'s key, and a composite key as an array of its parts', () => {
+    expect(keyReader(['id'])({ id: 7, other: 1 })).toBe(7);
+    expect(keyReader(['createdAt', 'id'])({ id: 7, createdAt: 'x' })).toEqual(['x', 7]);
+  });
+
+  it('still converts rows and reads keys in a process that forbids code generation from strings', () => {
     const script = `
-      const { hydrator } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'batch', 'typeorm-keyset.js'))});
+      const { hydrator, keyReader } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'batch', 'typeorm-keyset.js'))});
       const rows = [{ id: 1, value: 2.5 }];
       hydrator(['id', 'value'], [true, true], (value) => Math.trunc(value))(rows);
-      process.stdout.write(JSON.stringify(rows));`;
+      process.stdout.write(JSON.stringify({ rows, key: keyReader(['value', 'id'])(rows[0]) }));`;
     const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual([{ id: 1, value: 2 }]);
+    expect(JSON.parse(out)).toEqual({ rows: [{ id: 1, value: 2 }], key: [2, 1] });
   });
 });
