@@ -104,7 +104,7 @@ describeEachStore(
       // single connection per process makes its workers take one batch at a time).
       expect(outputs.join('\n')).not.toMatch(/failed \(attempt/);
       expect(await db.statuses(DISTRIBUTED)).toEqual(['completed']);
-    });
+    }, 150_000); // 200 batches: about 45 s on the MongoDB-wire server (FerretDB) of a 2-core machine, more while other suites run
 
     it(`survives a worker killed mid-batch: its batch is retried elsewhere and applied ${target.sql ? 'exactly once' : 'at least once (at most one batch twice)'}`, async () => {
       await db.seedItems(100);

@@ -2,7 +2,9 @@ import { buildStressApp, formatRound, judgeRound, runStore, summarize, type Runn
 import { describeEachStore } from '../support/stores';
 
 /** The stress script (stress/src/stress.ts) with small numbers: 4 runners × 10 tasks × 2 rounds per store. */
-const OPTIONS: StressOptions = { runners: 4, tasks: 10, rounds: 2, taskDelayMs: 20, roundTimeoutMs: 50_000 };
+// Tasks of 100 ms: the first runner holds the lock for a second, long enough for the others to
+// boot and find it held even on a slow, busy machine.
+const OPTIONS: StressOptions = { runners: 4, tasks: 10, rounds: 2, taskDelayMs: 100, roundTimeoutMs: 50_000 };
 
 beforeAll(() => {
   // Global setup built dist/; the stress app imports it as `after-party`.
