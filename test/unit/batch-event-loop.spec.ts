@@ -1,9 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { runBatches } from '../../lib/batch/batch-loop';
 import type { KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
-import type { TaskContext } from '../../lib/interfaces/task-context.interface';
-import type { ProgressReporter } from '../../lib/runner/progress-reporter';
+import { batchLoopDeps } from '../support/batch-loop-deps';
 
 /**
  * A synchronous driver (better-sqlite3) answers every query without I/O, so a batch never gives
@@ -22,31 +20,18 @@ describe('batch loop: a collection and a store that never wait for I/O', () => {
       cursorOf: (item) => item,
     };
     const store = { capabilities: {}, readControl: async () => null, updateRun: async () => undefined } as unknown as AfterPartyStore;
-    const progress = {
-      setTotal() {},
-      resumeAt() {},
-      advanceTo() {},
-      setState() {},
-      inTurn: (write: () => Promise<unknown>) => write(),
-    } as unknown as ProgressReporter;
     const controller = new AbortController();
     const stop = new Error('SIGTERM');
     setTimeout(() => controller.abort(stop), 20);
 
-    const loop = runBatches({
-      task: { collection: () => collection, processBatch: async (items: number[]) => void (processed += items.length) },
-      options: { size: 10, transaction: false, pause: 0, maxBackoff: 1000, distribute: null },
-      context: { name: 'items', version: '20260101000001' } as TaskContext,
-      signal: controller.signal,
-      runId: 'run-1',
-      store,
-      progress,
-      logger: new Logger('test'),
-      resumeFrom: undefined,
-      deadline: null,
-      budget: null,
-      onTransaction: () => undefined,
-    });
+    const loop = runBatches(
+      batchLoopDeps({
+        task: { collection: () => collection, processBatch: async (items: number[]) => void (processed += items.length) },
+        store,
+        options: { size: 10, transaction: false, pause: 0, maxBackoff: 1000, distribute: null },
+        signal: controller.signal,
+      }),
+    );
 
     await expect(loop).rejects.toBe(stop);
     expect(processed).toBeGreaterThan(0);

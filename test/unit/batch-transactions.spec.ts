@@ -1,9 +1,7 @@
-import { Logger } from '@nestjs/common';
-import { runBatches, type BatchLoopDeps } from '../../lib/batch/batch-loop';
+import { runBatches } from '../../lib/batch/batch-loop';
 import type { BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import type { AfterPartyStore, StoreTransaction } from '../../lib/interfaces/store.interface';
-import type { TaskContext } from '../../lib/interfaces/task-context.interface';
-import type { ProgressReporter } from '../../lib/runner/progress-reporter';
+import { batchLoopDeps } from '../support/batch-loop-deps';
 
 /**
  * The batch loop with `transaction: true` over a store whose pool has room: each batch's
@@ -38,21 +36,12 @@ function harness(page: (after: number | undefined, limit: number) => Promise<num
     collection: () => collection,
     processBatch: async (items) => void events.push(`batch ${items.join(',')}`),
   };
-  const progress = { setTotal() {}, resumeAt() {}, advanceTo() {}, setState() {} } as unknown as ProgressReporter;
-  const deps: BatchLoopDeps = {
+  const deps = batchLoopDeps({
     task,
-    options: { size: 2, transaction: true, pause: 0, maxBackoff: 1000, distribute: null },
-    context: { name: 'items', version: '20260101000001' } as TaskContext,
-    signal: new AbortController().signal,
-    runId: 'run-1',
     store,
-    progress,
-    logger: new Logger('test'),
-    resumeFrom: undefined,
-    deadline: null,
-    budget: null,
+    options: { size: 2, transaction: true, pause: 0, maxBackoff: 1000, distribute: null },
     onTransaction: (open) => void events.push(open ? 'track' : 'untrack'),
-  };
+  });
   return { events, run: () => runBatches(deps) };
 }
 
