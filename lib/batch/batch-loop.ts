@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { setImmediate } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedBatchOptions } from '../discovery/registered-task.interface';
 import type { BatchContext, BatchedTask, KeysetCollection, ThrottleDecision } from '../interfaces/batched-task.interface';
@@ -135,7 +136,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       processed = next.processed;
       batches = next.batches;
       cursor = decodeCursor(collection, next.cursor);
-      progress.advanceTo(items.length, next.cursor);
+      progress.batchDone(items.length, next.cursor);
       if (!more) {
         await saved();
         return { status: 'completed' };
@@ -216,6 +217,7 @@ function eventLoopTurns(): () => Promise<void> {
   const mark = (): void => {
     turned = true;
   };
+  // `setImmediate` from node:timers, not the global one that test runners' fake timers replace.
   return async () => {
     if (!turned) {
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -72,8 +72,8 @@ export class ProgressReporter implements TaskProgress {
     this.changed();
   }
 
-  /** A batched task's batch done: `count` more units, and the cursor after it (one update). */
-  advanceTo(count: number, cursor: unknown): void {
+  /** A batched task's batch committed: `count` more units done, and the cursor after it (one update). */
+  batchDone(count: number, cursor: unknown): void {
     this.snapshot.done += count;
     this.snapshot.cursor = cursor;
     this.changed();

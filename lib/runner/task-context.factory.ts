@@ -2,7 +2,8 @@ import type { Logger } from '@nestjs/common';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { StoreTransaction } from '../interfaces/store.interface';
-import type { TaskContext, TaskProgress } from '../interfaces/task-context.interface';
+import type { TaskContext } from '../interfaces/task-context.interface';
+import type { ProgressReporter } from './progress-reporter';
 import type { RunSession } from './run-session';
 import { TaskInterruption } from './task-interruption';
 
@@ -13,7 +14,7 @@ export interface ContextParts {
   session: RunSession;
   logger: Logger;
   signal: AbortSignal;
-  progress: TaskProgress;
+  progress: ProgressReporter;
   resumeFrom: unknown;
   /** The task's transaction, for `transaction: true`. */
   transaction?: StoreTransaction;
@@ -35,7 +36,10 @@ export function createTaskContext({ task, record, session, logger, signal, progr
     manager: transaction?.manager,
     checkpoint: async (cursor) => {
       // Inside a transaction the write is guarded: false means another runner took the run over.
-      if ((await saver.updateRun(record.id, { checkpoint: jsonValue(cursor) })) === false) {
+      // Outside one it goes in turn with the progress saves: one writer at a time on the record.
+      const checkpoint = jsonValue(cursor);
+      const write = (): Promise<boolean | void> => saver.updateRun(record.id, { checkpoint });
+      if ((await (transaction ? write() : progress.inTurn(write))) === false) {
         throw new TaskInterruption('Another runner took this run over; its work is rolled back', 'interrupted');
       }
     },

@@ -5,7 +5,7 @@ import type { ProgressReporter } from '../../lib/runner/progress-reporter';
 
 /** A progress reporter that reports nothing and writes in turn at once. */
 export function silentProgress(): ProgressReporter {
-  const progress = { setTotal() {}, resumeAt() {}, advanceTo() {}, setState() {}, inTurn: (write: () => Promise<unknown>) => write() };
+  const progress = { setTotal() {}, resumeAt() {}, batchDone() {}, setState() {}, inTurn: (write: () => Promise<unknown>) => write() };
   return progress as unknown as ProgressReporter;
 }
 

@@ -44,10 +44,15 @@ describe('batched tasks without a batch transaction: checkpoints', () => {
 
   const checkpointOf = (update: RunUpdate): unknown => (update.checkpoint as { cursor?: unknown } | undefined)?.cursor;
 
-  it('stores each batch checkpoint before the next batch writes, however slow the store is', async () => {
+  it('stores each batch checkpoint before the next batch writes, however slow the store is, one write to the record at a time', async () => {
+    // Progress saves (the first comes with batch 1) and checkpoints never overlap.
+    let inFlight = 0;
+    let most = 0;
     jest.spyOn(store, 'updateRun').mockImplementation(async (id, update) => {
+      most = Math.max(most, ++inFlight);
       await sleep(30);
       await updateRun(id, update);
+      inFlight--;
       if (checkpointOf(update) !== undefined) {
         timeline.push(`saved ${String(checkpointOf(update))}`);
       }
@@ -55,6 +60,8 @@ describe('batched tasks without a batch transaction: checkpoints', () => {
     const record = await moduleRef.get(AfterPartyTester).run(AutocommitBatches);
     expect(record).toMatchObject({ status: 'completed', checkpoint: { cursor: 5, processed: 5, batches: 5 } });
     expect(timeline).toEqual(['write 1', 'saved 1', 'write 2', 'saved 2', 'write 3', 'saved 3', 'write 4', 'saved 4', 'write 5', 'saved 5']);
+    expect(store.updateRun).toHaveBeenCalledWith(expect.any(String), { progress: expect.objectContaining({ done: 1 }) });
+    expect(most).toBe(1);
   });
 
   it('fails the task when a checkpoint cannot be stored, before the next batch writes, keeping the last stored cursor', async () => {

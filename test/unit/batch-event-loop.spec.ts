@@ -38,4 +38,22 @@ describe('batch loop: a collection and a store that never wait for I/O', () => {
     expect(processed).toBeLessThan(total);
     expect(processed % 10).toBe(0);
   });
+
+  it('still runs to the end in a spec that fakes timers (jest.useFakeTimers())', async () => {
+    jest.useFakeTimers();
+    try {
+      let processed = 0;
+      const collection: KeysetCollection<number, number> = {
+        page: async (after, limit) => [1, 2, 3, 4, 5].filter((item) => after === undefined || item > after).slice(0, limit),
+        cursorOf: (item) => item,
+      };
+      const store = { capabilities: {}, readControl: async () => null, updateRun: async () => undefined } as unknown as AfterPartyStore;
+      const end = await runBatches(
+        batchLoopDeps({ task: { collection: () => collection, processBatch: async (items: number[]) => void (processed += items.length) }, store }),
+      );
+      expect({ end, processed }).toEqual({ end: { status: 'completed' }, processed: 5 });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

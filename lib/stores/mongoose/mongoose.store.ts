@@ -26,6 +26,8 @@ interface RecordDocument {
   error: string | null;
   progress: TaskProgressSnapshot | null;
   checkpoint: unknown;
+  /** Where an earlier version of this store wrote pause and cancel requests. */
+  control?: RunControl | null;
 }
 
 /** An operator's request to a running run, in `<collection>_control`: the run id as `_id`. */
@@ -151,7 +153,12 @@ export class MongooseStore implements AfterPartyStore {
 
   async readControl(id: string): Promise<RunControl | null> {
     const doc = await (await this.controls()).findOne({ _id: id });
-    return doc?.control ?? null;
+    if (doc) {
+      return doc.control;
+    }
+    // A request written into the record by an earlier version of this store.
+    const record = await (await this.records()).findOne({ _id: id }, { projection: { control: 1 } });
+    return record?.control ?? null;
   }
 
   private async db(): Promise<Db> {
