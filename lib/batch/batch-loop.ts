@@ -255,12 +255,7 @@ async function readBatch(collection: KeysetCollection<unknown, unknown>, cursor:
   if (page.length === 0) {
     return null;
   }
-  // Number keys (most) are their own encoding.
-  const plain = collection.encodeCursor === undefined;
-  const keys = page.map((item) => {
-    const key = collection.cursorOf(item);
-    return plain && typeof key === 'number' ? key : encodeCursor(collection, key);
-  });
+  const keys = page.map((item) => encodeCursor(collection, collection.cursorOf(item)));
   refuseUnorderedKeys(task, cursor === undefined ? undefined : encodeCursor(collection, cursor), keys);
   // The item past the batch only shows whether the batch's last key repeats: it is the next batch's.
   const more = page.length > size;

@@ -25,6 +25,10 @@ export function sameCursor(a: unknown, b: unknown): boolean {
 
 /** The plain-JSON form of a key value (used by the keyset helpers too). */
 export function encodeValue(value: unknown): unknown {
+  if (typeof value === 'number') {
+    // Most keys: their own encoding, and read for every item of every page.
+    return value;
+  }
   if (value instanceof Date) {
     return { '@date': value.toISOString() };
   }

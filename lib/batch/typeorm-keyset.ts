@@ -243,8 +243,13 @@ function plainReader<T extends ObjectLiteral>(
 export function keyReader<T extends ObjectLiteral>(keys: string[]): (item: T) => unknown {
   const byName = keys.length > 1 ? (item: T): unknown => keys.map((key) => item[key]) : (item: T): unknown => item[keys[0]];
   const parts = keys.map((key) => `item[${JSON.stringify(key)}]`);
+  return writtenOut(byName, () => new Function('item', `return ${keys.length > 1 ? `[${parts.join(', ')}]` : parts[0]};`) as (item: T) => unknown);
+}
+
+/** `write()`, a function made with `new Function`, or `byName` where code generation is turned off. */
+function writtenOut<F>(byName: F, write: () => F): F {
   try {
-    return new Function('item', `return ${keys.length > 1 ? `[${parts.join(', ')}]` : parts[0]};`) as (item: T) => unknown;
+    return write();
   } catch {
     return byName;
   }
@@ -273,21 +278,17 @@ export function hydrator(names: string[], integersAsRead: boolean[], convert: (v
       }
     }
   };
+  if (!generate) {
+    return byName;
+  }
   const steps = names.map((name, index) => {
     // A property name as a string literal: JSON escapes anything an entity's property name holds.
     const property = `row[${JSON.stringify(name)}]`;
     const convert = `{ const converted = convert(value, ${index}); if (converted !== value) ${property} = converted; }`;
     return `value = ${property}; ${integersAsRead[index] ? `if (!Number.isSafeInteger(value)) ${convert}` : convert}`;
   });
-  if (!generate) {
-    return byName;
-  }
-  try {
-    const written = new Function('convert', `return function hydrate(rows) { for (let r = 0; r < rows.length; r++) { const row = rows[r]; let value; ${steps.join(' ')} } };`);
-    return written(convert) as Hydrator;
-  } catch {
-    return byName;
-  }
+  const body = `return function hydrate(rows) { for (let r = 0; r < rows.length; r++) { const row = rows[r]; let value; ${steps.join(' ')} } };`;
+  return writtenOut(byName, () => new Function('convert', body)(convert) as Hydrator);
 }
 
 function isQueryBuilder<T extends ObjectLiteral>(source: Repository<T> | SelectQueryBuilder<T>): source is SelectQueryBuilder<T> {

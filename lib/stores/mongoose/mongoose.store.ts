@@ -38,8 +38,8 @@ interface ControlDocument {
 
 /**
  * Run records in a collection of the app's Mongoose connection, one document per run, a lease
- * lock in `<collection>_lock`, and pause and cancel requests in `<collection>_control`. Only query shapes that both MongoDB and FerretDB serve
- * are used (no `$max`/`$first` group accumulators). Of the optional capabilities it has the
+ * lock in `<collection>_lock`, and pause and cancel requests in `<collection>_control`. Only
+ * query shapes that both MongoDB and FerretDB serve are used (no `$max`/`$first` group accumulators). Of the optional capabilities it has the
  * batch ledger of distributed tasks; not transactions: MongoDB transactions need a replica set,
  * and run records do not depend on them.
  */
