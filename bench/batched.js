@@ -9,6 +9,7 @@
  *   BENCH_ROWS=1000000          rows of the timed runs (RSS is also measured at a tenth of them)
  *   BENCH_BATCHED_RUNS=3        timed runs per case and size (medians)
  *   BENCH_CRASH_KILLS=3         SIGKILLs per mode in the crash check (then a run to the end)
+ *   BENCH_HEAP_CAP_MB=64        old-generation limit of the bounded-heap RSS runs (0: none)
  *   BENCH_DBS=sqlite,postgres   databases (mongo is not part of this benchmark)
  *   BENCH_POSTGRES_URL, BENCH_SQLITE_DIR, BENCH_JSON   as for the other cases
  */
@@ -27,6 +28,13 @@ const ROWS = Math.max(10, int('BENCH_ROWS', 1_000_000));
 const SMALL_ROWS = Math.round(ROWS / 10);
 const RUNS = Math.max(1, int('BENCH_BATCHED_RUNS', 3));
 const KILLS = Math.max(1, int('BENCH_CRASH_KILLS', 3));
+/**
+ * The bounded-heap runs: the same processes with V8's old generation capped
+ * (`--max-old-space-size`), which makes V8 collect garbage instead of letting the heap grow with
+ * the length of the run. A process whose memory grew with the rows would run out of heap there.
+ */
+const HEAP_CAP_MB = Math.max(0, int('BENCH_HEAP_CAP_MB', 64));
+const BOUNDED_CASES = ['plain-tx', 'peer-tx', 'plain-autocommit', 'peer-autocommit'];
 const SIZE = 1000;
 const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres')
   .split(',')
@@ -49,11 +57,11 @@ let workDir;
  * Runs the app once as a child process. With `killAfterMs`, sends SIGKILL that long after the
  * task started (the app prints `bench:started`); resolves the app's figures (or null when killed).
  */
-function runApp(env, { killAfterMs } = {}) {
+function runApp(env, { killAfterMs, nodeFlags = [] } = {}) {
   const resultFile = join(workDir, `result-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   return new Promise((resolvePromise, reject) => {
     // --expose-gc only lets the app measure its live heap at exit, after the timing.
-    const child = spawn(process.execPath, ['--expose-gc', APP, 'after-party:run'], {
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, APP, 'after-party:run'], {
       cwd: workDir,
       env: { ...process.env, ...env, NODE_ENV: 'development', FORCE_COLOR: '0', BENCH_RESULT_FILE: resultFile },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -199,17 +207,17 @@ async function verifyRun(store, rows, label) {
  * The timed runs of one size: RUNS rounds of every case, each run on freshly seeded items, the
  * order rotating every round so that a change in machine load hits every case alike.
  */
-async function timeSize(store, rows) {
-  const samples = Object.fromEntries(CASES.map((c) => [c.id, { ms: [], cpuMs: [], maxRssKb: [], rssStartKb: [], liveHeapKb: [] }]));
+async function timeSize(store, rows, { cases = CASES, nodeFlags = [], label = '' } = {}) {
+  const samples = Object.fromEntries(cases.map((c) => [c.id, { ms: [], cpuMs: [], maxRssKb: [], rssStartKb: [], liveHeapKb: [] }]));
   for (let round = 0; round < RUNS; round++) {
-    for (let k = 0; k < CASES.length; k++) {
-      const c = CASES[(k + round) % CASES.length];
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[(k + round) % cases.length];
       await store.fresh(rows);
-      const result = await runApp(envOf(store, c));
+      const result = await runApp(envOf(store, c), { nodeFlags });
       await verifyRun(store, rows, c.id);
       for (const key of Object.keys(samples[c.id])) samples[c.id][key].push(result[key]);
     }
-    log(`${store.name}: ${thousands(rows)} rows: round ${round + 1}/${RUNS} done`);
+    log(`${store.name}: ${thousands(rows)} rows${label}: round ${round + 1}/${RUNS} done`);
   }
   return samples;
 }
@@ -254,9 +262,15 @@ async function benchStore(name) {
     log(`${name}: ${store.version}`);
     const small = await timeSize(store, SMALL_ROWS);
     const full = await timeSize(store, ROWS);
+    const bounded = {};
+    if (HEAP_CAP_MB > 0) {
+      const options = { cases: CASES.filter((c) => BOUNDED_CASES.includes(c.id)), nodeFlags: [`--max-old-space-size=${HEAP_CAP_MB}`], label: `, heap ≤ ${HEAP_CAP_MB} MB` };
+      bounded.small = await timeSize(store, SMALL_ROWS, options);
+      bounded.full = await timeSize(store, ROWS, options);
+    }
     const crashes = [];
     for (const tx of [true, false]) crashes.push(await crashCheck(store, tx, median(full[tx ? 'plain-tx' : 'plain-autocommit'].ms)));
-    return { name, version: store.version, small, full, crashes };
+    return { name, version: store.version, small, full, bounded, crashes };
   } finally {
     await store.cleanup().catch((error) => log(`${name}: cleanup failed: ${error.message}`));
   }
@@ -280,6 +294,7 @@ function report(results) {
   const detail = [];
   const targets = [];
   const memory = [];
+  const boundedMemory = [];
   const crash = [];
   const batches = Math.ceil(ROWS / SIZE);
   for (const r of results) {
@@ -339,6 +354,22 @@ function report(results) {
           side === 'peer' ? 'info' : growth <= TARGETS.rssRatio ? 'met' : 'MISSED',
         ]);
       }
+      for (const side of ['plain', 'peer']) {
+        const id = `${side}-${suffix}`;
+        if (!r.bounded?.full?.[id]) continue;
+        const smallKb = median(r.bounded.small[id].maxRssKb);
+        const fullKb = median(r.bounded.full[id].maxRssKb);
+        const growth = fullKb / smallKb;
+        boundedMemory.push([
+          r.name,
+          `${CASES.find((c) => c.id === id).label}, ${mode}`,
+          mb(smallKb),
+          mb(fullKb),
+          `${growth.toFixed(2)}×`,
+          thousands(rate(ROWS, median(r.bounded.full[id].ms))),
+          side === 'peer' ? 'info' : growth <= TARGETS.rssRatio ? 'met' : 'MISSED',
+        ]);
+      }
     }
     for (const c of r.crashes) {
       const bound = c.tx ? 0 : SIZE;
@@ -369,6 +400,14 @@ function report(results) {
     '',
     table(['db', 'process', 'RSS at start', `peak, ${thousands(SMALL_ROWS)}`, `peak, ${thousands(ROWS)}`, 'growth', 'live heap', `≤ ${TARGETS.rssRatio}×`], memory),
     '',
+    ...(boundedMemory.length === 0
+      ? []
+      : [
+          `The same processes with V8's old generation capped at ${HEAP_CAP_MB} MB (\`--max-old-space-size=${HEAP_CAP_MB}\`, median of ${RUNS}): V8 then collects the garbage of a long run instead of growing the heap, so the peak shows the memory the run needs; a process whose memory grew with the rows would run out of heap. Rows/s at ${thousands(ROWS)} rows for reference (more collections cost some throughput).`,
+          '',
+          table(['db', 'process', `peak, ${thousands(SMALL_ROWS)}`, `peak, ${thousands(ROWS)}`, 'growth', 'rows/s', `≤ ${TARGETS.rssRatio}×`], boundedMemory),
+          '',
+        ]),
     `Crash check over ${thousands(ROWS)} rows: ${KILLS} SIGKILLs at random points (each resumed run killed again), then a run to the end. Per kill: when (after the task started) → the checkpoint the next run resumes from, and the rows already applied past it (what that run does again). Redone: rows applied more than once at the end (applications beyond one per row).`,
     '',
     table(['db', 'mode', 'kills: after → checkpoint, rows past it', 'rows right', 'redone', 'bound', 'result'], crash),
