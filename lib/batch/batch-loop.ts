@@ -128,7 +128,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       } else {
         await saved();
         await task.processBatch(items, batchContext(undefined));
-        saving = progress.inTurn(() => store.updateRun(deps.runId, { checkpoint: next })).then(
+        saving = progress.saveCheckpoint(next).then(
           () => undefined,
           (error: unknown) => error ?? new Error('The checkpoint could not be saved'),
         );

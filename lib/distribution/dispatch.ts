@@ -85,8 +85,7 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
     progress.setTotal(dispatched + (await collection.count(state.cursor === null ? undefined : decodeCursor(collection, state.cursor))));
   }
   // In turn with the progress saves: one writer at a time on the run's record.
-  const checkpoint = (): Promise<void> =>
-    progress.inTurn(() => store.updateRun(deps.runId, { checkpoint: { distribution: state } satisfies DistributionCheckpoint }));
+  const checkpoint = (): Promise<void> => progress.saveCheckpoint({ distribution: state } satisfies DistributionCheckpoint);
   await checkpoint();
 
   while (!state.done) {

@@ -113,6 +113,11 @@ export class ProgressReporter implements TaskProgress {
     return written;
   }
 
+  /** Saves the run's checkpoint on its record outside a transaction: in turn, as {@link inTurn} says. */
+  saveCheckpoint(checkpoint: unknown): Promise<void> {
+    return this.inTurn(() => this.store.updateRun(this.subject.runId, { checkpoint }));
+  }
+
   private changed(saveNow = false): void {
     const now = Date.now();
     this.snapshot.updatedAt = new Date(now).toISOString();

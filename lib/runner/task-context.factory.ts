@@ -22,7 +22,6 @@ export interface ContextParts {
 
 /** Builds `ctx`: checkpoints go into the task's transaction when it has one, so they commit with its work. */
 export function createTaskContext({ task, record, session, logger, signal, progress, resumeFrom, transaction }: ContextParts): TaskContext {
-  const saver = transaction ?? session.store;
   return {
     version: task.version,
     name: task.name,
@@ -38,8 +37,7 @@ export function createTaskContext({ task, record, session, logger, signal, progr
       // Inside a transaction the write is guarded: false means another runner took the run over.
       // Outside one it goes in turn with the progress saves: one writer at a time on the record.
       const checkpoint = jsonValue(cursor);
-      const write = (): Promise<boolean | void> => saver.updateRun(record.id, { checkpoint });
-      if ((await (transaction ? write() : progress.inTurn(write))) === false) {
+      if ((await (transaction ? transaction.updateRun(record.id, { checkpoint }) : progress.saveCheckpoint(checkpoint))) === false) {
         throw new TaskInterruption('Another runner took this run over; its work is rolled back', 'interrupted');
       }
     },

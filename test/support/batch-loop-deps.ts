@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { BatchLoopDeps } from '../../lib/batch/batch-loop';
+import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import type { TaskContext } from '../../lib/interfaces/task-context.interface';
 import type { ProgressReporter } from '../../lib/runner/progress-reporter';
 
-/** A progress reporter that reports nothing and writes in turn at once. */
-export function silentProgress(): ProgressReporter {
-  const progress = { setTotal() {}, resumeAt() {}, batchDone() {}, setState() {}, inTurn: (write: () => Promise<unknown>) => write() };
+/** A progress reporter that reports nothing and writes checkpoints to `store` at once. */
+export function silentProgress(store: AfterPartyStore, runId: string): ProgressReporter {
+  const inTurn = (write: () => Promise<unknown>) => write();
+  const saveCheckpoint = (checkpoint: unknown) => store.updateRun(runId, { checkpoint });
+  const progress = { setTotal() {}, resumeAt() {}, batchDone() {}, setState() {}, inTurn, saveCheckpoint };
   return progress as unknown as ProgressReporter;
 }
 
@@ -16,7 +19,7 @@ export function batchLoopDeps(parts: Pick<BatchLoopDeps, 'task' | 'store'> & Par
     context: { name: 'items', version: '20260101000001' } as TaskContext,
     signal: new AbortController().signal,
     runId: 'run-1',
-    progress: silentProgress(),
+    progress: silentProgress(parts.store, parts.runId ?? 'run-1'),
     logger: new Logger('test'),
     resumeFrom: undefined,
     deadline: null,

@@ -96,7 +96,7 @@ describe('writes to a running record: one at a time', () => {
     const progress = new ProgressReporter({ version: '20260101000001', name: 'items', runId: 'run-1' } as never, store, events, { log() {}, warn() {} } as never, false);
 
     progress.setState('throttled', 'replica lag'); // saved at once
-    const checkpoint = progress.inTurn(() => store.updateRun('run-1', { checkpoint: { cursor: 1 } }));
+    const checkpoint = progress.saveCheckpoint({ cursor: 1 });
     progress.setState('running'); // saved at once too
     await checkpoint;
     await progress.finish();
