@@ -197,6 +197,27 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.requestControl('20269999999999', 'pause')).toBe(false);
   });
 
+  // Only the Mongoose store keeps requests apart from the records (the SQL stores keep a request
+  // on the run's record: nothing is left behind there).
+  const mongoOnly = target.db === 'mongo' ? it : null;
+  mongoOnly?.('keeps no pause or cancel request of a run that has ended once another request is made (<collection>_control)', async () => {
+    const mongo = harness.mongo as NonNullable<StoreHarness['mongo']>;
+    await store.prepare();
+    const first = runRecord('20260101000017');
+    const second = runRecord('20260101000018');
+    await store.insertRun(first);
+    await store.insertRun(second);
+    expect(await store.requestControl(first.version, 'pause')).toBe(true);
+    expect(await store.requestControl(second.version, 'cancel')).toBe(true);
+    await store.finishRun(first.id, ended('paused'));
+    const requests = mongo.collection(`${table}_control`);
+    expect((await requests.find({}).toArray()).map((doc) => String(doc._id)).sort()).toEqual([first.id, second.id].sort());
+    // The next request forgets the ended run's, and keeps the running one's.
+    expect(await store.requestControl(second.version, 'pause')).toBe(true);
+    expect(await requests.find({}).toArray()).toEqual([{ _id: second.id, control: 'pause' }]);
+    expect(await store.readControl(second.id)).toBe('pause');
+  });
+
   it('loses neither a checkpoint nor a pause request when both are written at the same moment', async () => {
     await store.prepare();
     const running = runRecord('20260101000016');

@@ -140,14 +140,18 @@ export class MongooseStore implements AfterPartyStore {
    * A request goes into a document of its own, never into the run's record: while a run runs, its
    * runner is then the only process writing its record. A server that applies an update as a read
    * and a write (FerretDB does) would otherwise let a request and a checkpoint saved at the same
-   * moment overwrite each other: the checkpoint lost means a batch redone.
+   * moment overwrite each other: the checkpoint lost means a batch redone. The requests of runs
+   * that have ended since the last request are deleted here, so the collection holds at most
+   * those of runs still running plus those that ended since.
    */
   async requestControl(version: string, control: RunControl): Promise<boolean> {
-    const running = await (await this.records()).find({ version, status: 'running' }, { projection: { _id: 1 } }).toArray();
+    const records = await this.records();
+    const running = await records.find({ version, status: 'running' }, { projection: { _id: 1 } }).toArray();
     const controls = await this.controls();
     for (const { _id } of running) {
       await controls.updateOne({ _id }, { $set: { control } }, { upsert: true });
     }
+    await this.forgetEndedRequests(records, controls);
     return running.length > 0;
   }
 
@@ -159,6 +163,19 @@ export class MongooseStore implements AfterPartyStore {
     // A request written into the record by an earlier version of this store.
     const record = await (await this.records()).findOne({ _id: id }, { projection: { control: 1 } });
     return record?.control ?? null;
+  }
+
+  /**
+   * Deletes the requests of runs that are no longer running. A request is only written for a
+   * running run, and a run that has ended never runs again, so none that can still be read goes.
+   */
+  private async forgetEndedRequests(records: Collection<RecordDocument>, controls: Collection<ControlDocument>): Promise<void> {
+    const ids = (await controls.find({}, { projection: { _id: 1 } }).toArray()).map(({ _id }) => _id);
+    const live = new Set((await records.find({ _id: { $in: ids }, status: 'running' }, { projection: { _id: 1 } }).toArray()).map(({ _id }) => _id));
+    const ended = ids.filter((id) => !live.has(id));
+    if (ended.length > 0) {
+      await controls.deleteMany({ _id: { $in: ended } });
+    }
   }
 
   private async db(): Promise<Db> {
