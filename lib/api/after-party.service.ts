@@ -162,14 +162,10 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    */
   async pause(task: string): Promise<'requested' | 'recorded'> {
     const registered = this.one(task);
-    if (!registered.batch) {
+    const outcome = await this.runner.pause(registered);
+    if (outcome === 'not batched') {
       throw new InvalidOptionsError(`${taskLabel(registered)} is not a batched task, so it cannot pause between batches.`);
     }
-    const outcome = registered.batch.distribute
-      ? await this.runner.stopDistributed(registered, 'pause')
-      : (await this.runner.requestControl(registered, 'pause'))
-        ? 'requested'
-        : 'not running';
     if (outcome === 'not running') {
       throw new InvalidOptionsError(`${taskLabel(registered)} is not running: there is nothing to pause. status() shows where it stands.`);
     }
@@ -184,18 +180,11 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    */
   async cancel(task: string, options: AfterPartyLockOptions = {}): Promise<'requested' | 'recorded' | 'cancelled'> {
     const registered = this.one(task);
-    if (registered.batch?.distribute) {
-      const outcome = await this.runner.stopDistributed(registered, 'cancel');
-      if (outcome !== 'not running') {
-        return outcome;
-      }
-    } else if (registered.batch && (await this.runner.requestControl(registered, 'cancel'))) {
-      return 'requested';
-    }
-    if (!(await this.runner.cancel(registered, this.lockTimeout(options)))) {
+    const outcome = await this.runner.cancel(registered, this.lockTimeout(options));
+    if (outcome === 'completed') {
       throw new InvalidOptionsError(`${taskLabel(registered)} is completed: there is nothing to cancel. reset() makes it pending again.`);
     }
-    return 'cancelled';
+    return outcome;
   }
 
   /**

@@ -18,22 +18,18 @@ import { ControlCommand } from './control.command';
 export class CancelCommand extends ControlCommand {
   protected async execute(identifiers: string[], flags: { json?: boolean }): Promise<AfterPartyExitCode> {
     const task = this.task(identifiers);
-    if (task.batch?.distribute) {
-      const outcome = await this.runner.stopDistributed(task, 'cancel');
-      if (outcome !== 'not running') {
-        const message = `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`;
-        return this.report(task, 'cancel', outcome, message, flags.json === true);
-      }
-    } else if (task.batch && (await this.runner.requestControl(task, 'cancel'))) {
-      const message = `Asked the runner of ${taskLabel(task)} to cancel it after its current batch.`;
-      return this.report(task, 'cancel', 'requested', message, flags.json === true);
-    }
-    // Not running (or a plain task): record the cancellation under the lock.
-    if (!(await this.runner.cancel(task, this.options.lockTimeout))) {
+    const outcome = await this.runner.cancel(task, this.options.lockTimeout);
+    if (outcome === 'completed') {
       throw new InvalidOptionsError(`${taskLabel(task)} is completed: there is nothing to cancel. after-party:reset makes it pending again.`);
     }
-    const message = `Cancelled ${taskLabel(task)}: later runs leave it alone until after-party:reset or after-party:run ${task.name}.`;
-    return this.report(task, 'cancel', 'cancelled', message, flags.json === true);
+    const messages = {
+      requested: task.batch?.distribute
+        ? `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`
+        : `Asked the runner of ${taskLabel(task)} to cancel it after its current batch.`,
+      recorded: `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`,
+      cancelled: `Cancelled ${taskLabel(task)}: later runs leave it alone until after-party:reset or after-party:run ${task.name}.`,
+    };
+    return this.report(task, 'cancel', outcome, messages[outcome], flags.json === true);
   }
 
   @Option({ flags: '--json', description: 'print one JSON document on stdout' })

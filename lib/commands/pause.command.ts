@@ -14,22 +14,17 @@ import { ControlCommand } from './control.command';
 export class PauseCommand extends ControlCommand {
   protected async execute(identifiers: string[], flags: { json?: boolean }): Promise<AfterPartyExitCode> {
     const task = this.task(identifiers);
-    if (!task.batch) {
+    const outcome = await this.runner.pause(task);
+    if (outcome === 'not batched') {
       throw this.notBatched(task, 'pause');
     }
-    if (task.batch.distribute) {
-      const outcome = await this.runner.stopDistributed(task, 'pause');
-      if (outcome === 'not running') {
-        throw new InvalidOptionsError(`${taskLabel(task)} is not running: there is nothing to pause. after-party:status shows where it stands.`);
-      }
-      const message = `Paused the queue of ${taskLabel(task)}: queued batches are held, running ones finish; after-party:run resumes it.`;
-      return this.report(task, 'pause', outcome, message, flags.json === true);
-    }
-    if (!(await this.runner.requestControl(task, 'pause'))) {
+    if (outcome === 'not running') {
       throw new InvalidOptionsError(`${taskLabel(task)} is not running: there is nothing to pause. after-party:status shows where it stands.`);
     }
-    const message = `Asked the runner of ${taskLabel(task)} to pause it after its current batch; after-party:run resumes it from its cursor.`;
-    return this.report(task, 'pause', 'requested', message, flags.json === true);
+    const message = task.batch?.distribute
+      ? `Paused the queue of ${taskLabel(task)}: queued batches are held, running ones finish; after-party:run resumes it.`
+      : `Asked the runner of ${taskLabel(task)} to pause it after its current batch; after-party:run resumes it from its cursor.`;
+    return this.report(task, 'pause', outcome, message, flags.json === true);
   }
 
   @Option({ flags: '--json', description: 'print one JSON document on stdout' })

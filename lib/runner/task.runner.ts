@@ -115,11 +115,36 @@ export class TaskRunner {
   }
 
   /**
-   * Asks the runner that runs `task` now (on any host) to pause or cancel it after its current
-   * batch. Resolves false when it is not running.
+   * Pauses `task` from any host: the runner that runs it pauses it after its current batch
+   * (`requested`); a distributed task's queue is paused at once, and when no runner follows it
+   * the pause is recorded here (`recorded`). `not running` and `not batched` change nothing.
    */
-  async requestControl(task: RegisteredTask, control: RunControl): Promise<boolean> {
-    return this.store.requestControl(task.version, control);
+  async pause(task: RegisteredTask): Promise<'requested' | 'recorded' | 'not running' | 'not batched'> {
+    if (!task.batch) {
+      return 'not batched';
+    }
+    if (task.batch.distribute) {
+      return this.stopDistributed(task, 'pause');
+    }
+    return (await this.store.requestControl(task.version, 'pause')) ? 'requested' : 'not running';
+  }
+
+  /**
+   * Cancels `task`: a running batched task stops after its current batch (`requested`; a
+   * distributed one's queued batches are removed, `recorded` when no runner follows it); a task
+   * that is not running is recorded `cancelled` under the lock (`cancelled`), so later runs leave
+   * it alone until it is reset or run by name. A completed task is left alone (`completed`).
+   */
+  async cancel(task: RegisteredTask, lockTimeoutMs: number): Promise<'requested' | 'recorded' | 'cancelled' | 'completed'> {
+    if (task.batch?.distribute) {
+      const outcome = await this.stopDistributed(task, 'cancel');
+      if (outcome !== 'not running') {
+        return outcome;
+      }
+    } else if (task.batch && (await this.store.requestControl(task.version, 'cancel'))) {
+      return 'requested';
+    }
+    return (await this.recordCancelled(task, lockTimeoutMs)) ? 'cancelled' : 'completed';
   }
 
   /**
@@ -128,7 +153,7 @@ export class TaskRunner {
    * left to the workers with `--no-wait`), records it here, under the lock. Resolves what
    * happened: `requested` (a runner records it), `recorded`, or `not running`.
    */
-  async stopDistributed(task: RegisteredTask, control: RunControl): Promise<'requested' | 'recorded' | 'not running'> {
+  private async stopDistributed(task: RegisteredTask, control: RunControl): Promise<'requested' | 'recorded' | 'not running'> {
     await this.distribution.ensureReachable(task);
     const queue = this.distribution.queue(task);
     if (control === 'pause') {
@@ -164,10 +189,10 @@ export class TaskRunner {
   }
 
   /**
-   * Cancels a task that is not running: records a `cancelled` run under the lock, so later runs
-   * leave it alone until it is reset or run by name. Resolves false when it is completed already.
+   * Records a `cancelled` run of a task that is not running, under the lock. Resolves false when
+   * it is completed already.
    */
-  async cancel(task: RegisteredTask, lockTimeoutMs: number): Promise<boolean> {
+  private async recordCancelled(task: RegisteredTask, lockTimeoutMs: number): Promise<boolean> {
     return this.underLock(lockTimeoutMs, async () => {
       await this.store.prepare();
       const state = (await this.store.versionStates(null)).find((entry) => entry.version === task.version);
