@@ -37,7 +37,7 @@ const logger = new Logger('AfterParty');
  * Runs whose checkpoint the next run of the task resumes from: cut short, paused, or cancelled
  * (a cancelled task run again by name goes on where it stopped; `reset` starts it over).
  */
-const RESUMABLE: readonly string[] = ['failed', 'interrupted', 'paused', 'cancelled'];
+export const RESUMABLE: readonly string[] = ['failed', 'interrupted', 'paused', 'cancelled'];
 
 /**
  * Runs one task in plain steps: start its record (unless the run loop started it together with

@@ -21,7 +21,7 @@ import type { RunOptions } from './run-options.interface';
 import type { RunReport, TaskOutcome } from './run-report.interface';
 import { budgetSpent, stopReason, type RunSession } from './run-session';
 import { ShutdownWatch } from './shutdown-watch';
-import { executeTask, type TaskResult } from './task-execution';
+import { executeTask, RESUMABLE, type TaskResult } from './task-execution';
 import { TaskInterruption } from './task-interruption';
 
 /**
@@ -189,8 +189,10 @@ export class TaskRunner {
   }
 
   /**
-   * Records a `cancelled` run of a task that is not running, under the lock. Resolves false when
-   * it is completed already.
+   * Records a `cancelled` run of a task that is not running, under the lock. A task cut short
+   * (failed, interrupted or paused) keeps where it stopped: the cancelled record carries its
+   * checkpoint and progress, so run by name it goes on from there. A task cancelled already is
+   * left as it is. Resolves false when it is completed already.
    */
   private async recordCancelled(task: RegisteredTask, lockTimeoutMs: number): Promise<boolean> {
     return this.underLock(lockTimeoutMs, async () => {
@@ -199,13 +201,22 @@ export class TaskRunner {
       if (state?.completed && !task.everyDeploy) {
         return false;
       }
+      const last = await this.store.lastRun(task.version);
+      if (last?.status === 'cancelled') {
+        return true;
+      }
+      const stopped = last && RESUMABLE.includes(last.status) ? last : null;
       const record = newRunRecord(task, { kind: 'manual', deployId: null, environment: this.options.environment });
+      record.checkpoint = stopped?.checkpoint ?? null;
+      record.progress = stopped?.progress ?? null;
       await this.store.insertRun(record);
       await this.store.finishRun(record.id, {
         status: 'cancelled',
         finishedAt: record.startedAt,
         durationMs: 0,
-        error: `Cancelled by after-party:cancel on ${hostname()} before it ran`,
+        error: stopped
+          ? `Cancelled by after-party:cancel on ${hostname()} after it was ${stopped.status}${stopped.checkpoint === null ? '' : '; run by name, it goes on from where it stopped'}`
+          : `Cancelled by after-party:cancel on ${hostname()} before it ran`,
       });
       return true;
     });

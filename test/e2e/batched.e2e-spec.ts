@@ -78,6 +78,25 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 50 });
   });
 
+  it('keeps the cursor of a failed task that is then cancelled: run by name it goes on from there, and a second cancel records nothing', async () => {
+    await db.seedItems(50);
+    expect((await app.run([RUN, BATCHED], env({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' }))).code).toBe(1);
+    for (let i = 0; i < 2; i++) {
+      const cancel = await app.run(['after-party:cancel', BATCHED], env());
+      expect({ code: cancel.code, stderr: cancel.stderr }).toEqual({ code: 0, stderr: '' });
+    }
+    expect(await db.statuses(BATCHED)).toEqual(['failed', 'cancelled']);
+    const row = await batchedRow(app, env());
+    expect(row).toMatchObject({ state: 'cancelled', progress: expect.objectContaining({ done: 20, total: 50, cursor: 20 }) });
+    expect(ranVersions((await app.run([RUN], env())).stdout)).not.toContain(BATCHED);
+
+    const byName = await app.run([RUN, BATCHED], env());
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain(`Resuming ${BATCHED} batched-items`);
+    expect(byName.stdout.match(/batch (\d+) applied/g)).toEqual(['batch 3 applied', 'batch 4 applied', 'batch 5 applied']);
+    expect(tally(await db.hits())).toEqual({ 1: 50 });
+  });
+
   it('starts a failed task over after after-party:reset, instead of resuming its cursor', async () => {
     await db.seedItems(50);
     expect((await app.run([RUN, BATCHED], env({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' }))).code).toBe(1);
