@@ -6,7 +6,7 @@ import type { BatchContext, BatchedTask, KeysetCollection, ThrottleDecision } fr
 import type { RunControl } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreTransaction } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
-import type { ProgressReporter } from '../runner/progress-reporter';
+import { SAVE_INTERVAL_MS, type ProgressReporter } from '../runner/progress-reporter';
 import { TaskInterruption } from '../runner/task-interruption';
 import { decodeCursor, encodeCursor } from './cursor-codec';
 import { refuseUnorderedKeys } from './key-order';
@@ -71,6 +71,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
   } else if (total !== null) {
     progress.setTotal(total);
   }
+  progress.startBatches();
   const control = controlPoller(store, deps.runId);
   const turn = eventLoopTurns();
   // Without a batch transaction, a batch's checkpoint is written while the next page is read,
@@ -186,8 +187,19 @@ async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<RunCon
       deps.progress.setState('throttled', because);
       throttled = true;
     }
-    await sleep(wait, undefined, { signal: deps.signal }).catch(() => undefined);
+    await backOff(wait, deps);
     wait = Math.min(wait * 2, deps.options.maxBackoff);
+  }
+}
+
+/**
+ * Waits `ms` (less if the run is stopped), telling the progress every {@link SAVE_INTERVAL_MS}
+ * that the runner is still there, so a long back-off does not look like a runner gone.
+ */
+async function backOff(ms: number, deps: BatchLoopDeps): Promise<void> {
+  for (let left = ms; left > 0 && !deps.signal.aborted; left -= SAVE_INTERVAL_MS) {
+    await sleep(Math.min(left, SAVE_INTERVAL_MS), undefined, { signal: deps.signal }).catch(() => undefined);
+    deps.progress.stillThrottled();
   }
 }
 

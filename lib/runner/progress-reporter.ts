@@ -10,7 +10,7 @@ import type { TaskProgress } from '../interfaces/task-context.interface';
 /** At most one progress log line (without a terminal) per this many milliseconds. */
 const LOG_INTERVAL_MS = 5000;
 /** At most one progress write to the records (and one event) per this many milliseconds. */
-const SAVE_INTERVAL_MS = 2000;
+export const SAVE_INTERVAL_MS = 2000;
 
 /**
  * `ctx.progress`, and a batched task's progress as the runner reports it: a live bar on a
@@ -79,6 +79,20 @@ export class ProgressReporter implements TaskProgress {
     this.changed();
   }
 
+  /** A batched task's loop starts: its progress says `running` (or `throttled`) until it stops. */
+  startBatches(): void {
+    this.snapshot.state = 'running';
+    this.snapshot.throttledBecause = null;
+  }
+
+  /**
+   * Still backing off: `updatedAt` moves on (saved at most every 2 s), so `status` on another host
+   * sees that the runner is alive while no batch runs.
+   */
+  stillThrottled(): void {
+    this.changed();
+  }
+
   /** Running, or backing off because a throttle check said so (and why). */
   setState(state: 'running' | 'throttled', because: string | null = null): void {
     this.snapshot.state = state;
@@ -91,6 +105,12 @@ export class ProgressReporter implements TaskProgress {
     this.bar?.stop();
     if (this.unlogged) {
       this.logger.log(describeProgress(this.snapshot));
+    }
+    if (this.snapshot.state !== undefined) {
+      // Stopped: neither running nor throttled any more; the record's status says how it ended.
+      delete this.snapshot.state;
+      delete this.snapshot.throttledBecause;
+      this.dirty = true;
     }
     await this.saving;
     if (this.dirty) {
@@ -176,18 +196,21 @@ export class ProgressReporter implements TaskProgress {
   }
 }
 
-/** `Progress 450/1000 (45%), 120.5/s, ETA 4.6 s, importing users` */
-export function describeProgress(progress: TaskProgressSnapshot): string {
+/**
+ * `Progress 450/1000 (45%), 120.5/s, ETA 4.6 s, importing users`. Not `live` (a run that has
+ * stopped): without rate, ETA and throttling, which only describe a run going on.
+ */
+export function describeProgress(progress: TaskProgressSnapshot, { live = true, lead = 'Progress' }: { live?: boolean; lead?: string } = {}): string {
   const share = progress.total ? ` (${Math.floor((progress.done / progress.total) * 100)}%)` : '';
   const counts = progress.total !== null ? `${progress.done}/${progress.total}${share}` : `${progress.done} done`;
-  const parts = [`Progress ${counts}`];
-  if (progress.rate) {
+  const parts = [`${lead} ${counts}`];
+  if (live && progress.rate) {
     parts.push(`${progress.rate}/s`);
   }
-  if (progress.etaMs !== null && progress.etaMs !== undefined && progress.done < (progress.total ?? 0)) {
+  if (live && progress.etaMs !== null && progress.etaMs !== undefined && progress.done < (progress.total ?? 0)) {
     parts.push(`ETA ${humanDuration(progress.etaMs)}`);
   }
-  if (progress.state === 'throttled') {
+  if (live && progress.state === 'throttled') {
     parts.push(`throttled${progress.throttledBecause ? `: ${progress.throttledBecause}` : ''}`);
   }
   if (progress.cursor !== undefined) {

@@ -47,7 +47,8 @@ export function formatStatus(rows: StatusRow[], header: string, colour = false):
       lines.push(`  ${row.version} ${which}: ${firstLine(row.error)}`);
     }
     if (row.progress) {
-      lines.push(`  ${row.version} ${describeProgress(row.progress).toLowerCase()} (at ${row.progress.updatedAt})`);
+      const live = row.state === 'running';
+      lines.push(`  ${row.version} ${describeProgress(row.progress, { live, lead: 'progress' })} (at ${row.progress.updatedAt})`);
     }
   }
   lines.push('', summary(rows));

@@ -216,7 +216,7 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 100 });
   });
 
-  it('backs off while the throttle check says so, shows it in status, and goes on when it clears', async () => {
+  it('backs off while the throttle check says so, shows it in status (kept fresh while it waits), and goes on when it clears', async () => {
     await db.seedItems(30);
     const throttleFile = join(app.dir, 'throttle');
     writeFileSync(throttleFile, 'lagging');
@@ -226,6 +226,11 @@ describeEachStore('batched tasks', (target) => {
     const row = await batchedRow(app, env());
     expect(row).toMatchObject({ state: 'running', progress: expect.objectContaining({ state: 'throttled', throttledBecause: 'the throttle file exists', done: 0 }) });
     expect(tally(await db.hits())).toEqual({ 0: 30 });
+    // While it backs off, the record is still written every 2 s: another host sees the runner there.
+    await sleep(2500);
+    const later = await batchedRow(app, env());
+    expect(later.progress.state).toBe('throttled');
+    expect(Date.parse(later.progress.updatedAt)).toBeGreaterThan(Date.parse(row.progress.updatedAt));
     rmSync(throttleFile);
     const done = await runner.result;
     expect(done.code).toBe(0);

@@ -8,7 +8,7 @@ import type { ProgressReporter } from '../../lib/runner/progress-reporter';
 export function silentProgress(store: AfterPartyStore, runId: string): ProgressReporter {
   const inTurn = (write: () => Promise<unknown>) => write();
   const saveCheckpoint = (checkpoint: unknown) => store.updateRun(runId, { checkpoint });
-  const progress = { setTotal() {}, resumeAt() {}, batchDone() {}, setState() {}, inTurn, saveCheckpoint };
+  const progress = { setTotal() {}, resumeAt() {}, batchDone() {}, setState() {}, startBatches() {}, stillThrottled() {}, inTurn, saveCheckpoint };
   return progress as unknown as ProgressReporter;
 }
 

@@ -42,6 +42,32 @@ describe('formatStatus', () => {
   });
 });
 
+describe('formatStatus: progress lines', () => {
+  const progress = {
+    done: 412000,
+    total: 1000000,
+    message: 'Importing Users',
+    rate: 5120.4,
+    etaMs: 115_000,
+    cursor: 'AbC-412000',
+    state: 'throttled' as const,
+    throttledBecause: 'Replica lag 12 s',
+    updatedAt: '2026-11-26T12:04:31.120Z',
+  };
+
+  it('shows a running task live, with rate, ETA and throttling, its cursor and message as written', () => {
+    const text = formatStatus([row({ state: 'running', progress })], 'header');
+    expect(text).toContain(
+      '  20260101000001 progress 412000/1000000 (41%), 5120.4/s, ETA 1 min 55 s, throttled: Replica lag 12 s, cursor "AbC-412000" Importing Users (at 2026-11-26T12:04:31.120Z)\n',
+    );
+  });
+
+  it('shows where a stopped task got to, without the rate, ETA or throttling of its last run', () => {
+    const text = formatStatus([row({ state: 'paused', lastRunStatus: 'paused', progress })], 'header');
+    expect(text).toContain('  20260101000001 progress 412000/1000000 (41%), cursor "AbC-412000" Importing Users (at 2026-11-26T12:04:31.120Z)\n');
+  });
+});
+
 describe('humanDuration', () => {
   it.each([
     [0, '0 ms'],
