@@ -1,4 +1,4 @@
-import type { Model } from 'mongoose';
+import type { Model, Require_id } from 'mongoose';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
 import { decodeValue, encodeValue } from './cursor-codec';
@@ -20,7 +20,8 @@ export interface MongooseKeysetOptions {
  * sorted by it, with a limit and `lean()` documents, never `skip`, so memory and the cost of a
  * page stay flat however large the collection. ObjectId and Date cursors are checkpointed as
  * `{ "@oid" }` and `{ "@date" }` (MongoDB refuses stored keys starting with `$`) and come back
- * as themselves.
+ * as themselves. Items are lean documents (plain objects, not model instances), typed with their
+ * `_id` (`Require_id<T>`: a schema class without an `_id` property gets `Types.ObjectId`).
  *
  * ```ts
  * collection() {
@@ -28,7 +29,7 @@ export interface MongooseKeysetOptions {
  * }
  * ```
  */
-export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOptions = {}): KeysetCollection<T, unknown> {
+export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOptions = {}): KeysetCollection<Require_id<T>, unknown> {
   const key = options.key ?? '_id';
   if (typeof key !== 'string' || key === '' || key.startsWith('$')) {
     throw new InvalidOptionsError(`mongooseKeyset needs a field name as key, not ${JSON.stringify(options.key)}.`);
@@ -47,8 +48,8 @@ export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOption
     return Object.keys(bounds).length === 0 ? filter : { $and: [filter, { [key]: bounds }] };
   };
   return {
-    page: (cursor, limit) => model.find(between(cursor), options.projection).sort({ [key]: 1 }).limit(limit).lean<T[]>().exec() as Promise<T[]>,
-    range: (after, last) => model.find(between(after, last), options.projection).sort({ [key]: 1 }).lean<T[]>().exec() as Promise<T[]>,
+    page: (cursor, limit) => model.find(between(cursor), options.projection).sort({ [key]: 1 }).limit(limit).lean<Array<Require_id<T>>>().exec() as Promise<Array<Require_id<T>>>,
+    range: (after, last) => model.find(between(after, last), options.projection).sort({ [key]: 1 }).lean<Array<Require_id<T>>>().exec() as Promise<Array<Require_id<T>>>,
     keys: async (cursor, limit) => {
       // Only the key field: a dispatcher never loads the documents themselves.
       const docs = await model.find(between(cursor), { [key]: 1 }).sort({ [key]: 1 }).limit(limit).lean().exec();

@@ -37,12 +37,10 @@ export class User {
 export const slugify = (name: string): string => name.toLowerCase();
 `,
   mongoose: `import { Prop, Schema } from '@nestjs/mongoose';
-import type { Types } from 'mongoose';
 
+// A schema class as Nest's docs write one: without an _id property of its own.
 @Schema()
 export class User {
-  _id!: Types.ObjectId;
-
   @Prop()
   name!: string;
 
@@ -61,7 +59,7 @@ export const slugify = (name: string): string => name.toLowerCase();
 function fillIn(task: string, store: Store): string {
   const keyset = store === 'typeorm' ? 'typeormKeyset' : 'mongooseKeyset';
   return task
-    .replace(/^type Item = .*$/m, 'type Item = User;')
+    .replace(/^type Item = .*$/m, store === 'typeorm' ? 'type Item = User;' : 'type Item = User & { _id: Types.ObjectId };')
     .replace('  AfterPartyTask,\n', `  AfterPartyTask,\n  ${keyset},\n`)
     .replace("} from 'after-party';\n", "} from 'after-party';\nimport { slugify, User } from './user';\n")
     .replace(/^ {4}\/\/ {3}/gm, '    ')
