@@ -270,6 +270,10 @@ export class TaskRunner {
       for (const task of outOfOrderTasks(pending, states)) {
         this.logger.warn(`${taskLabel(task)} is older than tasks that already completed (merged late?); it runs now.`);
       }
+      const cancelled = new Set(states.filter((state) => state.cancelled && !state.completed).map((state) => state.version));
+      for (const task of here.filter((candidate) => cancelled.has(candidate.version))) {
+        this.logger.log(`${taskLabel(task)} was cancelled: left alone (after-party:run ${task.name} goes on with it, after-party:reset starts it over).`);
+      }
     }
     return { pending, cutShort: new Set(states.filter((state) => state.cutShort).map((state) => state.version)) };
   }

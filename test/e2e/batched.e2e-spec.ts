@@ -204,6 +204,7 @@ describeEachStore('batched tasks', (target) => {
 
     const later = await app.run([RUN], slow);
     expect(ranVersions(later.stdout)).toEqual([V.warm]);
+    expect(later.stdout).toContain(`${BATCHED} batched-items was cancelled: left alone (after-party:run batched-items goes on with it`);
     const applied = (await db.hits()).filter((hit) => hit === 1).length;
     expect(applied).toBeGreaterThan(0);
     expect(applied).toBeLessThan(100);
