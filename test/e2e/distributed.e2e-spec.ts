@@ -106,7 +106,7 @@ describeEachStore(
       expect(await db.statuses(DISTRIBUTED)).toEqual(['completed']);
     }, 150_000); // 200 batches: about 45 s on the MongoDB-wire server (FerretDB) of a 2-core machine, more while other suites run
 
-    it(`survives a worker killed mid-batch: its batch is retried elsewhere and applied ${target.sql ? 'exactly once' : 'at least once (at most one batch twice)'}`, async () => {
+    it(`survives a worker killed mid-batch: its batches are retried elsewhere and applied ${target.sql ? 'exactly once' : 'at least once (only the batches it held, twice)'}`, async () => {
       await db.seedItems(100);
       await startWorkers(2);
       const [victim] = await startWorkers(1, { AP_BATCH_HANG_AT: '4' });
@@ -122,7 +122,12 @@ describeEachStore(
       if (target.sql || !takenByVictim) {
         expect(counts).toEqual({ 1: 100 });
       } else {
-        expect(counts).toEqual({ 1: 95, 2: 5 });
+        // Without a transaction, the batches the victim held when it died (batch 4, and another
+        // one if it had taken a second: 2 at a time) are done again elsewhere: each twice, no more.
+        const twice = counts[2] ?? 0;
+        expect(Object.keys(counts).filter((hits) => hits !== '1' && hits !== '2')).toEqual([]);
+        expect(counts[1] + twice).toBe(100);
+        expect([5, 10]).toContain(twice);
       }
     });
 
