@@ -167,6 +167,27 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 100 });
   });
 
+  it('pauses, from another process, a task whose batches hold their transaction (on SQLite: the write lock) nearly all the time', async () => {
+    await db.seedItems(100);
+    // MongoDB has no batch transaction here: its batches hold the same work without one.
+    const holding = env({ AP_BATCH_TX: target.sql ? '1' : '0', AP_BATCH_HOLD_MS: '400' });
+    const runner = app.start([RUN, BATCHED], holding);
+    await runner.waitFor('batch 2 applied');
+    const pause = await app.run(['after-party:pause', BATCHED], holding);
+    expect({ code: pause.code, stderr: pause.stderr }).toEqual({ code: 0, stderr: '' });
+    const paused = await runner.result;
+    expect(paused.code).toBe(5);
+    expect((await batchedRow(app, holding)).state).toBe('paused');
+    const done = (await db.hits()).filter((hit) => hit === 1).length;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(100);
+
+    const resumed = await app.run([RUN, BATCHED], env());
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`Resuming ${BATCHED} batched-items`);
+    expect(tally(await db.hits())).toEqual({ 1: 100 });
+  });
+
   it('stops after the batch in progress on SIGTERM, recorded interrupted (exit 1), even where no query waits for I/O, and resumes there', async () => {
     // No delay: on SQLite no batch gives the event loop a turn unless the runner does. Enough
     // batches that the signal lands long before the last (FerretDB is slower per batch).

@@ -19,6 +19,7 @@ import { dialectOf } from './dialects/dialect-of';
 import type { SqlDialect } from './dialects/sql-dialect';
 import { MysqlNamedLock } from './locks/mysql-named.lock';
 import { PostgresAdvisoryLock } from './locks/postgres-advisory.lock';
+import { SqliteControlFiles } from './locks/sqlite-control-files';
 import { SqliteFileLock } from './locks/sqlite-file.lock';
 import { recordParams, toRecord, type RecordRow } from './record-row';
 import { recordsTable } from './records-schema';
@@ -34,6 +35,7 @@ import { TypeOrmTransaction } from './typeorm.transaction';
 export class TypeOrmStore implements AfterPartyStore {
   readonly capabilities: StoreCapabilities;
   private cached?: { dialect: SqlDialect; sql: RecordsSql };
+  private controlFilesOf?: SqliteControlFiles | null;
   /** Settles when the open transaction ends, on single-connection databases. */
   private transactionGate: Promise<void> = Promise.resolve();
 
@@ -57,7 +59,13 @@ export class TypeOrmStore implements AfterPartyStore {
       },
       batchLedger: ledger,
       migrations: new TypeOrmMigrations(() => this.dataSource),
-      finishAndStart: { finishAndStart: (id, completion, next) => this.finishAndStart(id, completion, next) },
+      finishAndStart: {
+        finishAndStart: async (id, completion, next) => {
+          const finished = await this.finishAndStart(id, completion, next);
+          this.controlFiles?.remove(id);
+          return finished;
+        },
+      },
     };
   }
 
@@ -149,7 +157,9 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
-    return (await this.write(() => this.affected(this.sql.finish(id, completion)))) === 1;
+    const finished = (await this.write(() => this.affected(this.sql.finish(id, completion)))) === 1;
+    this.controlFiles?.remove(id);
+    return finished;
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<void> {
@@ -172,6 +182,19 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async requestControl(version: string, control: RunControl): Promise<boolean> {
     const p = (index: number) => this.sql.p(index);
+    const files = this.controlFiles;
+    if (files) {
+      // SQLite: beside the database file, not in it (see SqliteControlFiles); reading the records
+      // needs no write lock.
+      const running: Array<{ id: string }> = await this.readOrEmpty(() =>
+        this.query(`SELECT id FROM ${this.sql.table} WHERE version = ${p(1)} AND status = ${p(2)}`, [version, 'running']),
+      );
+      for (const { id } of running) {
+        files.write(id, control);
+      }
+      await this.forgetEndedRequests(files);
+      return running.length > 0;
+    }
     return (
       (await this.write(() =>
         this.affected({
@@ -183,8 +206,39 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async readControl(id: string): Promise<RunControl | null> {
+    const requested = this.controlFiles?.read(id);
+    if (requested) {
+      return requested;
+    }
     const [row]: Array<{ control: string | null }> = await this.query(`SELECT control FROM ${this.sql.table} WHERE id = ${this.sql.p(1)}`, [id]);
     return (row?.control as RunControl | null) ?? null;
+  }
+
+  /** Deletes the request files of runs that are no longer running (a run that ended never runs again). */
+  private async forgetEndedRequests(files: SqliteControlFiles): Promise<void> {
+    const ids = files.runIds();
+    if (ids.length === 0) {
+      return;
+    }
+    const p = (index: number) => this.sql.p(index);
+    const running: Array<{ id: string }> = await this.query(
+      `SELECT id FROM ${this.sql.table} WHERE status = ${p(1)} AND id IN (${ids.map((_, index) => p(index + 2)).join(', ')})`,
+      ['running', ...ids],
+    );
+    const live = new Set(running.map((row) => row.id));
+    ids.filter((id) => !live.has(id)).forEach((id) => files.remove(id));
+  }
+
+  /**
+   * Where pause and cancel requests go on a SQLite database file (null elsewhere: they go into
+   * the run's record).
+   */
+  private get controlFiles(): SqliteControlFiles | null {
+    if (this.controlFilesOf === undefined) {
+      const database = String((this.dataSource.options as { database?: string }).database ?? '');
+      this.controlFilesOf = this.dialect.family === 'sqlite' && database !== '' && database !== ':memory:' ? new SqliteControlFiles(database, this.tableName) : null;
+    }
+    return this.controlFilesOf;
   }
 
   private async finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {
