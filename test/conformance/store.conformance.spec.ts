@@ -218,6 +218,25 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.readControl(second.id)).toBe('pause');
   });
 
+  // SQLite only: one write lock for the whole file, held by another process past the busy timeout.
+  const sqliteOnly = target.db === 'sqlite' ? it : null;
+  sqliteOnly?.('says another process holds the write lock when a write waits past the busy timeout (not to grant privileges)', async () => {
+    await store.prepare();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Database = require('better-sqlite3') as new (file: string) => { exec(sql: string): void; close(): void };
+    const other = new Database(harness.file as string);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.insertRun(runRecord('20260101000019'))).rejects.toThrow(
+        /^Cannot write to the records table .*database is locked\. Another process holds the database write lock \(a running task\?\): retry once it is done\.$/,
+      );
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await store.lastRun('20260101000019')).toBeNull();
+  }, 15_000);
+
   it('loses neither a checkpoint nor a pause request when both are written at the same moment', async () => {
     await store.prepare();
     const running = runRecord('20260101000016');

@@ -355,10 +355,12 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   private writeError(error: unknown): StoreUnavailableError {
-    return new StoreUnavailableError(
-      `Cannot write to the records table ${this.tableName}: ${firstLine(messageOf(error))}. ` +
-        `Grant the app's database user SELECT, INSERT and UPDATE on it.`,
-    );
+    const code = String((error as { code?: unknown } | null)?.code ?? '');
+    // SQLite's write lock held by another process past the busy timeout: nothing to grant.
+    const fix = code.startsWith('SQLITE_BUSY')
+      ? 'Another process holds the database write lock (a running task?): retry once it is done.'
+      : `Grant the app's database user SELECT, INSERT and UPDATE on it.`;
+    return new StoreUnavailableError(`Cannot write to the records table ${this.tableName}: ${firstLine(messageOf(error))}. ${fix}`);
   }
 
   /** Runs a read; when it fails because the table does not exist yet, the answer is empty. */
