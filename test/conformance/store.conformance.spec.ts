@@ -222,7 +222,6 @@ describeEachConformanceTarget('store conformance: records', (target) => {
   const sqliteOnly = target.db === 'sqlite' ? it : null;
   sqliteOnly?.('says another process holds the write lock when a write waits past the busy timeout (not to grant privileges)', async () => {
     await store.prepare();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Database = require('better-sqlite3') as new (file: string) => { exec(sql: string): void; close(): void };
     const other = new Database(harness.file as string);
     other.exec('BEGIN IMMEDIATE');
