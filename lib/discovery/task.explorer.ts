@@ -26,7 +26,9 @@ export class TaskExplorer implements OnModuleInit {
       throw new InvalidTaskClassError(
         transactional.className,
         `asks for ${transactional.transaction ? 'transaction: true' : 'batch: { transaction: true }'}, which the ${this.store.description} store cannot provide`,
-        'Remove the option (make the task idempotent instead), or keep the records on a SQL database with the typeorm store.',
+        `Remove the option (make the task idempotent instead), or keep the records on a SQL database with the typeorm store${
+          this.store.description === 'memory' ? " (in a spec: AfterPartyTestingModule.forRoot({ store: 'typeorm' }) over the spec's database)" : ''
+        }.`,
       );
     }
     const distributed = tasks.find((task) => task.batch?.distribute);

@@ -12,7 +12,7 @@ export class LockTimeoutError extends AfterPartyError {
     super(
       `Could not take the after-party lock (${lockName}) within ${waitedMs} ms` +
         `${holder ? `: held by ${holder}` : ': another runner holds it'}. ` +
-        `Wait for that run to finish, or raise --lock-timeout.`,
+        `Wait for that run to finish, or raise --lock-timeout (lockTimeout in code).`,
       AfterPartyExitCode.LockTimeout,
     );
   }

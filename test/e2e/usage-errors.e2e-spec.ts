@@ -30,9 +30,10 @@ describeEachVariant('usage and configuration errors', plan, (target, variant) =>
     await expectUsageError(app, [RUN, 'seed-users', 'nope'], {}, /Unknown task "nope"\. Name tasks by version or name/);
   });
 
-  it('exits 2 for an unknown flag and an unknown command', async () => {
+  it('exits 2 for an unknown flag and an unknown command, a colon forgotten included (never starting the app instead)', async () => {
     await expectUsageError(app, [RUN, '--bogus'], {}, /unknown option '--bogus'\. Run the command with --help/);
     await expectUsageError(app, ['after-party:nope'], {}, /unknown command 'after-party:nope'/);
+    await expectUsageError(app, ['after-party', 'run'], {}, /unknown command 'after-party'/);
   });
 
   it('exits 2 for an invalid --lock-timeout', async () => {
