@@ -31,8 +31,11 @@ export class ResetCommand extends AfterPartyCommand {
     super();
   }
 
-  protected async execute([identifier]: string[], flags: ResetFlags): Promise<AfterPartyExitCode> {
-    const [task] = this.runner.select([identifier]);
+  protected async execute(identifiers: string[], flags: ResetFlags): Promise<AfterPartyExitCode> {
+    if (identifiers.length !== 1) {
+      throw new InvalidOptionsError('Name exactly one task, by version or name: after-party:reset <task>.');
+    }
+    const [task] = this.runner.select(identifiers);
     const json = flags.json === true;
     const question = `Reset ${taskLabel(task)}? It will run again on the next after-party:run. [y/N] `;
     if (!flags.yes && !(await this.confirm(question, json))) {

@@ -48,7 +48,9 @@ export class StatusService {
 
 function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' | 'lastRunStatus' | 'durationMs' | 'error' | 'progress'> {
   return {
-    progress: run && run.status !== 'completed' ? run.progress : null,
+    // How far a run got, while it runs or while the next run would go on from it (not once a
+    // task completed, or was reset to start over).
+    progress: run && run.status !== 'completed' && run.status !== 'reset' ? run.progress : null,
     lastRunAt: run?.startedAt ?? null,
     lastRunStatus: run?.status ?? null,
     durationMs: run?.durationMs ?? null,

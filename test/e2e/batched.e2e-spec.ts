@@ -97,12 +97,14 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 50 });
   });
 
-  it('starts a failed task over after after-party:reset, instead of resuming its cursor', async () => {
+  it('starts a failed task over after after-party:reset (status drops the old progress), instead of resuming its cursor', async () => {
     await db.seedItems(50);
     expect((await app.run([RUN, BATCHED], env({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' }))).code).toBe(1);
     const reset = await app.run(['after-party:reset', BATCHED, '--yes'], env());
     expect(reset.code).toBe(0);
     expect(reset.stdout).toBe(`Reset ${BATCHED} batched-items (1 run): it is pending again and starts over.\n`);
+    // Pending again, without the progress of the run that was reset.
+    expect(await batchedRow(app, env())).toMatchObject({ state: 'pending', progress: null });
     const again = await app.run([RUN, BATCHED], env());
     expect(again.code).toBe(0);
     expect(again.stdout).not.toContain('Resuming');

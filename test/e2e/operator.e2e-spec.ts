@@ -77,11 +77,13 @@ describeEachVariant(
       expect((await app.run(['after-party:mark-done', '--all'])).stdout).toBe('Nothing to mark: those tasks are already completed.\n');
     });
 
-    it('reset makes a completed task pending again, keeping history; it needs --yes without a terminal', async () => {
+    it('reset makes a completed task pending again, keeping history; it needs --yes without a terminal, and exactly one task', async () => {
       await app.run([RUN]);
       const refused = await app.run(['after-party:reset', 'seed-users']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('pass --yes');
+      const two = await app.run(['after-party:reset', 'seed-users', 'warm-cache', '--yes']);
+      expect({ code: two.code, stderr: two.stderr }).toEqual({ code: 2, stderr: 'after-party: Name exactly one task, by version or name: after-party:reset <task>.\n' });
       const reset = await app.run(['after-party:reset', 'seed-users', '--yes']);
       expect(reset.stdout).toBe(`Reset ${V.seed} seed-users (1 run): it is pending again and starts over.\n`);
       expect(statusLine((await app.run([STATUS])).stdout, V.seed)).toMatch(/^pending\s+20260101000001/);
