@@ -79,10 +79,18 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
   } else {
     await ledger.clear(task.version);
   }
-  if (collection.count) {
-    // The items of the batches already dispatched plus those left after the dispatch cursor.
-    const dispatched = deps.resumeFrom?.distribution ? (await ledger.list(task.version, state.id)).reduce((sum, batch) => sum + batch.items, 0) : 0;
-    progress.setTotal(dispatched + (await collection.count(state.cursor === null ? undefined : decodeCursor(collection, state.cursor))));
+  // A run that goes on with a distribution starts from the items of its completed batches.
+  const earlier = deps.resumeFrom?.distribution ? await ledger.list(task.version, state.id) : [];
+  const itemsOf = (batches: DistributedBatch[]): number => batches.reduce((sum, batch) => sum + batch.items, 0);
+  const doneBefore = itemsOf(earlier.filter((batch) => batch.status === 'completed'));
+  // The items of the batches already dispatched plus those left after the dispatch cursor.
+  const total = collection.count
+    ? itemsOf(earlier) + (await collection.count(state.cursor === null ? undefined : decodeCursor(collection, state.cursor)))
+    : null;
+  if (earlier.length > 0) {
+    progress.resumeAt(doneBefore, undefined, total);
+  } else if (total !== null) {
+    progress.setTotal(total);
   }
   // In turn with the progress saves: one writer at a time on the run's record.
   const checkpoint = (): Promise<void> => progress.saveCheckpoint({ distribution: state } satisfies DistributionCheckpoint);
@@ -130,14 +138,15 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
   if (!deps.wait) {
     return { status: 'detached', reason: `Left ${plural(state.dispatched, 'batch', 'batches')} to the workers (--no-wait); the next after-party:run follows them to the end` };
   }
-  return follow(deps, queue, ledger, state.id);
+  return follow(deps, queue, ledger, state.id, doneBefore);
 }
 
 /** Follows the batches until all are completed, one fails for good, or the run is stopped. */
-async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string): Promise<DistributedEnd> {
+async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string, doneBefore: number): Promise<DistributedEnd> {
   const started = Date.now();
   let warned = false;
-  let done = -1;
+  // The items already counted in the progress (-1: none yet, so the first summary is reported).
+  let done = doneBefore > 0 ? doneBefore : -1;
   let settled = -1;
   let lastSettled = Date.now();
   let lastReconciled = Date.now();

@@ -212,7 +212,7 @@ describeEachStore(
       expect(await db.statuses(DISTRIBUTED)).toEqual(['completed']);
     }, 60_000);
 
-    it('pauses on the queue (exit 5): queued batches are held, and the next run resumes them', async () => {
+    it('pauses on the queue (exit 5): queued batches are held, and the next run resumes them, counting what was done from the start', async () => {
       await db.seedItems(100);
       const [worker] = await startWorkers(1, { AP_BATCH_DELAY_MS: '500', AP_CONCURRENCY: '1' });
       const running = app.start([RUN, DISTRIBUTED], env());
@@ -226,6 +226,10 @@ describeEachStore(
 
       const resumed = await app.run([RUN, DISTRIBUTED], env());
       expect(resumed.code).toBe(0);
+      // Its progress starts from the batches the paused run completed (batches 1 and 2 at least), not from 0.
+      const first = Number(/Progress (\d+)\/100/.exec(resumed.stdout)?.[1]);
+      expect(first).toBeGreaterThanOrEqual(10);
+      expect(first).toBeLessThanOrEqual(afterPause);
       expect(tally(await db.hits())).toEqual({ 1: 100 });
     });
 
