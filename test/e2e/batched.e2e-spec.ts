@@ -32,6 +32,15 @@ describeEachStore('batched tasks', (target) => {
   const env = (extra: Record<string, string> = {}) => ({ AP_EXTRA: 'batched', AP_BATCH_SIZE: '10', AP_LEASE_MS: '2000', ...extra });
   beforeEach(() => ([app, db] = [fixture.app(), fixture.db()]));
 
+  /** Runs the batched task by name over 50 items whose first two batches are done: it goes on at batch 3, each item applied once. */
+  async function expectResumedAtBatch3(): Promise<void> {
+    const resumed = await app.run([RUN, BATCHED], env());
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`Resuming ${BATCHED} batched-items`);
+    expect(resumed.stdout.match(/batch (\d+) applied/g)).toEqual(['batch 3 applied', 'batch 4 applied', 'batch 5 applied']);
+    expect(tally(await db.hits())).toEqual({ 1: 50 });
+  }
+
   it('works through every item once, in batches, with progress, cursor and the later tasks after it', async () => {
     await db.seedItems(95);
     const run = await app.run([RUN], env());
@@ -71,11 +80,7 @@ describeEachStore('batched tasks', (target) => {
     expect(row).toMatchObject({ state: 'failed', progress: expect.objectContaining({ done: 20, total: 50 }) });
     expect(row.progress.cursor).toBe(20);
 
-    const resumed = await app.run([RUN, BATCHED], env());
-    expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain(`Resuming ${BATCHED} batched-items`);
-    expect(resumed.stdout.match(/batch (\d+) applied/g)).toEqual(['batch 3 applied', 'batch 4 applied', 'batch 5 applied']);
-    expect(tally(await db.hits())).toEqual({ 1: 50 });
+    await expectResumedAtBatch3();
   });
 
   it('keeps the cursor of a failed task that is then cancelled: run by name it goes on from there, and a second cancel records nothing', async () => {
@@ -90,11 +95,7 @@ describeEachStore('batched tasks', (target) => {
     expect(row).toMatchObject({ state: 'cancelled', progress: expect.objectContaining({ done: 20, total: 50, cursor: 20 }) });
     expect(ranVersions((await app.run([RUN], env())).stdout)).not.toContain(BATCHED);
 
-    const byName = await app.run([RUN, BATCHED], env());
-    expect(byName.code).toBe(0);
-    expect(byName.stdout).toContain(`Resuming ${BATCHED} batched-items`);
-    expect(byName.stdout.match(/batch (\d+) applied/g)).toEqual(['batch 3 applied', 'batch 4 applied', 'batch 5 applied']);
-    expect(tally(await db.hits())).toEqual({ 1: 50 });
+    await expectResumedAtBatch3();
   });
 
   it('starts a failed task over after after-party:reset (status drops the old progress), instead of resuming its cursor', async () => {
