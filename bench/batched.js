@@ -9,7 +9,9 @@
  *   BENCH_ROWS=1000000          rows of the timed runs (RSS is also measured at a tenth of them)
  *   BENCH_BATCHED_RUNS=3        timed runs per case and size (medians)
  *   BENCH_CRASH_KILLS=3         SIGKILLs per mode in the crash check (then a run to the end)
- *   BENCH_HEAP_CAP_MB=64        old-generation limit of the bounded-heap RSS runs (0: none)
+ *   BENCH_HEAP_CAP_MB=64        old-generation limit of the bounded RSS runs (0: no bounded runs)
+ *   BENCH_SEMI_SPACE_MB=2       young-generation semi-space of the bounded RSS runs
+ *   BENCH_SQLITE_CACHE_KB=2000  SQLite page cache of the bounded RSS runs (SQLite's own default)
  *   BENCH_DBS=sqlite,postgres   databases (mongo is not part of this benchmark)
  *   BENCH_POSTGRES_URL, BENCH_SQLITE_DIR, BENCH_JSON   as for the other cases
  */
@@ -29,11 +31,16 @@ const SMALL_ROWS = Math.round(ROWS / 10);
 const RUNS = Math.max(1, int('BENCH_BATCHED_RUNS', 3));
 const KILLS = Math.max(1, int('BENCH_CRASH_KILLS', 3));
 /**
- * The bounded-heap runs: the same processes with V8's old generation capped
- * (`--max-old-space-size`), which makes V8 collect garbage instead of letting the heap grow with
- * the length of the run. A process whose memory grew with the rows would run out of heap there.
+ * The bounded runs: the same processes with the memory that fills with the length of a run, not
+ * with its rows, held to a fixed size: V8's old generation (`--max-old-space-size`, so V8 collects
+ * garbage instead of letting the heap grow), its young generation (`--max-semi-space-size`: a
+ * longer run touches more of the up to 3 × 16 MB it may use) and SQLite's page cache
+ * (better-sqlite3 is built with 16,000 KiB, which a 1,000,000-row file fills and a 100,000-row one
+ * does not). A process whose memory grew with the rows would run out of heap there.
  */
 const HEAP_CAP_MB = Math.max(0, int('BENCH_HEAP_CAP_MB', 64));
+const SEMI_SPACE_MB = Math.max(1, int('BENCH_SEMI_SPACE_MB', 2));
+const SQLITE_CACHE_KB = Math.max(100, int('BENCH_SQLITE_CACHE_KB', 2000));
 const BOUNDED_CASES = ['plain-tx', 'peer-tx', 'plain-autocommit', 'peer-autocommit'];
 const SIZE = 1000;
 const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres')
@@ -207,13 +214,13 @@ async function verifyRun(store, rows, label) {
  * The timed runs of one size: RUNS rounds of every case, each run on freshly seeded items, the
  * order rotating every round so that a change in machine load hits every case alike.
  */
-async function timeSize(store, rows, { cases = CASES, nodeFlags = [], label = '' } = {}) {
+async function timeSize(store, rows, { cases = CASES, nodeFlags = [], env = {}, label = '' } = {}) {
   const samples = Object.fromEntries(cases.map((c) => [c.id, { ms: [], cpuMs: [], maxRssKb: [], rssStartKb: [], liveHeapKb: [] }]));
   for (let round = 0; round < RUNS; round++) {
     for (let k = 0; k < cases.length; k++) {
       const c = cases[(k + round) % cases.length];
       await store.fresh(rows);
-      const result = await runApp(envOf(store, c), { nodeFlags });
+      const result = await runApp({ ...envOf(store, c), ...env }, { nodeFlags });
       await verifyRun(store, rows, c.id);
       for (const key of Object.keys(samples[c.id])) samples[c.id][key].push(result[key]);
     }
@@ -264,7 +271,12 @@ async function benchStore(name) {
     const full = await timeSize(store, ROWS);
     const bounded = {};
     if (HEAP_CAP_MB > 0) {
-      const options = { cases: CASES.filter((c) => BOUNDED_CASES.includes(c.id)), nodeFlags: [`--max-old-space-size=${HEAP_CAP_MB}`], label: `, heap ≤ ${HEAP_CAP_MB} MB` };
+      const options = {
+        cases: CASES.filter((c) => BOUNDED_CASES.includes(c.id)),
+        nodeFlags: [`--max-old-space-size=${HEAP_CAP_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`],
+        env: name === 'sqlite' ? { BENCH_SQLITE_CACHE_KB: String(SQLITE_CACHE_KB) } : {},
+        label: ', bounded',
+      };
       bounded.small = await timeSize(store, SMALL_ROWS, options);
       bounded.full = await timeSize(store, ROWS, options);
     }
@@ -403,7 +415,7 @@ function report(results) {
     ...(boundedMemory.length === 0
       ? []
       : [
-          `The same processes with V8's old generation capped at ${HEAP_CAP_MB} MB (\`--max-old-space-size=${HEAP_CAP_MB}\`, median of ${RUNS}): V8 then collects the garbage of a long run instead of growing the heap, so the peak shows the memory the run needs; a process whose memory grew with the rows would run out of heap. Rows/s at ${thousands(ROWS)} rows for reference (more collections cost some throughput).`,
+          `The same processes with the caches that fill as a run goes on held to a fixed size (median of ${RUNS}): V8's old generation at ${HEAP_CAP_MB} MB (\`--max-old-space-size=${HEAP_CAP_MB}\`), its young generation's semi-space at ${SEMI_SPACE_MB} MB (\`--max-semi-space-size=${SEMI_SPACE_MB}\`) and, on SQLite, the page cache at ${thousands(SQLITE_CACHE_KB)} KiB (\`PRAGMA cache_size = -${SQLITE_CACHE_KB}\`, SQLite's own default; better-sqlite3 is built with 16,000). The peak then shows the memory the run needs; a process whose memory grew with the rows would run out of heap. Rows/s at ${thousands(ROWS)} rows for reference (more collections cost some throughput).`,
           '',
           table(['db', 'process', `peak, ${thousands(SMALL_ROWS)}`, `peak, ${thousands(ROWS)}`, 'growth', 'rows/s', `≤ ${TARGETS.rssRatio}×`], boundedMemory),
           '',

@@ -26,6 +26,8 @@ export class ProgressReporter implements TaskProgress {
   private unlogged = false;
   private saving: Promise<void> = Promise.resolve();
   private readonly startedAt = Date.now();
+  /** When the progress last changed (epoch ms): the `updatedAt` it is saved with. */
+  private changedAt = this.startedAt;
   /** Units already done when this run started (a resumed batched task): not part of this run's rate. */
   private doneBefore = 0;
 
@@ -104,6 +106,7 @@ export class ProgressReporter implements TaskProgress {
   async finish(): Promise<void> {
     this.bar?.stop();
     if (this.unlogged) {
+      this.refresh();
       this.logger.log(describeProgress(this.snapshot));
     }
     if (this.snapshot.state !== undefined) {
@@ -138,20 +141,21 @@ export class ProgressReporter implements TaskProgress {
     return this.inTurn(() => this.store.updateRun(this.subject.runId, { checkpoint }));
   }
 
+  /**
+   * Runs on every change (every batch, every `advance()`): it only notes the time. The time,
+   * rate and ETA are worked out by {@link refresh} when they are shown or saved.
+   */
   private changed(saveNow = false): void {
     const now = Date.now();
-    this.snapshot.updatedAt = new Date(now).toISOString();
-    const seconds = (now - this.startedAt) / 1000;
-    const doneHere = this.snapshot.done - this.doneBefore;
-    this.snapshot.rate = seconds > 0.5 && doneHere > 0 ? Math.round((doneHere / seconds) * 10) / 10 : null;
-    this.snapshot.etaMs =
-      this.snapshot.rate && this.snapshot.total !== null ? Math.max(0, Math.round(((this.snapshot.total - this.snapshot.done) / this.snapshot.rate) * 1000)) : null;
+    this.changedAt = now;
     this.dirty = true;
     if (this.terminal) {
+      this.refresh();
       this.renderBar();
     } else if (now - this.lastLog >= LOG_INTERVAL_MS || saveNow) {
       this.lastLog = now;
       this.unlogged = false;
+      this.refresh();
       this.logger.log(describeProgress(this.snapshot));
     } else {
       this.unlogged = true;
@@ -162,8 +166,20 @@ export class ProgressReporter implements TaskProgress {
     }
   }
 
+  /** The time of the last change, and the rate and ETA as they stood then. */
+  private refresh(): void {
+    const now = this.changedAt;
+    this.snapshot.updatedAt = new Date(now).toISOString();
+    const seconds = (now - this.startedAt) / 1000;
+    const doneHere = this.snapshot.done - this.doneBefore;
+    this.snapshot.rate = seconds > 0.5 && doneHere > 0 ? Math.round((doneHere / seconds) * 10) / 10 : null;
+    this.snapshot.etaMs =
+      this.snapshot.rate && this.snapshot.total !== null ? Math.max(0, Math.round(((this.snapshot.total - this.snapshot.done) / this.snapshot.rate) * 1000)) : null;
+  }
+
   private async save(): Promise<void> {
     this.dirty = false;
+    this.refresh();
     const progress = { ...this.snapshot };
     try {
       await this.store.updateRun(this.subject.runId, { progress });
