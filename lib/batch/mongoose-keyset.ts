@@ -47,9 +47,10 @@ export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOption
     }
     return Object.keys(bounds).length === 0 ? filter : { $and: [filter, { [key]: bounds }] };
   };
+  type Items = Array<Require_id<T>>;
   return {
-    page: (cursor, limit) => model.find(between(cursor), options.projection).sort({ [key]: 1 }).limit(limit).lean<Array<Require_id<T>>>().exec() as Promise<Array<Require_id<T>>>,
-    range: (after, last) => model.find(between(after, last), options.projection).sort({ [key]: 1 }).lean<Array<Require_id<T>>>().exec() as Promise<Array<Require_id<T>>>,
+    page: (cursor, limit) => model.find(between(cursor), options.projection).sort({ [key]: 1 }).limit(limit).lean<Items>().exec() as Promise<Items>,
+    range: (after, last) => model.find(between(after, last), options.projection).sort({ [key]: 1 }).lean<Items>().exec() as Promise<Items>,
     keys: async (cursor, limit) => {
       // Only the key field: a dispatcher never loads the documents themselves.
       const docs = await model.find(between(cursor), { [key]: 1 }).sort({ [key]: 1 }).limit(limit).lean().exec();

@@ -15,6 +15,7 @@ import type { BatchJobData } from './batch-job';
 import { DistributionService } from './distribution.service';
 import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { loadBullmq } from './load-bullmq';
+import { repeatedWarnings } from './repeated-warnings';
 
 /**
  * Batch workers for the app's distributed tasks, in the processes that ask for them
@@ -65,7 +66,13 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
         prefix,
         concurrency: oneAtATime ? 1 : this.distribution.concurrency(task),
       });
-      worker.on('error', (error) => this.logger.warn(`Batch worker of ${taskLabel(task)}: ${messageOf(error)}`));
+      const warning = repeatedWarnings();
+      worker.on('error', (error) => {
+        const line = warning(messageOf(error));
+        if (line !== null) {
+          this.logger.warn(`Batch worker of ${taskLabel(task)}: ${line}`);
+        }
+      });
       worker.on('failed', (job, error) => {
         if (!job) {
           return;

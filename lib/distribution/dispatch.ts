@@ -35,6 +35,8 @@ export interface DistributionCheckpoint {
     dispatched: number;
     /** Whether every batch is dispatched. */
     done: boolean;
+    /** Set when the run that dispatched them returned without following them (`--no-wait`). */
+    detached?: boolean;
   };
 }
 
@@ -73,7 +75,10 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
   const collection: KeysetCollection<unknown, unknown> = await instance.collection(deps.context);
   await ledger.prepare();
 
-  const state = deps.resumeFrom?.distribution ?? { id: randomUUID(), cursor: null, dispatched: 0, done: false };
+  const state: DistributionCheckpoint['distribution'] = { ...(deps.resumeFrom?.distribution ?? { id: randomUUID(), cursor: null, dispatched: 0, done: false }) };
+  // This run follows the batches, whatever the one before it did.
+  delete state.detached;
+  const dispatchedBefore = state.dispatched;
   if (deps.resumeFrom?.distribution) {
     await repair(deps, queue, ledger, state.id);
   } else {
@@ -134,8 +139,16 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
     state.done = keys.length < task.batch!.size;
     await checkpoint();
   }
-  logger.log(`Dispatched ${plural(state.dispatched, 'batch', 'batches')} of ${deps.context.name} to ${distribution.queueName(task)}`);
+  const dispatchedHere = state.dispatched - dispatchedBefore;
+  if (dispatchedBefore === 0) {
+    logger.log(`Dispatched ${plural(state.dispatched, 'batch', 'batches')} of ${deps.context.name} to ${distribution.queueName(task)}`);
+  } else if (dispatchedHere > 0) {
+    logger.log(`Dispatched the remaining ${plural(dispatchedHere, 'batch', 'batches')} of ${deps.context.name} to ${distribution.queueName(task)} (${state.dispatched} in all)`);
+  }
   if (!deps.wait) {
+    // Tells the next run that nobody died here: the batches were left to the workers on purpose.
+    state.detached = true;
+    await checkpoint();
     return { status: 'detached', reason: `Left ${plural(state.dispatched, 'batch', 'batches')} to the workers (--no-wait); the next after-party:run follows them to the end` };
   }
   return follow(deps, queue, ledger, state.id, doneBefore);
@@ -171,7 +184,8 @@ async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
     report(deps, summary, started, done);
     done = summary.itemsDone;
     if (summary.failed > 0) {
-      throw new Error(`A batch failed after its retries: ${summary.firstError ?? 'no error recorded'}`);
+      const which = summary.firstFailedBatch === null ? 'A batch' : `Batch ${summary.firstFailedBatch} of ${summary.total}`;
+      throw new Error(`${which} failed after its retries: ${summary.firstError ?? 'no error recorded'}`);
     }
     if (summary.completed === summary.total) {
       return { status: 'completed' };
@@ -183,13 +197,17 @@ async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
     if (summary.completed !== settled) {
       settled = summary.completed;
       lastSettled = Date.now();
+      warned = false;
     } else if (Date.now() - Math.max(lastSettled, lastReconciled) >= RECONCILE_MS) {
       lastReconciled = Date.now();
       await reconcile(deps, queue, ledger, distributionId);
     }
-    if (!warned && summary.completed === 0 && Date.now() - started > NO_WORKER_WARNING_MS && (await queue.getWorkers()).length === 0) {
+    // Once per stall: at the start (no worker yet), or when every worker went away mid-run.
+    if (!warned && Date.now() - lastSettled > NO_WORKER_WARNING_MS && (await queue.getWorkers()).length === 0) {
       warned = true;
-      deps.logger.warn(`No worker has taken a batch of ${deps.context.name} for ${NO_WORKER_WARNING_MS / 1000} s: start app processes with distribution.workers set (or AFTER_PARTY_WORKERS=1).`);
+      deps.logger.warn(
+        `No batch of ${deps.context.name} has settled for ${NO_WORKER_WARNING_MS / 1000} s and no worker is connected: start app processes with distribution.workers set (or AFTER_PARTY_WORKERS=1).`,
+      );
     }
     return null;
   }

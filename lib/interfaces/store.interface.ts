@@ -142,6 +142,8 @@ export interface BatchSummary {
   workers: number;
   /** The error of the first failed batch, if any. */
   firstError: string | null;
+  /** The number of the first failed batch, if any. */
+  firstFailedBatch: number | null;
 }
 
 /** The batch records of distributed tasks, beside the run records. */

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
+import type { DistributionCheckpoint } from '../distribution/dispatch';
 import { DistributionService } from '../distribution/distribution.service';
 import { AfterPartyError } from '../errors/after-party.error';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
@@ -431,8 +432,15 @@ export class TaskRunner {
 
   private async recordOrphans(): Promise<void> {
     for (const orphan of await this.store.interruptOrphans(new Date().toISOString())) {
-      if ((orphan.checkpoint as { distribution?: unknown } | null)?.distribution) {
-        this.logger.log(`Run ${orphan.id} of ${taskLabel(orphan)} left its batches to the workers: this run takes it over and follows them.`);
+      const distribution = (orphan.checkpoint as Partial<DistributionCheckpoint> | null)?.distribution;
+      if (distribution?.detached) {
+        this.logger.log(`Run ${orphan.id} of ${taskLabel(orphan)} left its batches to the workers (--no-wait): this run follows them to the end.`);
+        continue;
+      }
+      if (distribution) {
+        this.logger.log(
+          `Run ${orphan.id} of ${taskLabel(orphan)} (host ${orphan.host}, pid ${orphan.pid}) stopped while its batches were on the workers: this run takes it over and follows them.`,
+        );
         continue;
       }
       this.logger.warn(

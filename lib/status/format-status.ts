@@ -7,6 +7,12 @@ export { humanDuration };
 
 const HEADERS = ['Status', 'Version', 'Name', 'Description', 'Last run', 'Duration'];
 const MAX_DESCRIPTION = 48;
+/**
+ * A batched task's runner saves its progress at least every 2 s while it is between batches or
+ * backing off; a running record not saved for this long has a runner that died (`kill -9`, a lost
+ * host) or a batch this slow.
+ */
+export const STALE_PROGRESS_MS = 60_000;
 
 const COLOURS: Record<TaskState, number> = {
   completed: 32,
@@ -21,8 +27,11 @@ const COLOURS: Record<TaskState, number> = {
   'no-task': 90,
 };
 
-/** Renders status rows as a table followed by a summary line; `colour` adds ANSI colours to the states. */
-export function formatStatus(rows: StatusRow[], header: string, colour = false): string {
+/**
+ * Renders status rows as a table followed by a summary line; `colour` adds ANSI colours to the
+ * states; `now` (epoch ms) tells how long ago a running task's progress was saved.
+ */
+export function formatStatus(rows: StatusRow[], header: string, colour = false, now = Date.now()): string {
   const cells = rows.map((row) => [
     row.state,
     row.version,
@@ -47,8 +56,14 @@ export function formatStatus(rows: StatusRow[], header: string, colour = false):
       lines.push(`  ${row.version} ${which}: ${firstLine(row.error)}`);
     }
     if (row.progress) {
-      const live = row.state === 'running';
-      lines.push(`  ${row.version} ${describeProgress(row.progress, { live, lead: 'progress' })} (at ${row.progress.updatedAt})`);
+      const silentMs = now - Date.parse(row.progress.updatedAt);
+      // Only a batched task's progress (it has a state) is saved on a clock: a plain task's is saved when it changes.
+      const stale = row.state === 'running' && row.progress.state !== undefined && silentMs >= STALE_PROGRESS_MS;
+      const live = row.state === 'running' && !stale;
+      const since = stale
+        ? `; nothing saved for ${humanDuration(silentMs)}: a batch that slow, or a runner gone, which the next after-party:run records interrupted`
+        : '';
+      lines.push(`  ${row.version} ${describeProgress(row.progress, { live, lead: 'progress' })} (at ${row.progress.updatedAt}${since})`);
     }
   }
   lines.push('', summary(rows));

@@ -142,6 +142,8 @@ describeEachStore(
       await startWorkers(2);
       const second = await app.run([RUN, DISTRIBUTED], env({ AP_MAX_QUEUED: '3' }));
       expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/\(host [^,]+, pid \d+\) stopped while its batches were on the workers: this run takes it over/);
+      expect(second.stdout).toMatch(/Dispatched the remaining \d+ batches of distributed-items to \S+ \(20 in all\)/);
       await stopWorkers();
       expect(tally(await db.hits())).toEqual({ 1: 100 });
       const applied = appliedBatches(outputs);
@@ -154,7 +156,7 @@ describeEachStore(
       await startWorkers(2, { AP_FAIL: DISTRIBUTED, AP_BATCH_FAIL_AT: '3' });
       const failed = await app.run([RUN, DISTRIBUTED], env({ AP_ATTEMPTS: '2' }));
       expect(failed.code).toBe(1);
-      expect(failed.stdout + failed.stderr).toContain('A batch failed after its retries: batch 3 was told to fail');
+      expect(failed.stdout + failed.stderr).toContain('Batch 3 of 5 failed after its retries: batch 3 was told to fail');
       expect(tally(await db.hits())).toEqual({ 0: 5, 1: 45 });
       await stopWorkers();
       await startWorkers(2);
@@ -174,7 +176,7 @@ describeEachStore(
       await startWorkers(2);
       const follow = await app.run([RUN], env());
       expect(follow.code).toBe(0);
-      expect(follow.stdout).toContain('left its batches to the workers: this run takes it over');
+      expect(follow.stdout).toContain('left its batches to the workers (--no-wait): this run follows them to the end');
       expect(ranVersions(follow.stdout)).toContain(DISTRIBUTED);
       await stopWorkers();
       expect(tally(await db.hits())).toEqual({ 1: 60 });

@@ -55,16 +55,32 @@ describe('formatStatus: progress lines', () => {
     updatedAt: '2026-11-26T12:04:31.120Z',
   };
 
+  const savedAt = Date.parse(progress.updatedAt);
+
   it('shows a running task live, with rate, ETA and throttling, its cursor and message as written', () => {
-    const text = formatStatus([row({ state: 'running', progress })], 'header');
+    const text = formatStatus([row({ state: 'running', progress })], 'header', false, savedAt + 59_000);
     expect(text).toContain(
       '  20260101000001 progress 412000/1000000 (41%), 5120.4/s, ETA 1 min 55 s, throttled: Replica lag 12 s, cursor "AbC-412000" Importing Users (at 2026-11-26T12:04:31.120Z)\n',
     );
   });
 
   it('shows where a stopped task got to, without the rate, ETA or throttling of its last run', () => {
-    const text = formatStatus([row({ state: 'paused', lastRunStatus: 'paused', progress })], 'header');
+    const text = formatStatus([row({ state: 'paused', lastRunStatus: 'paused', progress })], 'header', false, savedAt + 3_600_000);
     expect(text).toContain('  20260101000001 progress 412000/1000000 (41%), cursor "AbC-412000" Importing Users (at 2026-11-26T12:04:31.120Z)\n');
+  });
+
+  it('says when a running batched task has saved nothing for a minute, without the rate and ETA of a runner that may be gone', () => {
+    const text = formatStatus([row({ state: 'running', progress })], 'header', false, savedAt + 180_000);
+    expect(text).toContain(
+      '  20260101000001 progress 412000/1000000 (41%), cursor "AbC-412000" Importing Users (at 2026-11-26T12:04:31.120Z; nothing saved for 3 min 00 s: a batch that slow, or a runner gone, which the next after-party:run records interrupted)\n',
+    );
+  });
+
+  it("keeps a plain task's progress live however old: it is saved only when it changes", () => {
+    const { state: _state, throttledBecause: _because, ...plain } = progress;
+    const text = formatStatus([row({ state: 'running', progress: { ...plain, rate: 12.5, etaMs: 60_000 } })], 'header', false, savedAt + 3_600_000);
+    expect(text).toContain('progress 412000/1000000 (41%), 12.5/s, ETA 1 min 00 s, cursor');
+    expect(text).not.toContain('nothing saved');
   });
 });
 

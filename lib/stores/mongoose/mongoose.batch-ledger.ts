@@ -44,6 +44,7 @@ export class MongooseBatchLedger implements BatchLedgerCapability {
       .sort({ batchNo: 1 })
       .toArray();
     const completed = docs.filter((doc) => doc.status === 'completed');
+    const failed = docs.find((doc) => doc.status === 'failed');
     return {
       total: docs.length,
       completed: completed.length,
@@ -51,7 +52,8 @@ export class MongooseBatchLedger implements BatchLedgerCapability {
       queued: docs.filter((doc) => doc.status === 'queued').length,
       itemsDone: completed.reduce((sum, doc) => sum + doc.items, 0),
       workers: new Set(completed.map((doc) => doc.worker)).size,
-      firstError: docs.find((doc) => doc.status === 'failed')?.error ?? null,
+      firstError: failed?.error ?? null,
+      firstFailedBatch: failed?.batchNo ?? null,
     };
   }
 

@@ -60,7 +60,7 @@ export class TypeOrmBatchLedger implements BatchLedgerCapability {
       distributionId,
       'completed',
     ]);
-    const [failed] = await this.query(`SELECT error FROM ${this.table} ${where} AND status = ${this.p(3)} ORDER BY batch_no LIMIT 1`, [
+    const [failed] = await this.query(`SELECT batch_no, error FROM ${this.table} ${where} AND status = ${this.p(3)} ORDER BY batch_no LIMIT 1`, [
       version,
       distributionId,
       'failed',
@@ -74,6 +74,7 @@ export class TypeOrmBatchLedger implements BatchLedgerCapability {
       itemsDone: Number(rows.find((row) => row.status === 'completed')?.items ?? 0),
       workers: Number(workers?.n ?? 0),
       firstError: (failed?.error as string | undefined) ?? null,
+      firstFailedBatch: failed ? Number(failed.batch_no) : null,
     };
   }
 
