@@ -156,7 +156,7 @@ describeEachStore(
       await startWorkers(2, { AP_FAIL: DISTRIBUTED, AP_BATCH_FAIL_AT: '3' });
       const failed = await app.run([RUN, DISTRIBUTED], env({ AP_ATTEMPTS: '2' }));
       expect(failed.code).toBe(1);
-      expect(failed.stdout + failed.stderr).toContain('Batch 3 of 5 failed after its retries: batch 3 was told to fail');
+      expect(failed.stdout + failed.stderr).toContain('Batch 3 of 10 failed after its retries: batch 3 was told to fail');
       expect(tally(await db.hits())).toEqual({ 0: 5, 1: 45 });
       await stopWorkers();
       await startWorkers(2);
