@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
 import { decodeCursor } from '../batch/cursor-codec';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
@@ -24,10 +25,27 @@ import { repeatedWarnings } from './repeated-warnings';
  * its ledger row commit together, so a repeated delivery (a stalled job retried after a worker
  * died) rolls back instead of applying twice.
  */
+/**
+ * A worker that reported an error within this long, and has finished no batch since, is taken to
+ * have lost Redis (BullMQ reports a refused connection every few seconds while it retries).
+ */
+const REDIS_FAILING_MS = 30_000;
+/** How long a closing worker may take once none of its batches is in progress. */
+const CLOSE_CHECK_MS = 5000;
+
+/** A started worker, its task, how many of its batches are in progress, when it last reported an error and last finished a batch. */
+interface RunningWorker {
+  worker: Worker;
+  task: RegisteredTask;
+  inFlight: number;
+  lastErrorAt: number;
+  lastBatchAt: number;
+}
+
 @Injectable()
 export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AfterParty');
-  private readonly workers: Worker[] = [];
+  private readonly workers: RunningWorker[] = [];
   private readonly stopping = new AbortController();
   private readonly identity = `${hostname()} pid ${process.pid}`;
 
@@ -60,14 +78,25 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.log('This process has one database connection (SQLite): its batch workers take one batch at a time; start more worker processes for more.');
     }
     for (const task of tasks) {
-      const worker = new Worker(this.distribution.queueName(task), (job: Job<BatchJobData>) => this.process(task, job), {
+      const running: RunningWorker = { worker: undefined as unknown as Worker, task, inFlight: 0, lastErrorAt: 0, lastBatchAt: 0 };
+      const processor = async (job: Job<BatchJobData>): Promise<string> => {
+        running.inFlight += 1;
+        try {
+          return await this.process(task, job);
+        } finally {
+          running.inFlight -= 1;
+          running.lastBatchAt = Date.now();
+        }
+      };
+      const worker = (running.worker = new Worker(this.distribution.queueName(task), processor, {
         ...this.options.distribution.workerOptions,
         connection: connection as never,
         prefix,
         concurrency: oneAtATime ? 1 : this.distribution.concurrency(task),
-      });
+      }));
       const warning = repeatedWarnings();
       worker.on('error', (error) => {
+        running.lastErrorAt = Date.now();
         const line = warning(messageOf(error));
         if (line !== null) {
           this.logger.warn(`Batch worker of ${taskLabel(task)}: ${line}`);
@@ -83,15 +112,49 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
           `Batch ${job.data.batchNo} of ${taskLabel(task)} failed (attempt ${job.attemptsMade} of ${attempts})${retried ? ', to be retried' : ''}: ${firstLine(messageOf(error))}`,
         );
       });
-      this.workers.push(worker);
+      this.workers.push(running);
     }
     this.logger.log(`Batch workers started for ${plural(tasks.length, 'distributed task')}: ${tasks.map(taskLabel).join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
-    // Running batches finish; queued ones stay for the other workers.
-    await Promise.all(this.workers.splice(0).map((worker) => worker.close().catch(() => undefined)));
+    const workers = this.workers.splice(0);
+    const inFlight = workers.reduce((sum, running) => sum + running.inFlight, 0);
+    if (inFlight > 0) {
+      this.logger.log(`Stopping batch workers: ${plural(inFlight, 'batch', 'batches')} in progress finish first; queued ones stay for the other workers`);
+    }
+    await Promise.all(workers.map((running) => this.stop(running)));
+  }
+
+  /**
+   * Closes one worker: its batches in progress finish, queued ones stay for the other workers.
+   * BullMQ's graceful close waits for Redis, which may be gone: with nothing of ours in progress
+   * and Redis failing, the worker is closed without waiting, and a close that still hangs is left
+   * behind, so that the app's shutdown (a SIGTERM) always ends.
+   */
+  private async stop(running: RunningWorker): Promise<void> {
+    const unreachable = (): boolean => running.lastErrorAt > running.lastBatchAt && Date.now() - running.lastErrorAt < REDIS_FAILING_MS;
+    if (running.inFlight === 0 && unreachable()) {
+      await running.worker.close(true).catch(() => undefined);
+      return;
+    }
+    const closed = running.worker.close().then(
+      () => true,
+      () => true,
+    );
+    for (;;) {
+      // An unref'd timer: it never keeps a process alive that has nothing else left to do.
+      if (await Promise.race([closed, sleep(CLOSE_CHECK_MS, false, { ref: false })])) {
+        return;
+      }
+      if (running.inFlight === 0) {
+        this.logger.warn(
+          `The batch worker of ${taskLabel(running.task)} did not close within ${CLOSE_CHECK_MS / 1000} s of its last batch${unreachable() ? ' (Redis is unreachable)' : ''}: not waiting for it`,
+        );
+        return;
+      }
+    }
   }
 
   /** One batch job: skipped when already done, else processed and recorded (together, on SQL with transactions). */

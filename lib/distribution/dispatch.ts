@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeCursor, encodeCursor } from '../batch/cursor-codec';
 import { refuseUnorderedKeys } from '../batch/key-order';
+import { BatchFailedError } from '../errors/batch-failed.error';
 import type { BatchLoopEnd } from '../batch/batch-loop';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { plural } from '../format/text.format';
@@ -184,8 +185,7 @@ async function follow(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapab
     report(deps, summary, started, done);
     done = summary.itemsDone;
     if (summary.failed > 0) {
-      const which = summary.firstFailedBatch === null ? 'A batch' : `Batch ${summary.firstFailedBatch} of ${summary.total}`;
-      throw new Error(`${which} failed after its retries: ${summary.firstError ?? 'no error recorded'}`);
+      throw new BatchFailedError(summary.firstFailedBatch, summary.total, summary.firstError);
     }
     if (summary.completed === summary.total) {
       return { status: 'completed' };
@@ -272,7 +272,7 @@ function report(deps: DispatchDeps, summary: BatchSummary, started: number, prev
     deps.progress.advance(summary.itemsDone - Math.max(previous, 0));
   }
   deps.progress.setMessage(
-    `batches ${summary.completed}/${summary.total}${summary.failed ? ` (${summary.failed} failed)` : ''} on ${plural(summary.workers, 'worker')}, ${Math.round((Date.now() - started) / 1000)} s`,
+    `(batches ${summary.completed}/${summary.total}${summary.failed ? `, ${summary.failed} failed` : ''}, done by ${plural(summary.workers, 'worker')}, ${Math.round((Date.now() - started) / 1000)} s in)`,
   );
 }
 

@@ -1,4 +1,5 @@
 export * from './after-party.error';
+export * from './batch-failed.error';
 export * from './distribution-unavailable.error';
 export * from './duplicate-task-name.error';
 export * from './duplicate-task-version.error';

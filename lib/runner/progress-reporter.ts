@@ -217,7 +217,7 @@ export class ProgressReporter implements TaskProgress {
  * stopped): without rate, ETA and throttling, which only describe a run going on.
  */
 export function describeProgress(progress: TaskProgressSnapshot, { live = true, lead = 'Progress' }: { live?: boolean; lead?: string } = {}): string {
-  const share = progress.total ? ` (${Math.floor((progress.done / progress.total) * 100)}%)` : '';
+  const share = progress.total ? ` (${Math.floor((progress.done * 100) / progress.total)}%)` : '';
   const counts = progress.total !== null ? `${progress.done}/${progress.total}${share}` : `${progress.done} done`;
   const parts = [`${lead} ${counts}`];
   if (live && progress.rate) {

@@ -302,7 +302,7 @@ export class TaskRunner {
       started = undefined;
       if (result.detached) {
         // Its record stays running: the workers go on, and the next run follows it to the end.
-        this.logger.log(`${taskLabel(task)} goes on on the workers: ${result.detached}`);
+        this.logger.log(`${taskLabel(task)}: ${result.detached}`);
         report.outcomes.push({ version: task.version, name: task.name, runId: result.record.id, status: 'running', durationMs: result.completion.durationMs, error: null });
         report.detached.push(taskLabel(task));
         report.notRun = plan.slice(index + 1).map(taskLabel);

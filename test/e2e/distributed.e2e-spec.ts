@@ -94,7 +94,7 @@ describeEachStore(
       const run = await app.run([RUN, DISTRIBUTED], env());
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Dispatched 200 batches of distributed-items');
-      expect(run.stdout).toMatch(/batches 200\/200 on 3 workers/);
+      expect(run.stdout).toMatch(/\(batches 200\/200, done by 3 workers, \d+ s in\)/);
       await stopWorkers();
       expect(tally(await db.hits())).toEqual({ 1: 1000 });
       const applied = appliedBatches(outputs);
@@ -170,7 +170,7 @@ describeEachStore(
       await db.seedItems(60);
       const quick = await app.run([RUN, DISTRIBUTED, '--no-wait'], env());
       expect(quick.code).toBe(0);
-      expect(quick.stdout).toContain('goes on on the workers');
+      expect(quick.stdout).toContain('20260101000021 distributed-items: Left 12 batches to the workers (--no-wait); the next after-party:run follows them to the end');
       const status = JSON.parse((await app.run([STATUS, '--json'], env())).stdout);
       expect(status.tasks.find((row: { version: string }) => row.version === DISTRIBUTED).state).toBe('running');
       await startWorkers(2);
@@ -236,6 +236,18 @@ describeEachStore(
     });
 
     if (target.db === 'sqlite') {
+      it('stops a worker whose Redis cannot be reached on SIGTERM, having logged its connection error once', async () => {
+        const worker = app.start(['worker'], { ...env({ AP_REDIS_PORT: '6390' }), AFTER_PARTY_WORKERS: '1' });
+        await worker.waitFor('ECONNREFUSED');
+        // BullMQ reports the refused connection about twice a second: a few more of them.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const asked = Date.now();
+        worker.child.kill('SIGTERM');
+        const result = await worker.result;
+        expect(Date.now() - asked).toBeLessThan(4000);
+        expect((result.stdout + result.stderr).match(/Batch worker of .*ECONNREFUSED/g)).toHaveLength(1);
+      });
+
       it("runs no batch workers in the deploy hook's process on SQLite, even when asked: its one connection would mix their transactions with the runner's writes", async () => {
         await db.seedItems(20);
         await startWorkers(1);

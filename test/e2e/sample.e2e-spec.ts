@@ -80,7 +80,7 @@ describeWithRedis('the sample with workers (npm run sample:workers)', () => {
     const output = `${result.stdout}${result.stderr}`;
     expect({ code: result.status, tail: output.slice(-600) }).toEqual({ code: 0, tail: expect.any(String) });
     expect(output).toContain('Dispatched 40 batches of backfill-user-slugs to after-party-backfill-user-slugs');
-    expect(output).toMatch(/batches 40\/40 on 3 workers/);
+    expect(output).toMatch(/\(batches 40\/40, done by 3 workers, \d+ s in\)/);
     expect(output).toContain('3 tasks: 3 completed, 0 pending, 0 failed, 0 running');
     expect(output).not.toMatch(/failed \(attempt/);
     const Database = require('better-sqlite3');
