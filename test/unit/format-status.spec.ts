@@ -1,4 +1,5 @@
 import { formatStatus, humanDuration } from '../../lib/status/format-status';
+import { describeProgress } from '../../lib/runner/progress-reporter';
 import type { StatusRow } from '../../lib/status/status-row.interface';
 
 const row = (overrides: Partial<StatusRow>): StatusRow => ({
@@ -81,6 +82,17 @@ describe('formatStatus: progress lines', () => {
     const text = formatStatus([row({ state: 'running', progress: { ...plain, rate: 12.5, etaMs: 60_000 } })], 'header', false, savedAt + 3_600_000);
     expect(text).toContain('progress 412000/1000000 (41%), 12.5/s, ETA 1 min 00 s, cursor');
     expect(text).not.toContain('nothing saved');
+  });
+});
+
+describe('describeProgress', () => {
+  it.each([
+    [29_000, 100_000, '29%'],
+    [57, 100, '57%'],
+    [999_999, 1_000_000, '99%'],
+    [1, 3, '33%'],
+  ])('%i of %i reads %s (no floating-point error rounds it down)', (done, total, share) => {
+    expect(describeProgress({ done, total, message: null, updatedAt: '2026-11-26T12:04:31.120Z' }, { live: false })).toBe(`Progress ${done}/${total} (${share})`);
   });
 });
 
