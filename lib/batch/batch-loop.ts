@@ -60,6 +60,8 @@ export interface BatchLoopDeps {
 export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
   const { task, options, context, signal, store, progress } = deps;
   const collection: KeysetCollection<unknown, unknown> = await task.collection(context);
+  // A key that cannot keep the keyset contract is refused before anything is processed.
+  await collection.verify?.();
   let processed = deps.resumeFrom?.processed ?? 0;
   let batches = deps.resumeFrom?.batches ?? 0;
   let cursor = deps.resumeFrom ? decodeCursor(collection, deps.resumeFrom.cursor) : undefined;

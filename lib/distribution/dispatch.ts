@@ -74,6 +74,8 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
   const queue = distribution.queue(task);
   const instance = task.instance as BatchedTask;
   const collection: KeysetCollection<unknown, unknown> = await instance.collection(deps.context);
+  // A key that cannot keep the keyset contract is refused before any batch is queued.
+  await collection.verify?.();
   await ledger.prepare();
 
   const state: DistributionCheckpoint['distribution'] = { ...(deps.resumeFrom?.distribution ?? { id: randomUUID(), cursor: null, dispatched: 0, done: false }) };

@@ -29,6 +29,14 @@ export interface KeysetCollection<TItem, TCursor = unknown> {
   range?(after: TCursor | undefined, last: TCursor): Promise<TItem[]>;
   /** Like `page`, but only the keys: what a distributed task's dispatcher reads. Falls back to `page`. */
   keys?(cursor: TCursor | undefined, limit: number): Promise<TCursor[]>;
+  /**
+   * Checks, before the first batch of every run (a resumed one too), that the collection can keep
+   * the keyset contract: a key that is never NULL or missing, of one type, unique under the
+   * database's own comparison (its collation). Throws an error whose one-line message names the
+   * fix; the runner then records the task failed before any batch ran. `typeormKeyset` and
+   * `mongooseKeyset` implement it with queries to the database.
+   */
+  verify?(): Promise<void>;
   /** The cursor as JSON for its checkpoint, when it is not plain JSON already (dates, ObjectIds). */
   encodeCursor?(cursor: TCursor): unknown;
   /** The cursor back from its checkpoint JSON. */
