@@ -4,12 +4,21 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 const BOOTSTRAP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'NestApplicationContext', 'RoutesResolver', 'RouterExplorer']);
 
 /**
- * The console logger of after-party commands: Nest's format without bootstrap noise. With
- * `--json` every line goes to stderr, so stdout carries the JSON document alone.
+ * Whether log lines written to `stream` are coloured: only on a terminal, and never with
+ * `NO_COLOR` set (a deploy hook's log redirected to a file stays free of escape codes).
+ */
+export function colourLogs(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !env.NO_COLOR;
+}
+
+/**
+ * The console logger of after-party commands: Nest's format without bootstrap noise, coloured
+ * only on a terminal. With `--json` every line goes to stderr, so stdout carries the JSON
+ * document alone.
  */
 export class AfterPartyCliLogger extends ConsoleLogger {
   constructor(private readonly logsToStderr = process.argv.includes('--json')) {
-    super();
+    super({ colors: colourLogs(logsToStderr ? process.stderr : process.stdout) });
   }
 
   override log(message: unknown, ...rest: unknown[]): void {
