@@ -1,0 +1,227 @@
+import { Logger } from '@nestjs/common';
+import { mongo, Schema, type Model } from 'mongoose';
+import { runBatches } from '../../lib/batch/batch-loop';
+import { decodeCursor, encodeCursor } from '../../lib/batch/cursor-codec';
+import { mongooseKeyset, type MongooseKeysetOptions } from '../../lib/batch/mongoose-keyset';
+import type { BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
+import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
+import { batchLoopDeps } from '../support/batch-loop-deps';
+import { openHarness, type StoreHarness } from '../support/store-harness';
+import { describeEachStore, uniqueTable } from '../support/stores';
+
+/** A run stops here rather than hang: a loop that re-reads its first page never ends. */
+const SPINNING = 40;
+
+/** What one run of a batched task over `model` did: the keys processed, and how it ended. */
+interface Outcome {
+  processed: unknown[];
+  batches: number;
+  end: unknown;
+  error: (Error & { exitCode?: number }) | undefined;
+}
+
+/**
+ * Runs the runner's own batch loop over `mongooseKeyset(model, options)`, batches of `size`,
+ * every cursor checkpointed through JSON as the loop does. The store answers no control and
+ * keeps nothing: what is checked is what the collection hands the loop.
+ */
+async function run(model: Model<any>, options: MongooseKeysetOptions, size = 2): Promise<Outcome> {
+  const processed: unknown[] = [];
+  let batches = 0;
+  const store = { capabilities: {}, readControl: async () => null, updateRun: async () => undefined } as unknown as AfterPartyStore;
+  const key = options.key ?? '_id';
+  const task: BatchedTask = {
+    collection: () => mongooseKeyset(model, options),
+    processBatch: (items: Array<Record<string, unknown>>) => {
+      if (++batches > SPINNING) {
+        throw new Error(`spinning: ${SPINNING} batches over a small collection`);
+      }
+      processed.push(...items.map((item) => key.split('.').reduce<any>((value, part) => value?.[part], item)));
+    },
+  };
+  const deps = batchLoopDeps({ task, store, options: { size, transaction: false, pause: 0, maxBackoff: 1000, distribute: null } });
+  deps.logger = new Logger('contract');
+  try {
+    return { processed, batches, end: await runBatches(deps), error: undefined };
+  } catch (error) {
+    return { processed, batches, end: undefined, error: error as Outcome['error'] };
+  }
+}
+
+/** The keys of the page after `item`, its cursor read back from a checkpoint (through JSON), as a resumed run reads it. */
+async function resumeAfter<T>(collection: KeysetCollection<T, unknown>, item: T): Promise<unknown[]> {
+  const saved = JSON.parse(JSON.stringify(encodeCursor(collection, collection.cursorOf(item))));
+  const page = await collection.page(decodeCursor(collection, saved), 100);
+  return page.map((doc) => collection.cursorOf(doc));
+}
+
+/** A refusal before the first batch: a typed after-party error whose message is one line and says how to fix it. */
+function expectRefused(outcome: Outcome, name: string, message: RegExp): void {
+  expect(outcome.error?.name).toBe(name);
+  expect(outcome.error?.message).toMatch(message);
+  expect(outcome.error?.message).not.toContain('\n');
+  // AfterPartyExitCode.TaskFailed
+  expect(outcome.error?.exitCode).toBe(1);
+  expect(outcome.batches).toBe(0);
+}
+
+describeEachStore(
+  'mongooseKeyset keeps the keyset contract or refuses before the first batch',
+  (target) => {
+    let harness: StoreHarness;
+    const made: string[] = [];
+
+    beforeAll(async () => {
+      harness = await openHarness(target);
+    });
+
+    afterAll(async () => {
+      for (const name of made) {
+        await harness.mongo!.db!.dropCollection(name).catch(() => undefined);
+      }
+      await harness?.close();
+    });
+
+    /** A fresh collection and its model; documents are written by the driver, as they are stored, not as the schema casts them. */
+    async function collectionOf(docs: Array<Record<string, unknown>>, fields: Record<string, unknown> = { k: Schema.Types.Mixed }): Promise<Model<any>> {
+      const name = uniqueTable('mkc');
+      made.push(name);
+      const model = harness.mongo!.model<any>(name, new Schema<any>(fields as never, { versionKey: false, autoIndex: false }), name);
+      if (docs.length > 0) {
+        await model.collection.insertMany(docs);
+      }
+      return model;
+    }
+
+    describe('1. a key of more than one BSON type', () => {
+      it('refuses strings and ObjectIds (a string cursor never reaches an ObjectId), naming the $type filter', async () => {
+        const ids = Array.from({ length: 5 }, () => new mongo.ObjectId());
+        const model = await collectionOf([...['a', 'b', 'c', 'd', 'e'].map((k) => ({ k })), ...ids.map((k) => ({ k }))]);
+        expectRefused(await run(model, { key: 'k' }), 'MixedKeyTypesError', /both string and objectId values.*\{ k: \{ \$type: 'string' \} \}.*page by another key/);
+        // The fix it names: one type, every document of it once.
+        const fixed = await run(model, { key: 'k', filter: { k: { $type: 'objectId' } } });
+        expect(fixed.error).toBeUndefined();
+        expect(fixed.processed.map(String)).toEqual(ids.map(String));
+      });
+
+      it('refuses numbers and strings, within the caller\'s filter only', async () => {
+        const model = await collectionOf([
+          ...[1, 2, 3, 4, 5].map((k) => ({ k, kind: 'x' })),
+          ...['1', '10', '2'].map((k) => ({ k, kind: 'x' })),
+          { k: 'z', kind: 'y' },
+        ]);
+        expectRefused(await run(model, { key: 'k', filter: { kind: 'x' } }), 'MixedKeyTypesError', /"k" .*both number and string values/);
+        const numbers = await run(model, { key: 'k', filter: { kind: 'x', k: { $type: 'number' } } });
+        expect(numbers.processed).toEqual([1, 2, 3, 4, 5]);
+        // Outside the filter another type does not count.
+        const strings = await run(model, { key: 'k', filter: { kind: 'y' } });
+        expect(strings.error).toBeUndefined();
+        expect(strings.processed).toEqual(['z']);
+      });
+
+      it('takes int, long and double as one numeric type, in numeric order', async () => {
+        const model = await collectionOf([{ k: new mongo.Int32(3) }, { k: new mongo.Long(1) }, { k: new mongo.Double(2.5) }, { k: new mongo.Double(4) }, { k: new mongo.Long(5) }]);
+        const outcome = await run(model, { key: 'k' });
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.processed).toEqual([1, 2.5, 3, 4, 5]);
+      });
+
+      it('refuses a key that holds arrays (a document matches a cursor by any element)', async () => {
+        const model = await collectionOf([{ k: 1 }, { k: [2, 9] }, { k: 3 }]);
+        expectRefused(await run(model, { key: 'k' }), 'UnsupportedKeyTypeError', /"k" holds an array/);
+      });
+    });
+
+    describe('2. a null key and 3. a missing key', () => {
+      it('refuses a null key (a cursor never comes back to null), naming the filter that leaves it out', async () => {
+        const model = await collectionOf([{ k: 'a' }, { k: null }, { k: 'b' }, { k: 'c' }]);
+        expectRefused(await run(model, { key: 'k' }), 'NullKeyError', /null as its key "k".*\{ k: \{ \$exists: true, \$ne: null \} \}.*page by _id/);
+        const fixed = await run(model, { key: 'k', filter: { k: { $exists: true, $ne: null } } });
+        expect(fixed.processed).toEqual(['a', 'b', 'c']);
+      });
+
+      it('refuses a missing key (it would re-read the first page forever)', async () => {
+        const model = await collectionOf([{ k: 'a' }, { other: 1 }, { other: 2 }, { other: 3 }, { k: 'b' }]);
+        expectRefused(await run(model, { key: 'k' }), 'NullKeyError', /no key "k".*\{ k: \{ \$exists: true, \$ne: null \} \}/);
+      });
+
+      it('never hands the loop an undefined cursor: an item without its key stops the run with one clear line', async () => {
+        const model = await collectionOf([{ other: 1 }, { other: 2 }, { other: 3 }]);
+        const collection = mongooseKeyset(model, { key: 'k' });
+        const [first] = await collection.page(undefined, 1);
+        expect(() => collection.cursorOf(first)).toThrow(/has no key "k"/);
+        await expect(collection.keys!(undefined, 2)).rejects.toThrow(/has no key "k"/);
+      });
+    });
+
+    describe('4. duplicate values of a key other than _id', () => {
+      it('refuses them before the first batch, naming the value', async () => {
+        const model = await collectionOf(['a', 'b', 'c', 'd', 'd', 'e', 'f'].map((k) => ({ k })));
+        expectRefused(await run(model, { key: 'k' }, 10), 'DuplicateKeyValuesError', /"k" .*"d" .*unique index|"k" .*"d"/);
+      });
+
+      it('trusts a unique index on the key instead of reading the collection', async () => {
+        const model = await collectionOf(['a', 'b', 'c'].map((k) => ({ k })));
+        await model.collection.createIndex({ k: 1 }, { unique: true });
+        const aggregate = jest.spyOn(model, 'aggregate');
+        const outcome = await run(model, { key: 'k' });
+        expect(outcome.processed).toEqual(['a', 'b', 'c']);
+        expect(aggregate).not.toHaveBeenCalled();
+      });
+
+      it('does not look for duplicates of _id', async () => {
+        const model = await collectionOf(['a', 'b', 'c'].map((k) => ({ k })));
+        const aggregate = jest.spyOn(model, 'aggregate');
+        expect((await run(model, {})).processed).toHaveLength(3);
+        expect(aggregate).not.toHaveBeenCalled();
+      });
+    });
+
+    describe('5. where the cursor and the database could disagree', () => {
+      it('pages longs beyond 2^53 exactly, their cursor surviving the checkpoint', async () => {
+        const base = mongo.Long.fromString('9007199254740993');
+        const model = await collectionOf(Array.from({ length: 5 }, (_, i) => ({ k: base.add(i * 2) })));
+        const outcome = await run(model, { key: 'k' });
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.processed.map(String)).toEqual(Array.from({ length: 5 }, (_, i) => base.add(i * 2).toString()));
+        // A resumed run: the cursor read back from its checkpoint.
+        const collection = mongooseKeyset(model, { key: 'k' });
+        const [, second] = await collection.page(undefined, 2);
+        expect((await resumeAfter(collection, second)).map(String)).toEqual(Array.from({ length: 3 }, (_, i) => base.add(i * 2 + 4).toString()));
+      });
+
+      it('refuses a schema type that casts the cursor to another BSON type than the stored keys', async () => {
+        const model = await collectionOf([1, 2, 3, 4, 5].map((k) => ({ k })), { k: String });
+        expectRefused(await run(model, { key: 'k' }), 'KeyCastMismatchError', /"k" .*stores number .*schema casts .*string/);
+      });
+
+      it('pages by date keys to the millisecond', async () => {
+        const days = Array.from({ length: 5 }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)));
+        const model = await collectionOf(days.map((k) => ({ k })), { k: Date });
+        const outcome = await run(model, { key: 'k' });
+        expect(outcome.processed).toEqual(days);
+        const collection = mongooseKeyset(model, { key: 'k' });
+        const [, second] = await collection.page(undefined, 2);
+        expect(await resumeAfter(collection, second)).toEqual(days.slice(2));
+      });
+
+      it('loads the key whatever the projection: an inclusion without it, a schema field with select: false', async () => {
+        const model = await collectionOf(['a', 'b', 'c'].map((k, n) => ({ k, n })), { k: { type: String, select: false }, n: Number });
+        for (const projection of [undefined, { n: 1 } as const, 'n', { n: 0 } as const, '-n']) {
+          const outcome = await run(model, { key: 'k', projection });
+          expect([projection, outcome.error?.message, outcome.processed]).toEqual([projection, undefined, ['a', 'b', 'c']]);
+        }
+        expect(() => mongooseKeyset(model, { key: 'k', projection: { k: 0 } })).toThrow(/projection leaves out the key "k"/);
+        expect(() => mongooseKeyset(model, { key: 'k', projection: '-k' })).toThrow(/projection leaves out the key "k"/);
+      });
+
+      it('pages by a field of an embedded document (a dotted key)', async () => {
+        const model = await collectionOf(['c', 'a', 'b'].map((k) => ({ meta: { k } })), { meta: { k: String } });
+        const outcome = await run(model, { key: 'meta.k' });
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.processed).toEqual(['a', 'b', 'c']);
+      });
+    });
+  },
+  (target) => target.db === 'mongo',
+);
