@@ -16,7 +16,7 @@ function typeorm(): typeof import('typeorm') {
 /**
  * The records table as a TypeORM `Table` for `QueryRunner.createTable`, in the database's own
  * types: timestamps with time zone and `jsonb` on PostgreSQL, `datetime(3)` and `json` on
- * MySQL/MariaDB, ISO-8601 text on SQLite.
+ * MySQL/MariaDB (in utf8mb4 whatever the database's default character set), ISO-8601 text on SQLite.
  */
 export function recordsTable(tableName: string, dialect: SqlDialect): Table {
   const { Table, TableIndex } = typeorm();
@@ -29,6 +29,7 @@ export function recordsTable(tableName: string, dialect: SqlDialect): Table {
       isPrimary: column.primary === true,
     })),
     indices: [new TableIndex({ name: recordsIndexName(tableName), columnNames: ['version', 'status'] })],
+    engine: dialect.tableEngine,
   });
 }
 
@@ -43,6 +44,7 @@ export function batchesTable(tableName: string, dialect: SqlDialect): Table {
       isNullable: column.nullable === true,
       isPrimary: column.primary === true,
     })),
+    engine: dialect.tableEngine,
   });
 }
 
@@ -110,8 +112,20 @@ export function createAfterPartyRecordEntity(options: AfterPartyRecordEntityOpti
     schema,
     columns: Object.fromEntries(
       RECORD_COLUMNS.map((column): [string, EntitySchemaColumnOptions] => {
-        const { type, length, precision } = dialect.columnType(column.kind);
-        return [column.name, { type: type as EntitySchemaColumnOptions['type'], length, precision: precision ?? undefined, nullable: column.nullable === true, primary: column.primary === true }];
+        const { type, length, precision, charset, collation } = dialect.columnType(column.kind);
+        return [
+          column.name,
+          {
+            type: type as EntitySchemaColumnOptions['type'],
+            length,
+            precision: precision ?? undefined,
+            // An entity cannot set the table's default character set: each text column carries it.
+            charset,
+            collation,
+            nullable: column.nullable === true,
+            primary: column.primary === true,
+          },
+        ];
       }),
     ),
     indices: [{ name: recordsIndexName(tableName), columns: ['version', 'status'] }],

@@ -21,6 +21,7 @@ import { MysqlNamedLock } from './locks/mysql-named.lock';
 import { PostgresAdvisoryLock } from './locks/postgres-advisory.lock';
 import { SqliteControlFiles } from './locks/sqlite-control-files';
 import { SqliteFileLock } from './locks/sqlite-file.lock';
+import { fitCompletion, fitRecord, withCharsetFallback } from './charset-fallback';
 import { recordParams, toRecord, type RecordRow } from './record-row';
 import { recordsTable } from './records-schema';
 import { RecordsSql, type Statement } from './records-sql';
@@ -110,14 +111,17 @@ export class TypeOrmStore implements AfterPartyStore {
   async versionStates(deployId: string | null): Promise<VersionState[]> {
     const p = (index: number) => this.sql.p(index);
     const rows: Array<{ version: string; completed: unknown; in_deploy: unknown; cut_short: unknown; cancelled: unknown }> = await this.readOrEmpty(() =>
-      this.query(
-        `SELECT version,
-           MAX(CASE WHEN status = ${p(1)} THEN 1 ELSE 0 END) AS completed,
-           MAX(CASE WHEN status = ${p(2)} AND deploy_id = ${p(3)} THEN 1 ELSE 0 END) AS in_deploy,
-           MAX(CASE WHEN status IN (${p(4)}, ${p(5)}, ${p(6)}) THEN 1 ELSE 0 END) AS cut_short,
-           MAX(CASE WHEN status = ${p(7)} THEN 1 ELSE 0 END) AS cancelled
-         FROM ${this.sql.table} GROUP BY version`,
-        ['completed', 'completed', deployId ?? '', 'failed', 'interrupted', 'paused', 'cancelled'],
+      // The deploy id as insertRun wrote it: escaped where the table's character set lacks some of it.
+      withCharsetFallback((fit) =>
+        this.query(
+          `SELECT version,
+             MAX(CASE WHEN status = ${p(1)} THEN 1 ELSE 0 END) AS completed,
+             MAX(CASE WHEN status = ${p(2)} AND deploy_id = ${p(3)} THEN 1 ELSE 0 END) AS in_deploy,
+             MAX(CASE WHEN status IN (${p(4)}, ${p(5)}, ${p(6)}) THEN 1 ELSE 0 END) AS cut_short,
+             MAX(CASE WHEN status = ${p(7)} THEN 1 ELSE 0 END) AS cancelled
+           FROM ${this.sql.table} GROUP BY version`,
+          ['completed', 'completed', fit(deployId ?? ''), 'failed', 'interrupted', 'paused', 'cancelled'],
+        ),
       ),
     );
     return rows.map((row) => ({
@@ -153,11 +157,11 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async insertRun(record: TaskRunRecord): Promise<void> {
-    await this.write(() => this.query(this.sql.insert(), recordParams(record, this.dialect)));
+    await this.write(() => withCharsetFallback((fit) => this.query(this.sql.insert(), recordParams(fitRecord(record, fit), this.dialect))));
   }
 
   async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
-    const finished = (await this.write(() => this.affected(this.sql.finish(id, completion)))) === 1;
+    const finished = (await this.write(() => withCharsetFallback((fit) => this.affected(this.sql.finish(id, fitCompletion(completion, fit)))))) === 1;
     this.controlFiles?.remove(id);
     return finished;
   }
@@ -173,10 +177,12 @@ export class TypeOrmStore implements AfterPartyStore {
     const p = (index: number) => this.sql.p(index);
     const statuses = resettable(options);
     return this.readOrEmpty(async () => [
-      await this.affected({
-        sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status IN (${statuses.map((_, index) => p(4 + index)).join(', ')})`,
-        params: ['reset', note, version, ...statuses],
-      }),
+      await withCharsetFallback((fit) =>
+        this.affected({
+          sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status IN (${statuses.map((_, index) => p(4 + index)).join(', ')})`,
+          params: ['reset', fit(note), version, ...statuses],
+        }),
+      ),
     ]).then((counts) => counts[0] ?? 0);
   }
 
@@ -241,40 +247,40 @@ export class TypeOrmStore implements AfterPartyStore {
     return this.controlFilesOf;
   }
 
-  private async finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {
+  private finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {
+    return this.write(() => withCharsetFallback((fit) => this.finishAndStartOnce(id, fitCompletion(completion, fit), fitRecord(next, fit))));
+  }
+
+  private async finishAndStartOnce(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {
     const finish = this.sql.finish(id, completion);
     const nextParams = recordParams(next, this.dialect);
     if (this.dialect.family === 'postgres') {
       // One statement: one round trip, one commit; the insert happens only if the update matched.
-      const rows: unknown[] = await this.write(() =>
-        this.query(
-          `WITH finished AS (${finish.sql} RETURNING 1) ${this.sql.insertSelect(7, 'EXISTS (SELECT 1 FROM finished)')} RETURNING id`,
-          [...finish.params, ...nextParams],
-        ),
+      const rows: unknown[] = await this.query(
+        `WITH finished AS (${finish.sql} RETURNING 1) ${this.sql.insertSelect(7, 'EXISTS (SELECT 1 FROM finished)')} RETURNING id`,
+        [...finish.params, ...nextParams],
       );
       return rows.length === 1;
     }
-    return this.write(async () => {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
-      try {
-        if ((await runner.query(finish.sql, finish.params, true)).affected !== 1) {
-          await runner.rollbackTransaction();
-          return false;
-        }
-        await runner.query(this.sql.insert(), nextParams);
-        await runner.commitTransaction();
-        return true;
-      } catch (error) {
-        if (runner.isTransactionActive) {
-          await runner.rollbackTransaction();
-        }
-        throw error;
-      } finally {
-        await runner.release();
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      if ((await runner.query(finish.sql, finish.params, true)).affected !== 1) {
+        await runner.rollbackTransaction();
+        return false;
       }
-    });
+      await runner.query(this.sql.insert(), nextParams);
+      await runner.commitTransaction();
+      return true;
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction();
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**

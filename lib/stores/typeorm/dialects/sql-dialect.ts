@@ -4,7 +4,7 @@ import type { TableColumnOptions } from 'typeorm';
 export type SqlFamily = 'postgres' | 'mysql' | 'sqlite';
 
 /** A column of the records table, in the types of one database. */
-export type RecordColumnType = Pick<TableColumnOptions, 'type' | 'length' | 'precision'>;
+export type RecordColumnType = Pick<TableColumnOptions, 'type' | 'length' | 'precision' | 'charset' | 'collation'>;
 
 /** The kinds of value the records table holds. */
 export type RecordValueKind = 'id' | 'short' | 'name' | 'integer' | 'text' | 'time' | 'json';
@@ -22,6 +22,11 @@ export interface SqlDialect {
   typedParam(index: number, kind: RecordValueKind): string;
   /** The column type for values of `kind`. */
   columnType(kind: RecordValueKind): RecordColumnType;
+  /**
+   * The `ENGINE` clause of the tables after-party creates, where the database takes table
+   * options there (MySQL/MariaDB: the default character set); undefined for the driver's own.
+   */
+  readonly tableEngine?: string;
   /** A select expression reading `column` (of `kind`) as text. */
   read(column: string, kind: RecordValueKind): string;
   /** An ISO-8601 UTC time as the database takes it. */
