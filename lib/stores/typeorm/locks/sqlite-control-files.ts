@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { RunControl } from '../../../interfaces/run-record.interface';
+import { sqliteRealPath } from './sqlite-real-path';
 
 /**
  * Pause and cancel requests to runs on a SQLite file, in files beside it
- * (`<db file>-after-party-<table>.control-<run id>`, holding `pause` or `cancel`). A runner's
+ * (`<db file>-after-party-<table>.control-<run id>`, holding `pause` or `cancel`; `<db file>` is
+ * its real path, which every runner and operator on the file agrees on). A runner's
  * batch transactions hold SQLite's only write lock nearly all the time, so a request written
  * into the records table by another process could wait past the busy timeout and never arrive.
  * A file is written at once, and the runner reads it between batches.
@@ -13,7 +15,7 @@ export class SqliteControlFiles {
   private readonly prefix: string;
 
   constructor(database: string, tableName: string) {
-    this.prefix = `${resolve(database)}-after-party-${tableName}.control-`;
+    this.prefix = `${sqliteRealPath(database)}-after-party-${tableName}.control-`;
   }
 
   /** Leaves `control` for run `runId`: written whole or not at all (a reader never sees half of it). */

@@ -1,11 +1,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { StoreUnavailableError } from '../../../errors/store-unavailable.error';
 import type { LockOwner, StoreLock } from '../../../interfaces/store.interface';
 import { describeOwner } from '../../describe-owner';
 import type { TryLock } from '../../poll-lock';
 import { steadyLock } from '../../watched-lock';
+import { sqliteRealPath } from './sqlite-real-path';
 
 interface LockDatabase {
   exec(sql: string): unknown;
@@ -15,9 +15,11 @@ type DatabaseConstructor = new (file: string, options: { timeout: number }) => L
 
 /**
  * Excludes other processes that use the same SQLite file: an exclusive transaction on a
- * companion lock database (`<db file>-after-party-<table>.lock`). SQLite's file locks belong
- * to the process, so the operating system frees them when a runner dies. The lock database
- * is separate from the app's file so that tasks can keep writing to the app's database.
+ * companion lock database (`<db file>-after-party-<table>.lock`, named after the file's real
+ * path, so that runners reaching it through a symlink or another relative path share it).
+ * SQLite's file locks belong to the process, so the operating system frees them when a runner
+ * dies. The lock database is separate from the app's file so that tasks can keep writing to
+ * the app's database.
  */
 export class SqliteFileLock implements TryLock<StoreLock> {
   readonly name: string;
@@ -29,7 +31,7 @@ export class SqliteFileLock implements TryLock<StoreLock> {
     private readonly owner: LockOwner,
   ) {
     const database = String((dataSource.options as { database?: string }).database);
-    this.lockPath = `${resolve(database)}-after-party-${tableName}.lock`;
+    this.lockPath = `${sqliteRealPath(database)}-after-party-${tableName}.lock`;
     this.name = `SQLite lock file ${this.lockPath}`;
   }
 
