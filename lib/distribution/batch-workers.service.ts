@@ -12,7 +12,7 @@ import type { AfterPartyStore, BatchLedgerCapability } from '../interfaces/store
 import type { TaskContext } from '../interfaces/task-context.interface';
 import { recordableError } from '../records/recordable-error';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
-import type { BatchJobData } from './batch-job';
+import { givenUpReason, type BatchJobData } from './batch-job';
 import { DistributionService } from './distribution.service';
 import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { loadBullmq } from './load-bullmq';
@@ -103,14 +103,9 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
         }
       });
       worker.on('failed', (job, error) => {
-        if (!job) {
-          return;
+        if (job) {
+          void this.onFailed(task, job, error);
         }
-        const attempts = job.opts.attempts ?? 1;
-        const retried = job.attemptsMade < attempts;
-        this.logger.warn(
-          `Batch ${job.data.batchNo} of ${taskLabel(task)} failed (attempt ${job.attemptsMade} of ${attempts})${retried ? ', to be retried' : ''}: ${firstLine(messageOf(error))}`,
-        );
       });
       this.workers.push(running);
     }
@@ -154,6 +149,32 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
         );
         return;
       }
+    }
+  }
+
+  /**
+   * Logs a failed attempt. BullMQ sets `finishedOn` only on a job it gives up on: no attempt left,
+   * or failed whatever its attempts (stalled out: its workers kept dying on it; unrecoverable).
+   * Such a batch is recorded failed here (unless recorded already), so that the run fails with its
+   * reason instead of waiting for it.
+   */
+  private async onFailed(task: RegisteredTask, job: Job<BatchJobData>, error: Error): Promise<void> {
+    const attempts = job.opts.attempts ?? 1;
+    const reason = firstLine(messageOf(error));
+    if (!job.finishedOn) {
+      this.logger.warn(`Batch ${job.data.batchNo} of ${taskLabel(task)} failed (attempt ${job.attemptsMade} of ${attempts}), to be retried: ${reason}`);
+      return;
+    }
+    this.logger.warn(`Batch ${job.data.batchNo} of ${taskLabel(task)} failed for good (attempt ${job.attemptsMade} of ${attempts}): ${reason}`);
+    const { version, distributionId, batchNo } = job.data;
+    const ledger = this.store.capabilities.batchLedger as BatchLedgerCapability;
+    try {
+      if ((await ledger.state(version, distributionId, batchNo)) === 'queued') {
+        await ledger.fail(version, distributionId, batchNo, givenUpReason(error.message), job.attemptsMade);
+      }
+    } catch (recordError) {
+      // The runner records it from the job's state instead.
+      this.logger.warn(`Could not record batch ${batchNo} of ${taskLabel(task)} failed: ${firstLine(messageOf(recordError))}`);
     }
   }
 

@@ -11,6 +11,16 @@ import { loadBullmq } from './load-bullmq';
 /** How long the runner waits for Redis before it calls a distribution unavailable. */
 const REACH_TIMEOUT_MS = 5000;
 
+/** What the runner hears of its batch jobs (see {@link DistributionService.watch}). */
+export interface JobEventsListener {
+  /** A job completed. */
+  settled(): void;
+  /** BullMQ failed a job for good (no attempt left, stalled out, unrecoverable). */
+  failed(jobId: string, failedReason: string): void;
+  /** A job reported progress. */
+  progress(jobId: string, data: unknown): void;
+}
+
 /** The BullMQ connection and key prefix distributed tasks use. */
 export interface BullSettings {
   connection: Record<string, unknown>;
@@ -64,17 +74,20 @@ export class DistributionService implements OnApplicationShutdown {
   }
 
   /**
-   * Calls `onSettled` whenever a batch job of `task` completes or fails on any worker, through
-   * the queue's event stream (its own Redis connection). The returned function stops listening.
+   * Listens to the batch jobs of `task` on every worker through the queue's event stream (its own
+   * Redis connection): a job completed or failed for good, or reported progress. The returned
+   * function stops listening. Events are a shortcut: the runner checks the jobs themselves too,
+   * so an event lost with the stream only slows it down.
    */
-  watchSettled(task: RegisteredTask, onSettled: () => void): () => Promise<void> {
+  watch(task: RegisteredTask, listener: JobEventsListener): () => Promise<void> {
     const { QueueEvents } = loadBullmq();
     const { connection, prefix } = this.settings();
     const events: QueueEvents = new QueueEvents(this.queueName(task), { connection: connection as never, prefix });
-    // Losing the stream only slows the runner down to its polling interval.
     events.on('error', () => undefined);
-    events.on('completed', onSettled);
-    events.on('failed', onSettled);
+    events.on('completed', () => listener.settled());
+    // BullMQ's 'failed' event is its last word on a job: a job with attempts left is retried instead.
+    events.on('failed', ({ jobId, failedReason }) => listener.failed(jobId, failedReason));
+    events.on('progress', ({ jobId, data }) => listener.progress(jobId, data));
     // Closing never holds the run up: a Redis gone away would keep close() waiting.
     return () =>
       new Promise<void>((resolve) => {
