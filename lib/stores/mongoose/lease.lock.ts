@@ -4,6 +4,7 @@ import type { LockOwner, StoreLock } from '../../interfaces/store.interface';
 import { describeOwner } from '../describe-owner';
 import type { TryLock } from '../poll-lock';
 import { watchLock, type LockTiming } from '../watched-lock';
+import type { LeaseClock } from './server-clock';
 
 /** The lock document: one per records collection, keyed by a fixed `_id`. */
 export interface LeaseDocument {
@@ -23,6 +24,8 @@ const LEASE_ID = 'run-lock';
  * expired lease. Never a read followed by a write. A heartbeat renews the lease while the run
  * lasts; a crashed runner's lease simply expires and the next runner takes it over. A renewal
  * that finds the lease taken over, or that keeps failing for longer than the lease, loses it.
+ * Every time in the lease comes from one clock (the database server's, see `serverClock`), never
+ * from the runners' own, which may disagree by more than the lease.
  */
 export class LeaseLock implements TryLock<StoreLock> {
   readonly name: string;
@@ -32,12 +35,13 @@ export class LeaseLock implements TryLock<StoreLock> {
     private readonly leases: Collection<LeaseDocument>,
     private readonly owner: LockOwner,
     private readonly timing: LockTiming,
+    private readonly clock: LeaseClock,
   ) {
     this.name = `MongoDB lease ${leases.collectionName}/${LEASE_ID}`;
   }
 
   async tryAcquire(): Promise<StoreLock | null> {
-    const now = new Date();
+    const now = await this.clock();
     const lease = { owner: this.owner.id, host: this.owner.host, pid: this.owner.pid, acquiredAt: now, expiresAt: this.expiry(now) };
     try {
       await this.leases.insertOne({ _id: LEASE_ID, ...lease });
@@ -70,7 +74,8 @@ export class LeaseLock implements TryLock<StoreLock> {
       name: this.name,
       // Renewal matches only while this runner still owns the lease: a takeover is final.
       renew: async () => {
-        const result = await this.leases.updateOne({ _id: LEASE_ID, owner: this.owner.id }, { $set: { expiresAt: this.expiry(new Date()) } });
+        const expiresAt = this.expiry(await this.clock());
+        const result = await this.leases.updateOne({ _id: LEASE_ID, owner: this.owner.id }, { $set: { expiresAt } });
         return result.matchedCount === 1;
       },
       release: async () => {

@@ -8,6 +8,7 @@ import { reduceVersionStates, resettable } from '../version-states';
 import type { LockTiming } from '../watched-lock';
 import { LeaseLock, type LeaseDocument } from './lease.lock';
 import { MongooseBatchLedger } from './mongoose.batch-ledger';
+import { serverClock, type LeaseClock } from './server-clock';
 
 /** A run record as stored: the run id as `_id`, times as BSON dates. */
 interface RecordDocument {
@@ -45,6 +46,7 @@ interface ControlDocument {
  */
 export class MongooseStore implements AfterPartyStore {
   readonly capabilities: StoreCapabilities;
+  private readonly leaseClock: LeaseClock = serverClock(() => this.db());
 
   constructor(
     private readonly resolveConnection: () => Connection,
@@ -60,7 +62,7 @@ export class MongooseStore implements AfterPartyStore {
 
   async acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock> {
     const leases = (await this.db()).collection<LeaseDocument>(`${this.collectionName}_lock`);
-    return pollLock(new LeaseLock(leases, owner, this.lockTiming), timeoutMs);
+    return pollLock(new LeaseLock(leases, owner, this.lockTiming, this.leaseClock), timeoutMs);
   }
 
   async prepare(): Promise<void> {
