@@ -158,6 +158,14 @@ describeEachStore(
         await recordsTheFailure(store, MESSAGE_IN_ASCII, DEPLOY_ID_IN_ASCII);
         await findsTheDeploy(store);
       });
+
+      it('escapes only the 4-byte characters in a utf8mb3 records table made before, keeping CJK as it is', async () => {
+        const { store, table } = await newStore();
+        await store.prepare();
+        await latin1.query(`ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci`);
+        await recordsTheFailure(store, '\\u{1F4A5} 失败', 'déploiement-部署-\\u{1F680}');
+        await findsTheDeploy(store);
+      });
     }
 
     if (family === 'postgres') {
