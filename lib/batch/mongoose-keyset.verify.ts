@@ -1,0 +1,119 @@
+import type { Model } from 'mongoose';
+import { MongoDuplicateKeyError } from '../errors/mongo-duplicate-key.error';
+import { MongoKeyCastMismatchError } from '../errors/mongo-key-cast-mismatch.error';
+import { MongoMixedKeyTypesError } from '../errors/mongo-mixed-key-types.error';
+import { MongoNullKeyError } from '../errors/mongo-null-key.error';
+import { MongoUnsupportedKeyTypeError } from '../errors/mongo-unsupported-key-type.error';
+import { bsonTypeOf, PAGEABLE_TYPES, readPath } from './mongoose-keyset.bson';
+import { uniqueIndexCovers, type IndexDescription } from './mongoose-keyset.unique-index';
+
+/** What {@link verifyMongoKey} checks: the model, its key, the caller's filter, and how a cursor goes through its checkpoint. */
+export interface MongoKeyTarget {
+  model: Model<any>;
+  key: string;
+  filter: Record<string, unknown>;
+  /** A key as the next page's query gets it after a checkpoint: encoded, through JSON, decoded. */
+  checkpointed(value: unknown): unknown;
+}
+
+/**
+ * Refuses, with one line naming the fix, a key that keyset pages over `filter` would step past
+ * documents with. It relies on MongoDB's sort order, which ranks values by type before value
+ * (null and missing first, then numbers, strings, objects, arrays, binary, ObjectIds, booleans,
+ * dates...): the lowest and the highest key have the same type exactly when every key has.
+ *
+ * Cost, once per run: two `find` with `limit(1)` sorted by the key (index-backed when the key has
+ * an index; otherwise each is a top-1 sort, as reading one page is), one `limit(1)` for an array
+ * key (a scan of the filtered documents when the key has no index), and, for a key other than
+ * `_id` without a unique index, one aggregation grouping the filtered documents by key (a scan).
+ */
+export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
+  const { model, key, filter } = target;
+  const name = model.modelName;
+  const one = async (conditions: Record<string, unknown>, order?: 1 | -1): Promise<Record<string, unknown> | undefined> => {
+    const query = model.find(conditions as never, { [key]: 1 });
+    const [doc] = await (order === undefined ? query : query.sort({ [key]: order })).limit(1).lean().exec();
+    return doc as Record<string, unknown> | undefined;
+  };
+  const [first, last] = await Promise.all([one(filter, 1), one(filter, -1)]);
+  if (first === undefined || last === undefined) {
+    return;
+  }
+  const lowest = readPath(first, key);
+  // Null and missing sort before every other type.
+  if (lowest === null || lowest === undefined) {
+    throw new MongoNullKeyError(name, key, lowest === null ? 'null' : 'missing', first._id);
+  }
+  const type = bsonTypeOf(lowest);
+  if (!PAGEABLE_TYPES.has(type)) {
+    throw new MongoUnsupportedKeyTypeError(name, key, type);
+  }
+  const highest = bsonTypeOf(readPath(last, key));
+  if (highest !== type) {
+    throw highest === 'array' ? new MongoUnsupportedKeyTypeError(name, key, highest) : new MongoMixedKeyTypesError(name, key, type, highest);
+  }
+  // An array sorts by its smallest (or largest) element, so it can hide between two scalars.
+  if ((await one({ $and: [filter, { [key]: { $type: 'array' } }] })) !== undefined) {
+    throw new MongoUnsupportedKeyTypeError(name, key, 'array');
+  }
+  refuseCastToAnotherType(target, lowest, type);
+  if (key !== '_id') {
+    await refuseDuplicates(target);
+  }
+}
+
+/**
+ * The schema casts the cursor of every page query: a path declared `String` over stored numbers
+ * casts the cursor `5` to `'5'`, which no number matches. The lowest key, as a checkpoint gives it
+ * back, must cast to its own type.
+ */
+function refuseCastToAnotherType(target: MongoKeyTarget, lowest: unknown, type: string): void {
+  const { model, key } = target;
+  const declared = (model.schema.path(key) as { instance?: string } | undefined)?.instance;
+  let cast: string;
+  try {
+    const conditions = model.find().cast(model, { [key]: { $gt: target.checkpointed(lowest) } }) as Record<string, { $gt: unknown }>;
+    cast = bsonTypeOf(conditions[key].$gt);
+  } catch {
+    cast = declared ?? 'another type';
+  }
+  if (cast !== type) {
+    throw new MongoKeyCastMismatchError(model.modelName, key, type, declared === undefined || declared === 'Mixed' ? cast : `${cast} (${declared})`);
+  }
+}
+
+/**
+ * Two documents with one key value: a page ending between them would skip the second. A unique
+ * index on the key under the queries' collation proves there are none; otherwise one aggregation
+ * looks for a value counted twice (under the same collation: Mongoose applies the schema's to
+ * both `find` and `aggregate`, MongoDB the collection's default).
+ */
+async function refuseDuplicates(target: MongoKeyTarget): Promise<void> {
+  const { model, key } = target;
+  const collation = (model.schema.options as { collation?: Record<string, unknown> }).collation ?? (await defaultCollation(model));
+  const indexes = (await model.collection.indexes()) as IndexDescription[];
+  if (uniqueIndexCovers(indexes, key, collation)) {
+    return;
+  }
+  // The caller's filter as `find` casts it: `$match` casts nothing.
+  const match = model.find(target.filter as never).cast(model) as Record<string, unknown>;
+  const [twice] = await model.aggregate<{ _id: unknown }>([
+    { $match: match },
+    { $group: { _id: `$${key}`, count: { $sum: 1 } } },
+    { $match: { count: { $gt: 1 } } },
+    { $limit: 1 },
+  ]);
+  if (twice !== undefined) {
+    throw new MongoDuplicateKeyError(model.modelName, key, twice._id);
+  }
+}
+
+/** The collection's default collation (what its queries use without one of their own), if it has one. */
+async function defaultCollation(model: Model<any>): Promise<Record<string, unknown> | undefined> {
+  const db = model.db.db;
+  if (db === undefined) {
+    return undefined;
+  }
+  const [info] = await db.listCollections({ name: model.collection.collectionName }).toArray();
+  return (info as { options?: { collation?: Record<string, unknown> } } | undefined)?.options?.collation;
+}
