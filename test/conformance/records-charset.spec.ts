@@ -105,6 +105,15 @@ describeEachStore(
       expect((await store.versionStates('another-deploy')).find((entry) => entry.version === record.version)).toMatchObject({ completedInDeploy: false });
     };
 
+    /** Completes a run and starts the next of the deploy in one commit, and asserts the next reads back running. */
+    const finishesAndStarts = async (store: AfterPartyStore, deployId: string): Promise<void> => {
+      const first = runRecord('20260101000003', { deployId: DEPLOY_ID });
+      const next = runRecord('20260101000004', { deployId: DEPLOY_ID });
+      await store.insertRun(first);
+      expect(await store.capabilities.finishAndStart!.finishAndStart(first.id, ended('completed'), next)).toBe(true);
+      expect(await store.lastRun(next.version)).toMatchObject({ id: next.id, status: 'running', deployId });
+    };
+
     if (family === 'mysql') {
       it('creates the records and batches tables in utf8mb4, which keeps the message and the deploy id as they are (MariaDB latin1 database)', async () => {
         const { store, table } = await newStore();
@@ -157,6 +166,7 @@ describeEachStore(
         expect((await mysqlCharsets(latin1, table)).table).toBe('latin1_swedish_ci');
         await recordsTheFailure(store, MESSAGE_IN_ASCII, DEPLOY_ID_IN_ASCII);
         await findsTheDeploy(store);
+        await finishesAndStarts(store, DEPLOY_ID_IN_ASCII);
       });
 
       it('escapes only the 4-byte characters in a utf8mb3 records table made before, keeping CJK as it is', async () => {
@@ -174,6 +184,7 @@ describeEachStore(
         await store.prepare();
         await recordsTheFailure(store, MESSAGE_IN_ASCII, DEPLOY_ID_IN_ASCII);
         await findsTheDeploy(store);
+        await finishesAndStarts(store, DEPLOY_ID_IN_ASCII);
       });
     }
   },
