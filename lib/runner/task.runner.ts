@@ -157,13 +157,15 @@ export class TaskRunner {
   private async stopDistributed(task: RegisteredTask, control: RunControl): Promise<'requested' | 'recorded' | 'not running'> {
     await this.distribution.ensureReachable(task);
     const queue = this.distribution.queue(task);
-    if (control === 'pause') {
-      await queue.pause();
-    } else {
+    if (control === 'cancel') {
       await queue.drain(true);
     }
     if (!(await this.store.requestControl(task.version, control))) {
+      // A refused pause changes nothing: a queue paused here would hold the next run's batches.
       return 'not running';
+    }
+    if (control === 'pause') {
+      await queue.pause();
     }
     let lock: StoreLock;
     try {

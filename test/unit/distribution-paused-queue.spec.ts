@@ -1,0 +1,55 @@
+import type { TaskRegistry } from '../../lib/discovery/task.registry';
+import type { AfterPartyEvents } from '../../lib/events/after-party.events';
+import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
+import { TaskRunner } from '../../lib/runner/task.runner';
+import { REDIS } from '../support/redis';
+import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node, NumbersTask, startWorkers, stopWorkers, uniquePrefix, within } from './distribution-harness';
+
+/** `after-party:pause` of a distributed task that is not running, and a queue a run finds paused. */
+(REDIS.available ? describe : describe.skip)('distributed tasks: a paused queue', () => {
+  let prefix: string;
+  let ledger: MemoryLedger;
+  let logs: ReturnType<typeof captureLogs>;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  beforeEach(() => {
+    prefix = uniquePrefix();
+    ledger = new MemoryLedger();
+    logs = captureLogs();
+  });
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch(() => undefined);
+    }
+    logs.restore();
+    await dropPrefix(prefix);
+  });
+
+  it('a refused pause (the task is not running) leaves its queue as it was', async () => {
+    const task = distributedTask('not-running', new NumbersTask(10));
+    const app = node(ledger, prefix);
+    closers.push(() => app.distribution.onApplicationShutdown());
+    // No running run to ask: the store says so.
+    const store = { ...app.store, requestControl: async () => false } as unknown as AfterPartyStore;
+    const runner = new TaskRunner(store, app.options, {} as TaskRegistry, {} as AfterPartyEvents, app.distribution);
+
+    expect(await runner.pause(task)).toBe('not running');
+    expect(await app.distribution.queue(task).isPaused()).toBe(false);
+  });
+
+  it('a run that finds its queue paused says so and resumes it, and its batches are done', async () => {
+    const task = distributedTask('found-paused', new NumbersTask(10));
+    const app = node(ledger, prefix);
+    closers.push(() => app.distribution.onApplicationShutdown());
+    await app.distribution.queue(task).pause();
+    const workers = startWorkers(ledger, prefix, [task]);
+    closers.push(() => stopWorkers(workers));
+    const run = dispatch(app, task);
+    closers.push(run.stop);
+
+    expect(await within(20_000, 'the run ending', run.end)).toEqual({ status: 'completed' });
+    expect(run.lines).toContain(`warn The queue after-party-found-paused of found-paused was paused, which would hold its batches back: resumed it`);
+    expect(await app.distribution.queue(task).isPaused()).toBe(false);
+  });
+});
