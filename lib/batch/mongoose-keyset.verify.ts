@@ -48,6 +48,10 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   if (!PAGEABLE_TYPES.has(type)) {
     throw new MongoUnsupportedKeyTypeError(name, key, type);
   }
+  if (typeof lowest === 'number' && Number.isNaN(lowest)) {
+    // NaN sorts before every number; a checkpoint would keep it as null, after which no number comes.
+    throw new MongoUnsupportedKeyTypeError(name, key, 'NaN');
+  }
   const highest = bsonTypeOf(readPath(last, key));
   if (highest !== type) {
     throw highest === 'array' ? new MongoUnsupportedKeyTypeError(name, key, highest) : new MongoMixedKeyTypesError(name, key, type, highest);

@@ -3,6 +3,8 @@ import { mongo, Schema, type Model } from 'mongoose';
 import { runBatches } from '../../lib/batch/batch-loop';
 import { decodeCursor, encodeCursor } from '../../lib/batch/cursor-codec';
 import { mongooseKeyset, type MongooseKeysetOptions } from '../../lib/batch/mongoose-keyset';
+import { decodeMongoKey, encodeMongoKey, type BsonClasses } from '../../lib/batch/mongoose-keyset.bson';
+import { sameCollation, uniqueIndexCovers } from '../../lib/batch/mongoose-keyset.unique-index';
 import type { BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import { batchLoopDeps } from '../support/batch-loop-deps';
@@ -130,9 +132,31 @@ describeEachStore(
         const model = await collectionOf([{ k: 1 }, { k: [2, 9] }, { k: 3 }]);
         expectRefused(await run(model, { key: 'k' }), 'MongoUnsupportedKeyTypeError', /the key "k" of \S+ holds an array/);
       });
+
+      it('refuses an array whose elements lie between the scalars around it', async () => {
+        const model = await collectionOf([{ k: 1 }, { k: [2, 2.5] }, { k: 3 }]);
+        expectRefused(await run(model, { key: 'k' }), 'MongoUnsupportedKeyTypeError', /the key "k" of \S+ holds an array/);
+      });
+
+      it('refuses _id of strings and ObjectIds (imported documents next to created ones)', async () => {
+        const model = await collectionOf([{ _id: 'legacy-1' }, { _id: 'legacy-2' }, { _id: new mongo.ObjectId() }]);
+        expectRefused(await run(model, {}), 'MongoMixedKeyTypesError', /"_id" .*both string and objectId values.*\{ _id: \{ \$type: 'string' \} \}/);
+      });
+
+      it('refuses keys of a type a checkpoint cannot give back (binary data, embedded documents)', async () => {
+        const binary = await collectionOf([{ k: new mongo.Binary(Buffer.from('a')) }, { k: new mongo.Binary(Buffer.from('b')) }]);
+        expectRefused(await run(binary, { key: 'k' }), 'MongoUnsupportedKeyTypeError', /holds binData values; .*page by _id/);
+        const embedded = await collectionOf([{ k: { a: 1 } }, { k: { a: 2 } }]);
+        expectRefused(await run(embedded, { key: 'k' }), 'MongoUnsupportedKeyTypeError', /holds object values; /);
+      });
     });
 
     describe('2. a null key and 3. a missing key', () => {
+      it('looks within the caller\'s filter only', async () => {
+        const model = await collectionOf([{ k: 'a', on: true }, { k: null, on: false }, { on: false }, { k: 'b', on: true }]);
+        expect((await run(model, { key: 'k', filter: { on: true } })).processed).toEqual(['a', 'b']);
+      });
+
       it('refuses a null key (a cursor never comes back to null), naming the filter that leaves it out', async () => {
         const model = await collectionOf([{ k: 'a' }, { k: null }, { k: 'b' }, { k: 'c' }]);
         expectRefused(await run(model, { key: 'k' }), 'MongoNullKeyError', /null as its key "k".*\{ k: \{ \$exists: true, \$ne: null \} \}.*page by _id/);
@@ -225,3 +249,33 @@ describeEachStore(
   },
   (target) => target.db === 'mongo',
 );
+
+describe('mongooseKeyset: what needs no server', () => {
+  const bson = { ObjectId: mongo.ObjectId, Decimal128: mongo.Decimal128 } as unknown as BsonClasses;
+  const checkpointed = (value: unknown) => decodeMongoKey(JSON.parse(JSON.stringify(encodeMongoKey(value))), bson);
+
+  it('gives every pageable key back from its checkpoint as the driver sends it', () => {
+    const id = new mongo.ObjectId();
+    expect(String(checkpointed(id))).toBe(String(id));
+    expect(checkpointed(mongo.Long.fromString('9223372036854775807'))).toBe(9223372036854775807n);
+    expect(String(checkpointed(mongo.Decimal128.fromString('1.10')))).toBe('1.10');
+    expect(checkpointed(new Date(0))).toEqual(new Date(0));
+    expect(checkpointed(new mongo.Double(2.5))).toBe(2.5);
+    expect([checkpointed('a'), checkpointed(7), checkpointed(true)]).toEqual(['a', 7, true]);
+  });
+
+  it('trusts a unique index only on the key alone, over every document, under the collation pages use', () => {
+    const unique = { key: { k: 1 }, unique: true };
+    expect(uniqueIndexCovers([unique], 'k', undefined)).toBe(true);
+    expect(uniqueIndexCovers([{ key: { k: 1 } }], 'k', undefined)).toBe(false);
+    expect(uniqueIndexCovers([{ key: { k: 1, other: 1 }, unique: true }], 'k', undefined)).toBe(false);
+    expect(uniqueIndexCovers([{ ...unique, partialFilterExpression: { on: true } }], 'k', undefined)).toBe(false);
+    // Distinct in binary, equal case-insensitively: a binary unique index proves nothing then.
+    const caseless = { locale: 'en', strength: 2 };
+    expect(uniqueIndexCovers([unique], 'k', caseless)).toBe(false);
+    expect(uniqueIndexCovers([{ ...unique, collation: { locale: 'en', strength: 2, caseLevel: false, version: '57.1' } }], 'k', caseless)).toBe(true);
+    expect(uniqueIndexCovers([{ ...unique, collation: { locale: 'en', strength: 3 } }], 'k', caseless)).toBe(false);
+    expect(uniqueIndexCovers([{ ...unique, collation: { locale: 'simple' } }], 'k', undefined)).toBe(true);
+    expect(sameCollation({ locale: 'fr' }, { locale: 'fr', strength: 3 })).toBe(true);
+  });
+});
