@@ -39,7 +39,7 @@ export class RunCommand extends AfterPartyCommand {
   protected async execute(tasks: string[], flags: RunFlags): Promise<AfterPartyExitCode> {
     const deployId = resolveDeployId(flags.deployId, '--deploy-id');
     if (flags.dryRun) {
-      return this.dryRun(tasks, deployId, flags.json === true);
+      return this.dryRun(tasks, deployId, flags.json === true, flags.migrate === true);
     }
     const report = await this.runner.run({
       tasks,
@@ -64,12 +64,24 @@ export class RunCommand extends AfterPartyCommand {
     return exitCode;
   }
 
-  private async dryRun(tasks: string[], deployId: string | null, json: boolean): Promise<AfterPartyExitCode> {
+  private async dryRun(tasks: string[], deployId: string | null, json: boolean, migrate: boolean): Promise<AfterPartyExitCode> {
     const plan = tasks.length > 0 ? this.runner.select(tasks) : await this.runner.plan(deployId);
     const listed = plan.map((task) => ({ version: task.version, name: task.name, description: task.description, everyDeploy: task.everyDeploy }));
+    // The real run refuses while schema migrations are pending (or applies them with --migrate): say which.
+    const pendingMigrations = await this.runner.pendingMigrations();
     if (json) {
-      writeJson({ dryRun: true, deployId, tasks: listed });
-    } else if (listed.length === 0) {
+      writeJson({ dryRun: true, deployId, pendingMigrations, migrate, tasks: listed });
+      return AfterPartyExitCode.Ok;
+    }
+    if (pendingMigrations.length > 0) {
+      const list = pendingMigrations.join(', ');
+      process.stdout.write(
+        migrate
+          ? `Dry run: ${plural(pendingMigrations.length, 'schema migration')} would be applied first (--migrate): ${list}\n`
+          : `Dry run: ${plural(pendingMigrations.length, 'schema migration')} pending (${list}): the real run refuses until they are applied (run them first, or pass --migrate).\n`,
+      );
+    }
+    if (listed.length === 0) {
       process.stdout.write('Dry run: nothing would run.\n');
     } else {
       process.stdout.write(`Dry run: ${plural(listed.length, 'task')} would run, in this order:\n`);

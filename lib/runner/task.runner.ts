@@ -419,9 +419,15 @@ export class TaskRunner {
     return { outcome, lost: lost || result.takenOver, startedNext };
   }
 
+  /** The schema migrations the store reports pending (TypeORM), which a run refuses without `--migrate`. */
+  async pendingMigrations(): Promise<string[]> {
+    const migrations = this.store.capabilities.migrations;
+    return migrations ? migrations.pending() : [];
+  }
+
   private async applyMigrationPolicy(migrate: boolean): Promise<void> {
     const migrations = this.store.capabilities.migrations;
-    const pending = migrations ? await migrations.pending() : [];
+    const pending = await this.pendingMigrations();
     if (pending.length === 0) {
       return;
     }

@@ -145,12 +145,24 @@ describeEachVariant('after-party:run and after-party:status', plan, (target, var
   });
 
   if (target.sql) {
-    it('refuses to run while schema migrations are pending (exit 2) and --migrate applies them first', async () => {
+    it('refuses to run while schema migrations are pending (exit 2), a dry run names them, and --migrate applies them first', async () => {
       const env = { AP_MIGRATION: '1' };
       const refused = await app.run([RUN], env);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('after-party: 1 schema migration is pending (CreateWidgets1764000000000)');
       expect(app.effects()).toEqual({});
+      expect(await withFixtureDatabase(app, (db) => db.hasTable(`${app.table}_widgets`))).toBe(false);
+
+      // A dry run says what the real one would do about them, and applies nothing.
+      const dry = await app.run([RUN, '--dry-run'], env);
+      expect({ code: dry.code, stdout: dry.stdout }).toEqual({
+        code: 0,
+        stdout: expect.stringContaining(
+          'Dry run: 1 schema migration pending (CreateWidgets1764000000000): the real run refuses until they are applied (run them first, or pass --migrate).',
+        ),
+      });
+      const dryJson = await app.run([RUN, '--dry-run', '--migrate', '--json'], env);
+      expect(JSON.parse(dryJson.stdout)).toEqual(expect.objectContaining({ dryRun: true, migrate: true, pendingMigrations: ['CreateWidgets1764000000000'] }));
       expect(await withFixtureDatabase(app, (db) => db.hasTable(`${app.table}_widgets`))).toBe(false);
 
       const migrated = await app.run([RUN, '--migrate'], env);
