@@ -74,4 +74,14 @@ describe('the build', () => {
     expect(files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', ...entries]));
     expect(files.filter((file) => file.startsWith('lib/') || file.startsWith('test/'))).toEqual([]);
   });
+
+  it("every relative link of the README points at a file the package ships (npm's page and node_modules show it)", () => {
+    const output = execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+    const files = new Set((JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const relative = [...readme.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((match) => match[1]).filter((target) => !/^[a-z]+:/.test(target));
+
+    expect(relative.length).toBeGreaterThan(0);
+    expect([...new Set(relative)].filter((target) => !files.has(target))).toEqual([]);
+  });
 });
