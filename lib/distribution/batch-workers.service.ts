@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +12,9 @@ import type { AfterPartyStore, BatchLedgerCapability } from '../interfaces/store
 import type { TaskContext } from '../interfaces/task-context.interface';
 import { recordableError } from '../records/recordable-error';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
-import { givenUpReason, type BatchJobData } from './batch-job';
+import { givenUpReason, type BatchJobData, type LeftForOtherBuild } from './batch-job';
+import { buildFingerprint } from './build-fingerprint';
+import { batchWorkerOptions } from './worker-locks';
 import { DistributionService } from './distribution.service';
 import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { loadBullmq } from './load-bullmq';
@@ -32,21 +34,34 @@ import { repeatedWarnings } from './repeated-warnings';
 const REDIS_FAILING_MS = 30_000;
 /** How long a closing worker may take once none of its batches is in progress. */
 const CLOSE_CHECK_MS = 5000;
+/** How long a job left for a worker of another build waits before a worker takes it again. */
+const OTHER_BUILD_DELAY_MS = 2000;
+/** The least time between two log lines of a worker about jobs it left for another build. */
+const OTHER_BUILD_LOG_MS = 10_000;
 
-/** A started worker, its task, how many of its batches are in progress, when it last reported an error and last finished a batch. */
+/**
+ * A started worker, its task and its build, how many of its batches are in progress, when it last
+ * reported an error and last finished a batch, and how many batches it left for another build.
+ */
 interface RunningWorker {
   worker: Worker;
   task: RegisteredTask;
+  build: string;
   inFlight: number;
   lastErrorAt: number;
   lastBatchAt: number;
+  leftForOtherBuild: number;
+  lastLeftLog: number;
 }
 
 @Injectable()
-export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('AfterParty');
   private readonly workers: RunningWorker[] = [];
+  /** Aborted at the end of the shutdown's grace period: the batches still in progress then stop. */
   private readonly stopping = new AbortController();
+  /** Per job in progress: aborted when its worker lost the job's lock (another worker may take it). */
+  private readonly lockLost = new Map<string, AbortController>();
   private readonly identity = `${hostname()} pid ${process.pid}`;
 
   constructor(
@@ -78,48 +93,78 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.log('This process has one database connection (SQLite): its batch workers take one batch at a time; start more worker processes for more.');
     }
     for (const task of tasks) {
-      const running: RunningWorker = { worker: undefined as unknown as Worker, task, inFlight: 0, lastErrorAt: 0, lastBatchAt: 0 };
-      const processor = async (job: Job<BatchJobData>): Promise<string> => {
-        running.inFlight += 1;
-        try {
-          return await this.process(task, job);
-        } finally {
-          running.inFlight -= 1;
-          running.lastBatchAt = Date.now();
-        }
-      };
-      const worker = (running.worker = new Worker(this.distribution.queueName(task), processor, {
-        ...this.options.distribution.workerOptions,
-        connection: connection as never,
-        prefix,
-        concurrency: oneAtATime ? 1 : this.distribution.concurrency(task),
-      }));
-      const warning = repeatedWarnings();
-      worker.on('error', (error) => {
-        running.lastErrorAt = Date.now();
-        const line = warning(messageOf(error));
-        if (line !== null) {
-          this.logger.warn(`Batch worker of ${taskLabel(task)}: ${line}`);
-        }
-      });
-      worker.on('failed', (job, error) => {
-        if (job) {
-          void this.onFailed(task, job, error);
-        }
-      });
-      this.workers.push(running);
+      this.workers.push(this.startWorker(task, Worker, connection, prefix, oneAtATime));
     }
     this.logger.log(`Batch workers started for ${plural(tasks.length, 'distributed task')}: ${tasks.map(taskLabel).join(', ')}`);
   }
 
+  /** Stops the workers if {@link beforeApplicationShutdown} did not (nothing left to do when it did). */
   async onApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
+    await this.beforeApplicationShutdown();
+  }
+
+  /** One BullMQ worker for the batches of `task`, with its event handlers. */
+  private startWorker(task: RegisteredTask, Worker: typeof import('bullmq').Worker, connection: unknown, prefix: string | undefined, oneAtATime: boolean): RunningWorker {
+    const running: RunningWorker = { worker: undefined as unknown as Worker, task, build: buildFingerprint(task), inFlight: 0, lastErrorAt: 0, lastBatchAt: 0, leftForOtherBuild: 0, lastLeftLog: 0 };
+    const processor = async (job: Job<BatchJobData>, token?: string): Promise<string> => {
+      running.inFlight += 1;
+      try {
+        return await this.process(running, job, token);
+      } finally {
+        running.inFlight -= 1;
+        running.lastBatchAt = Date.now();
+      }
+    };
+    const worker = (running.worker = new Worker(this.distribution.queueName(task), processor, {
+      ...batchWorkerOptions(this.options.distribution.workerOptions),
+      connection: connection as never,
+      prefix,
+      concurrency: oneAtATime ? 1 : this.distribution.concurrency(task),
+    }));
+    const warning = repeatedWarnings();
+    worker.on('error', (error) => {
+      running.lastErrorAt = Date.now();
+      const line = warning(messageOf(error));
+      if (line !== null) {
+        this.logger.warn(`Batch worker of ${taskLabel(task)}: ${line}`);
+      }
+    });
+    worker.on('failed', (job, error) => {
+      if (job) {
+        void this.onFailed(task, job, error);
+      }
+    });
+    // A lock this worker could not renew may already be another worker's: its batch stops.
+    worker.on('lockRenewalFailed', (jobIds: string[]) => {
+      for (const jobId of jobIds) {
+        this.lockLost.get(jobId)?.abort(new Error(`Batch job ${jobId} of ${taskLabel(task)} lost its lock (its worker could not renew it in time): another worker may take it`));
+      }
+    });
+    return running;
+  }
+
+  /**
+   * The app shuts down (SIGTERM with `enableShutdownHooks()`, or `app.close()`): the workers take
+   * no more batches; those in progress go on, their signal untouched, for the grace period
+   * (`gracePeriod`), then their signal aborts and each one that stops is handed back to the queue
+   * without spending an attempt. Queued batches stay for the other workers. Done before the
+   * app's shutdown hooks, in which the database modules close the connections batches write on.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     const workers = this.workers.splice(0);
     const inFlight = workers.reduce((sum, running) => sum + running.inFlight, 0);
+    const graceMs = this.options.gracePeriod;
     if (inFlight > 0) {
-      this.logger.log(`Stopping batch workers: ${plural(inFlight, 'batch', 'batches')} in progress finish first; queued ones stay for the other workers`);
+      this.logger.log(
+        `Stopping batch workers: ${plural(inFlight, 'batch', 'batches')} in progress may finish within ${graceMs / 1000} s (then stopped and handed back to the queue); queued ones stay for the other workers`,
+      );
     }
-    await Promise.all(workers.map((running) => this.stop(running)));
+    const grace = setTimeout(() => this.stopping.abort(new Error(`The app is shutting down and the batch did not finish within the grace period (${graceMs} ms)`)), graceMs);
+    try {
+      await Promise.all(workers.map((running) => this.stop(running)));
+    } finally {
+      clearTimeout(grace);
+    }
   }
 
   /**
@@ -178,8 +223,11 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** One batch job: skipped when already done, else processed and recorded (together, on SQL with transactions). */
-  private async process(task: RegisteredTask, job: Job<BatchJobData>): Promise<string> {
+  /**
+   * One batch job: skipped when already done, left for a worker of the dispatcher's build when
+   * this worker's code differs, else processed and recorded (together, on SQL with transactions).
+   */
+  private async process(running: RunningWorker, job: Job<BatchJobData>, token: string | undefined): Promise<string> {
     const { version, distributionId, batchNo } = job.data;
     const ledger = this.store.capabilities.batchLedger as BatchLedgerCapability;
     const state = await ledger.state(version, distributionId, batchNo);
@@ -187,20 +235,64 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     if (state === null || state === 'completed') {
       return state === null ? 'stale' : 'done already';
     }
+    if (job.data.build !== undefined && job.data.build !== running.build) {
+      return this.leaveForOtherBuild(running, job, token);
+    }
+    const lost = new AbortController();
+    this.lockLost.set(job.id as string, lost);
     try {
-      return await this.apply(task, job.data);
+      return await this.apply(running.task, job.data, AbortSignal.any([this.stopping.signal, lost.signal]));
     } catch (error) {
+      if (this.stopping.signal.aborted) {
+        return this.handBack(running.task, job, token, error);
+      }
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade + 1 >= attempts) {
         await ledger.fail(version, distributionId, batchNo, recordableError(error), attempts);
       }
       throw error;
+    } finally {
+      this.lockLost.delete(job.id as string);
     }
   }
 
-  private async apply(task: RegisteredTask, data: BatchJobData): Promise<string> {
+  /**
+   * A batch stopped by the shutdown at the end of its grace period goes back to the queue as it
+   * was: moved to delayed (due at once) under this worker's lock, which BullMQ does not count as
+   * an attempt, for another worker to take.
+   */
+  private async handBack(task: RegisteredTask, job: Job<BatchJobData>, token: string | undefined, error: unknown): Promise<never> {
+    const { DelayedError } = loadBullmq();
+    await job.moveToDelayed(Date.now(), token);
+    this.logger.warn(`Batch ${job.data.batchNo} of ${taskLabel(task)} stopped at shutdown (${firstLine(messageOf(error))}): handed back to the queue, no attempt spent`);
+    throw new DelayedError();
+  }
+
+  /**
+   * A job dispatched by another build of the app (a rolling deploy: this worker runs the old code,
+   * or the new one) is not this worker's to apply: it goes back to the queue, delayed a little so
+   * that a worker of the dispatcher's build takes it, spending no attempt. The runner hears of it
+   * through the job's progress, and says how many batches were left so.
+   */
+  private async leaveForOtherBuild(running: RunningWorker, job: Job<BatchJobData>, token: string | undefined): Promise<never> {
+    const { DelayedError } = loadBullmq();
+    await job.updateProgress({ leftByBuild: running.build } satisfies LeftForOtherBuild);
+    await job.moveToDelayed(Date.now() + OTHER_BUILD_DELAY_MS, token);
+    running.leftForOtherBuild += 1;
+    // Once, then at most every 10 s: the same batches come back every few seconds until a worker of their build takes them.
+    if (Date.now() - running.lastLeftLog < OTHER_BUILD_LOG_MS) {
+      throw new DelayedError();
+    }
+    running.lastLeftLog = Date.now();
+    this.logger.warn(
+      `Batch ${job.data.batchNo} of ${taskLabel(running.task)} left for a worker of another build: dispatched by ${job.data.build}, this worker runs ${running.build} (${plural(running.leftForOtherBuild, 'job')} left so far by this worker)`,
+    );
+    throw new DelayedError();
+  }
+
+  private async apply(task: RegisteredTask, data: BatchJobData, signal: AbortSignal): Promise<string> {
     const instance = task.instance as BatchedTask;
-    const context = this.context(task, data);
+    const context = this.context(task, data, signal);
     const collection = await instance.collection(context);
     if (!collection.range) {
       throw new Error(`${taskLabel(task)}: its collection has no range(), which distributed batches need (typeormKeyset and mongooseKeyset have it)`);
@@ -228,8 +320,8 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     return 'completed';
   }
 
-  /** What a batch sees in a worker: the run's identity, a logger, and a signal aborted at shutdown. */
-  private context(task: RegisteredTask, data: BatchJobData): TaskContext {
+  /** What a batch sees in a worker: the run's identity, a logger, and a signal aborted at the end of the shutdown's grace period or when its lock is lost. */
+  private context(task: RegisteredTask, data: BatchJobData, signal: AbortSignal): TaskContext {
     return {
       version: task.version,
       name: task.name,
@@ -238,7 +330,7 @@ export class BatchWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       deployId: null,
       environment: this.options.environment,
       logger: new Logger(task.name),
-      signal: this.stopping.signal,
+      signal,
       progress: { setTotal: () => undefined, advance: () => undefined, setMessage: () => undefined },
       checkpoint: async () => undefined,
       resumeFrom: undefined,
