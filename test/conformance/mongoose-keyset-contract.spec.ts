@@ -92,7 +92,7 @@ describeEachStore(
       if (docs.length > 0) {
         await model.collection.insertMany(docs);
       }
-      return model;
+      return model as unknown as Model<any>;
     }
 
     describe('1. a key of more than one BSON type', () => {
