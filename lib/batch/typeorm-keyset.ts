@@ -1,8 +1,14 @@
-import type { ObjectLiteral, QueryRunner, Repository, SelectQueryBuilder } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
+import { MergedEntitiesError } from '../errors/merged-entities.error';
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
 import { decodeValue } from './cursor-codec';
+import { keyParts, type KeyPart } from './typeorm-keyset.key-part';
+import { keyReader, plainReader } from './typeorm-keyset.plain';
+import { verifyKey } from './typeorm-keyset.verify';
+import { compareKey, orderByKey, scoped } from './typeorm-keyset.where';
+
+export { hydrator, keyReader, type Hydrator } from './typeorm-keyset.plain';
 
 /** Options of {@link typeormKeyset}. */
 export interface TypeOrmKeysetOptions {
@@ -69,66 +75,43 @@ export function typeormKeyset<T extends ObjectLiteral>(
       );
     }
   }
-  const alias = base.alias;
-  const columns = keys.map((key) => `${alias}.${key}`);
+  const parts = keyParts(base, keys);
   const composite = keys.length > 1;
-  // `key > :after` (or `<= :last`), as a row value for a composite key.
-  const compare = (query: SelectQueryBuilder<T>, operator: '>' | '<=', cursor: unknown, name: string): void => {
-    const values = composite ? (cursor as unknown[]) : [cursor];
-    const params = Object.fromEntries(values.map((value, index) => [`after_party_${name}_${index}`, value]));
-    const placeholders = values.map((_, index) => `:after_party_${name}_${index}`);
-    query.andWhere(composite ? `(${columns.join(', ')}) ${operator} (${placeholders.join(', ')})` : `${columns[0]} ${operator} ${placeholders[0]}`, params);
-  };
-  const ordered = (after: unknown, last?: unknown): SelectQueryBuilder<T> => {
-    const query = base.clone();
+  const valuesOf = (cursor: unknown): unknown[] => (composite ? (cursor as unknown[]) : [cursor]);
+  const bound = (cursor: unknown): unknown[] | undefined => (cursor === undefined ? undefined : valuesOf(cursor).map((value, index) => parts[index].bind(value)));
+  // The caller's query, its conditions bracketed, after `after` and up to `last` (bound values), in key order.
+  const ordered = (after: readonly unknown[] | undefined, last?: readonly unknown[]): SelectQueryBuilder<T> => {
+    const query = scoped(base);
     if (after !== undefined) {
-      compare(query, '>', after, 'after');
+      compareKey(query, parts, '>', after, 'after');
     }
     if (last !== undefined) {
-      compare(query, '<=', last, 'last');
+      compareKey(query, parts, '<=', last, 'last');
     }
-    query.orderBy(columns[0], 'ASC');
-    for (const column of columns.slice(1)) {
-      query.addOrderBy(column, 'ASC');
-    }
+    orderByKey(query, parts);
     return query;
   };
-  const cursorOf = keyReader<T>(keys);
-  const plain = options.plain === true ? plainReader<T>(base, keys, options.select, ordered) : undefined;
+  const cursors = textCursors<T>(parts);
+  const plain = options.plain === true ? plainReader<T>(base, parts, options.select, ordered, cursors.remember) : undefined;
   if (!plain && options.select !== undefined) {
     throw new InvalidOptionsError('typeormKeyset: `select` needs `plain: true` (entities are read whole).');
   }
+  const entities = (query: SelectQueryBuilder<T>): Promise<T[]> => (cursors.held ? entitiesWithCursors(query, parts, cursors.remember) : query.getMany());
   return {
-    page: (cursor, limit) => (plain ? plain(cursor, undefined, limit) : ordered(cursor).limit(limit).getMany()),
-    range: (after, last) => (plain ? plain(after, last) : ordered(after, last).getMany()),
-    keys: async (cursor, limit) => {
-      // Only the key columns: a dispatcher never loads the items themselves.
-      const query = ordered(cursor).limit(limit);
-      query.select(columns.map((column, index) => `${column} AS after_party_k${index}`));
-      const rows: Array<Record<string, unknown>> = await query.getRawMany();
-      return rows.map((row) => (composite ? keys.map((_, index) => row[`after_party_k${index}`]) : row.after_party_k0));
-    },
-    cursorOf,
-    // A saved cursor must fit the key: one that does not was saved by a run with another key.
-    decodeCursor: (json) => {
-      const cursor = decodeValue(json);
-      const fits = composite
-        ? Array.isArray(cursor) && cursor.length === keys.length
-        : !Array.isArray(cursor) && (cursor === null || typeof cursor !== 'object' || cursor instanceof Date);
-      if (!fits) {
-        throw new InvalidOptionsError(
-          `typeormKeyset: the saved cursor ${JSON.stringify(json)} does not fit the key ${JSON.stringify(composite ? keys : keys[0])} (was the key changed after the run that saved it?). after-party:reset <task> starts the task over.`,
-        );
-      }
-      return cursor;
-    },
+    page: (cursor, limit) => (plain ? plain(cursor, undefined, limit) : entities(ordered(bound(cursor)).limit(limit))),
+    range: (after, last) => (plain ? plain(after, last) : entities(ordered(bound(after), bound(last)))),
+    keys: (cursor, limit) => readKeys(ordered(bound(cursor)).limit(limit), parts, composite),
+    cursorOf: cursors.cursorOf,
+    verify: () => verifyKey(base, parts),
+    decodeCursor: (json) => fittingCursor(json, keys),
     count:
       options.count === false
         ? undefined
         : (after) => {
-            const query = base.clone();
-            if (after !== undefined) {
-              compare(query, '>', after, 'after');
+            const query = scoped(base);
+            const values = bound(after);
+            if (values !== undefined) {
+              compareKey(query, parts, '>', values, 'after');
             }
             return query.getCount();
           },
@@ -136,159 +119,79 @@ export function typeormKeyset<T extends ObjectLiteral>(
 }
 
 /**
- * Drivers whose shortcuts below were read in their source: they bind numbers and strings as they
- * are, and hydrate a `Number` column with parseInt.
+ * Where items' cursors come from. Most keys are read off the item. A key part held as the
+ * database's text is not on the item (which holds a `Date`, say): the text read beside each item
+ * is remembered for it when its page is read.
  */
-const KNOWN_DRIVERS = new Set(['postgres', 'mysql', 'mariadb', 'better-sqlite3', 'sqlite']);
-
-/** Marks where a cursor value goes in a statement built once: a string no real parameter can be. */
-const slot = (name: string, index: number): string => `\u0000after_party_${name}_${index}`;
+function textCursors<T extends ObjectLiteral>(parts: readonly KeyPart[]): { held: boolean; remember: (item: object, cursor: unknown) => void; cursorOf: (item: T) => unknown } {
+  const read = keyReader<T>(parts.map((part) => part.property));
+  if (parts.every((part) => part.text === undefined)) {
+    return { held: false, remember: () => undefined, cursorOf: read };
+  }
+  const known = new WeakMap<object, unknown>();
+  return {
+    held: true,
+    remember: (item, cursor) => known.set(item, cursor),
+    // An item the collection did not read: its key as the entity holds it (bound as such).
+    cursorOf: (item) => (known.has(item) ? known.get(item) : read(item)),
+  };
+}
 
 /**
- * Plain-object pages: the statement for each shape of page (with or without a start and an end,
- * and its limit) is built once through the query builder, which keeps its conditions and
- * parameters; later pages only put their cursor values into its parameter list.
+ * Entities of a page, each remembered with its cursor: the key parts held as text are read beside
+ * them. The page is ordered by the key and the key is unique, so an entity's rows (several with
+ * joins) are next to each other: the n-th run of rows with the same key is the n-th entity.
  */
-function plainReader<T extends ObjectLiteral>(
-  base: SelectQueryBuilder<T>,
-  keys: string[],
-  select: readonly string[] | undefined,
-  ordered: (after: unknown, last?: unknown) => SelectQueryBuilder<T>,
-): (after: unknown, last: unknown, limit?: number) => Promise<T[]> {
-  const alias = base.expressionMap.mainAlias;
-  if (!alias?.hasMetadata) {
-    throw new InvalidOptionsError('typeormKeyset: `plain: true` needs a repository or a query builder over an entity.');
+async function entitiesWithCursors<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, parts: readonly KeyPart[], remember: (item: object, cursor: unknown) => void): Promise<T[]> {
+  parts.forEach((part, index) => query.addSelect(part.text ?? part.sql, `after_party_c${index}`));
+  const { entities, raw } = await query.getRawAndEntities();
+  const cursors: unknown[][] = [];
+  let previous: string | undefined;
+  for (const row of raw as Array<Record<string, unknown>>) {
+    const values = parts.map((_, index) => row[`after_party_c${index}`]);
+    const signature = JSON.stringify(values);
+    if (signature !== previous) {
+      cursors.push(values.map((value, index) => (parts[index].text === undefined ? parts[index].hydrate(value) : value)));
+      previous = signature;
+    }
   }
-  // The entity's own columns: not those TypeORM adds for a relation without a property of their
-  // own (an explicit `userId` column behind a relation stays), embedded ones or virtual properties.
-  const own = alias.metadata.columns.filter(
-    (column) => !column.embeddedMetadata && !column.isVirtual && !(column as { isVirtualProperty?: boolean }).isVirtualProperty,
-  );
-  const byName = new Map(own.map((column) => [column.propertyName, column]));
-  const unknown = [...(select ?? []), ...keys].filter((name) => !byName.has(name));
-  if (unknown.length > 0) {
+  if (cursors.length !== entities.length) {
+    throw new MergedEntitiesError(cursors.length, entities.length);
+  }
+  entities.forEach((entity, index) => remember(entity, parts.length > 1 ? cursors[index] : cursors[index][0]));
+  return entities;
+}
+
+/** Only the keys of a page, as cursors: what a distributed task's dispatcher reads. */
+async function readKeys<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, parts: readonly KeyPart[], composite: boolean): Promise<unknown[]> {
+  query.select(parts[0].text ?? parts[0].path, 'after_party_k0');
+  parts.slice(1).forEach((part, index) => query.addSelect(part.text ?? part.path, `after_party_k${index + 1}`));
+  const rows: Array<Record<string, unknown>> = await query.getRawMany();
+  // Converted as the items' keys are (transformers applied), so that keys() and page() agree.
+  const cursorOf = (row: Record<string, unknown>, index: number): unknown => {
+    const value = row[`after_party_k${index}`];
+    return parts[index].text === undefined ? parts[index].hydrate(value) : value;
+  };
+  return rows.map((row) => (composite ? parts.map((_, index) => cursorOf(row, index)) : cursorOf(row, 0)));
+}
+
+/**
+ * A saved cursor, which must fit the key: one that does not was saved by a run with another key.
+ * A part held as text is a string; a `{ "@date": iso }` part was saved by an earlier version, and
+ * is bound as that version bound it.
+ */
+function fittingCursor(json: unknown, keys: readonly string[]): unknown {
+  const cursor = decodeValue(json);
+  const composite = keys.length > 1;
+  const fits = composite
+    ? Array.isArray(cursor) && cursor.length === keys.length
+    : !Array.isArray(cursor) && (cursor === null || typeof cursor !== 'object' || cursor instanceof Date);
+  if (!fits) {
     throw new InvalidOptionsError(
-      `typeormKeyset: plain mode reads the entity's own columns (${[...byName.keys()].join(', ')}), not ${unknown.map((name) => JSON.stringify(name)).join(', ')}.`,
+      `typeormKeyset: the saved cursor ${JSON.stringify(json)} does not fit the key ${JSON.stringify(composite ? keys : keys[0])} (was the key changed after the run that saved it?). after-party:reset <task> starts the task over.`,
     );
   }
-  // Without `select`, what an entity would hold: columns marked `select: false` are left out.
-  const chosen = select ?? own.filter((column) => column.isSelect !== false).map((column) => column.propertyName);
-  const columns: ColumnMetadata[] = [...new Set([...chosen, ...keys])].map((name) => byName.get(name)!);
-  const names = columns.map((column) => column.propertyName);
-  const driver = base.connection.driver;
-  const known = KNOWN_DRIVERS.has(String(driver.options.type));
-  // These drivers hydrate a `Number` column without a transformer with parseInt, which gives a
-  // safe integer back unchanged: such values (keys, counters) skip the call.
-  const integersAsRead = columns.map((column) => known && column.type === Number && !column.transformer);
-  const hydrate = hydrator(names, integersAsRead, (value, index) => driver.prepareHydratedValue(value, columns[index]));
-  const statements = new Map<string, { sql: string; params: unknown[]; slots: Array<[number, 'after' | 'last', number]> }>();
-  const composite = keys.length > 1;
-  const valuesOf = (cursor: unknown): unknown[] => (composite ? (cursor as unknown[]) : [cursor]);
-  // A cursor value as the driver binds a parameter (SQLite: dates as text, booleans as 0 or 1).
-  const bindable = (value: unknown): unknown => {
-    if (known && (typeof value === 'number' || typeof value === 'string')) {
-      // Bound as they are: most keys.
-      return value;
-    }
-    // TypeORM before 0.3.18 takes a third argument, native parameters; later ones ignore it.
-    const escape = driver.escapeQueryWithParameters as (sql: string, parameters: ObjectLiteral, native: ObjectLiteral) => [string, unknown[]];
-    const [, escaped] = escape.call(driver, ':value', { value }, {});
-    return escaped.length === 1 ? escaped[0] : value;
-  };
-
-  const statement = (after: unknown, last: unknown, limit: number | undefined) => {
-    const shape = `${after !== undefined}:${last !== undefined}:${limit ?? ''}`;
-    let built = statements.get(shape);
-    if (!built) {
-      const marked = (name: string, cursor: unknown) => (cursor === undefined ? undefined : keys.map((_, index) => slot(name, index)));
-      const mark = (values: string[] | undefined) => (values === undefined ? undefined : composite ? values : values[0]);
-      const query = ordered(mark(marked('after', after)), mark(marked('last', last)));
-      if (limit !== undefined) {
-        query.limit(limit);
-      }
-      // Each column under its property name: the driver's rows are the items, converted in place.
-      query.select(`${alias.name}.${columns[0].propertyPath}`, columns[0].propertyName);
-      columns.slice(1).forEach((column) => query.addSelect(`${alias.name}.${column.propertyPath}`, column.propertyName));
-      const [sql, params] = query.getQueryAndParameters();
-      const slots: Array<[number, 'after' | 'last', number]> = [];
-      params.forEach((param, position) => {
-        for (const name of ['after', 'last'] as const) {
-          keys.forEach((_, index) => param === slot(name, index) && slots.push([position, name, index]));
-        }
-      });
-      built = { sql, params, slots };
-      statements.set(shape, built);
-    }
-    const params = [...built.params];
-    for (const [position, name, index] of built.slots) {
-      params[position] = bindable(valuesOf(name === 'after' ? after : last)[index]);
-    }
-    return { sql: built.sql, params };
-  };
-
-  return async (after, last, limit) => {
-    const { sql, params } = statement(after, last, limit);
-    const runner = (base as unknown as { queryRunner?: QueryRunner }).queryRunner;
-    const rows: Array<Record<string, unknown>> = await (runner ? runner.query(sql, params) : base.connection.query(sql, params));
-    hydrate(rows);
-    return rows as T[];
-  };
-}
-
-/**
- * An item's key (an array of its parts for a composite key), read for every item of every page:
- * written out with literal property names like {@link hydrator}, or by name where code generation
- * is off.
- */
-export function keyReader<T extends ObjectLiteral>(keys: string[]): (item: T) => unknown {
-  const byName = keys.length > 1 ? (item: T): unknown => keys.map((key) => item[key]) : (item: T): unknown => item[keys[0]];
-  const parts = keys.map((key) => `item[${JSON.stringify(key)}]`);
-  return writtenOut(byName, () => new Function('item', `return ${keys.length > 1 ? `[${parts.join(', ')}]` : parts[0]};`) as (item: T) => unknown);
-}
-
-/** `write()`, a function made with `new Function`, or `byName` where code generation is turned off. */
-function writtenOut<F>(byName: F, write: () => F): F {
-  try {
-    return write();
-  } catch {
-    return byName;
-  }
-}
-
-/** Converts the driver's rows in place, each value as the entity would hold it. */
-export type Hydrator = (rows: Array<Record<string, unknown>>) => void;
-
-/**
- * A function that converts rows in place: `convert` for every value, except safe integers of the
- * columns in `integersAsRead`. Written out for the page's columns (a driver's row is read fastest
- * by literal property names: about 15 times faster than by names held in variables); where code
- * generation is turned off (`--disallow-code-generation-from-strings`), the same loop by name.
- */
-export function hydrator(names: string[], integersAsRead: boolean[], convert: (value: unknown, index: number) => unknown, generate = true): Hydrator {
-  const byName: Hydrator = (rows) => {
-    for (const row of rows) {
-      for (let index = 0; index < names.length; index++) {
-        const value = row[names[index]];
-        if (!(integersAsRead[index] && Number.isSafeInteger(value))) {
-          const converted = convert(value, index);
-          if (converted !== value) {
-            row[names[index]] = converted;
-          }
-        }
-      }
-    }
-  };
-  if (!generate) {
-    return byName;
-  }
-  const steps = names.map((name, index) => {
-    // A property name as a string literal: JSON escapes anything an entity's property name holds.
-    const property = `row[${JSON.stringify(name)}]`;
-    const convert = `{ const converted = convert(value, ${index}); if (converted !== value) ${property} = converted; }`;
-    return `value = ${property}; ${integersAsRead[index] ? `if (!Number.isSafeInteger(value)) ${convert}` : convert}`;
-  });
-  const body = `return function hydrate(rows) { for (let r = 0; r < rows.length; r++) { const row = rows[r]; let value; ${steps.join(' ')} } };`;
-  return writtenOut(byName, () => new Function('convert', body)(convert) as Hydrator);
+  return cursor;
 }
 
 function isQueryBuilder<T extends ObjectLiteral>(source: Repository<T> | SelectQueryBuilder<T>): source is SelectQueryBuilder<T> {

@@ -95,7 +95,8 @@ describeEachStore(
       const order = events.map((event) => [new Date(event.day).getTime(), event.id]);
       expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
       const [first] = events;
-      expect(encodeCursor(collection, collection.cursorOf(first))).toEqual([{ '@date': new Date(first.day).toISOString() }, first.id]);
+      // The date part of the cursor is the database's own text of the value, bound back as it is.
+      expect(encodeCursor(collection, collection.cursorOf(first))).toEqual([expect.stringMatching(/^2026-01-01 00:00:00/), first.id]);
     });
 
     it('plain: pages plain objects of the selected columns, with column types applied and the builder\'s conditions kept', async () => {
@@ -153,7 +154,7 @@ describeEachStore(
     });
 
     if (target.db === 'postgres') {
-      it('stops at a date key that keeps microseconds before any item comes twice (JavaScript dates hold milliseconds)', async () => {
+      it('pages a date key that keeps microseconds, every row once in the database\'s order (the cursor is the database\'s text, not a Date)', async () => {
         const micro = `${table}_us`;
         const MicroEntity = new EntitySchema<{ id: number; at: Date }>({
           name: `Micro_${micro}`,
@@ -164,16 +165,13 @@ describeEachStore(
         try {
           // 40 rows within one millisecond, their microseconds in another order than their ids.
           await harness.sql!(`INSERT INTO ${micro} (id, at) SELECT i, '2026-01-01T00:00:00Z'::timestamptz + ((i * 37) % 1000) * interval '1 microsecond' FROM generate_series(1, 40) i`);
+          const expected = (await harness.sql!(`SELECT id FROM ${micro} ORDER BY at`)).map((row: { id: number }) => row.id);
           const source = await openHarness(target, { entities: [MicroEntity] });
           try {
             const repository = source.dataSource!.getRepository(MicroEntity);
             for (const plain of [false, true]) {
-              await expect(walk(typeormKeyset(repository, { key: ['at', 'id'], plain }), 10)).rejects.toThrow(
-                /out of order\. .*to the millisecond: a key column that keeps microseconds \(PostgreSQL timestamps\)/,
-              );
-              await expect(walk(typeormKeyset(repository, { key: 'at', plain }), 10)).rejects.toThrow(
-                /twice in a row .*to the millisecond: a key column that keeps microseconds/,
-              );
+              expect((await walk(typeormKeyset(repository, { key: ['at', 'id'], plain }), 10)).map((row) => row.id)).toEqual(expected);
+              expect((await walk(typeormKeyset(repository, { key: 'at', plain }), 10)).map((row) => row.id)).toEqual(expected);
             }
             // The same rows paged by their primary key: every one once.
             expect((await walk(typeormKeyset(repository, { key: 'id', plain: true }), 10)).map((row) => row.id)).toEqual(

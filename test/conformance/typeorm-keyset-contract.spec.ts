@@ -328,8 +328,14 @@ describeEachStore(
 
         it(`pages a bigint key past 2^53 and a decimal key past a double's precision (${plain ? 'plain' : 'entities'})`, async () => {
           const big = typeormKeyset(harness.dataSource!.getRepository(Big), { key: 'id', plain });
-          // Each row once (SQLite's driver reads such integers as rounded numbers: n tells the rows apart).
-          expect((await walk(big, 3)).map((item) => item.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+          if (target.db === 'sqlite' && !plain) {
+            // SQLite's driver reads such integers as rounded numbers, and TypeORM makes one entity
+            // of the rows whose ids round alike: refused before those rows are processed.
+            await expect(walk(big, 3)).rejects.toThrow(/^typeormKeyset: a page of 4 distinct keys made 3 entities: .* read the rows with `plain: true`/);
+          } else {
+            // Each row once (n tells the rows apart where ids are read rounded).
+            expect((await walk(big, 3)).map((item) => item.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+          }
           // The dispatcher's keys, exact.
           expect((await walkKeys(big as KeysetCollection<unknown, unknown>, 3)).map(String)).toEqual(
             Array.from({ length: 20 }, (_, i) => String(9007199254740993n + BigInt(i))),
