@@ -3,6 +3,7 @@ import { MongoDuplicateKeyError } from '../errors/mongo-duplicate-key.error';
 import { MongoKeyCastMismatchError } from '../errors/mongo-key-cast-mismatch.error';
 import { MongoMixedKeyTypesError } from '../errors/mongo-mixed-key-types.error';
 import { MongoNullKeyError } from '../errors/mongo-null-key.error';
+import { MongoUndeclaredKeyError } from '../errors/mongo-undeclared-key.error';
 import { MongoUnsupportedKeyTypeError } from '../errors/mongo-unsupported-key-type.error';
 import { bsonTypeOf, PAGEABLE_TYPES, readPath } from './mongoose-keyset.bson';
 import { uniqueIndexCovers, type IndexDescription } from './mongoose-keyset.unique-index';
@@ -30,6 +31,7 @@ export interface MongoKeyTarget {
 export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   const { model, key, filter } = target;
   const name = model.modelName;
+  refuseDroppedKey(model, key);
   const one = async (conditions: Record<string, unknown>, order?: 1 | -1): Promise<Record<string, unknown> | undefined> => {
     const query = model.find(conditions as never, { [key]: 1 });
     const [doc] = await (order === undefined ? query : query.sort({ [key]: order })).limit(1).lean().exec();
@@ -63,6 +65,14 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   refuseCastToAnotherType(target, lowest, type);
   if (key !== '_id') {
     await refuseDuplicates(target);
+  }
+}
+
+/** With `strictQuery`, Mongoose drops conditions on paths its schema does not declare: the cursor's too. */
+function refuseDroppedKey(model: Model<any>, key: string): void {
+  const conditions = model.find().cast(model, { [key]: { $exists: true } }) as Record<string, unknown>;
+  if (!(key in conditions)) {
+    throw new MongoUndeclaredKeyError(model.modelName, key);
   }
 }
 

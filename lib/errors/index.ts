@@ -15,6 +15,7 @@ export * from './mongo-duplicate-key.error';
 export * from './mongo-key-cast-mismatch.error';
 export * from './mongo-mixed-key-types.error';
 export * from './mongo-null-key.error';
+export * from './mongo-undeclared-key.error';
 export * from './mongo-unsupported-key-type.error';
 export * from './pending-migrations.error';
 export * from './repeated-key.error';

@@ -219,6 +219,14 @@ describeEachStore(
         expectRefused(await run(model, { key: 'k' }), 'MongoKeyCastMismatchError', /"k" .*stores number .*schema casts .*string/);
       });
 
+      it('refuses a key the schema does not declare when strictQuery drops conditions on it (the cursor would be dropped too)', async () => {
+        const name = uniqueTable('mkc');
+        made.push(name);
+        const model = harness.mongo!.model<any>(name, new Schema<any>({ n: Number }, { versionKey: false, strictQuery: true }), name);
+        await model.collection.insertMany(['a', 'b', 'c', 'd', 'e'].map((k) => ({ k })));
+        expectRefused(await run(model as unknown as Model<any>, { key: 'k' }), 'MongoUndeclaredKeyError', /"k" .*strictQuery.*declare "k" in the schema/);
+      });
+
       it('pages by date keys to the millisecond', async () => {
         const days = Array.from({ length: 5 }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)));
         const model = await collectionOf(days.map((k) => ({ k })), { k: Date });
