@@ -68,10 +68,16 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   }
 }
 
-/** With `strictQuery`, Mongoose drops conditions on paths its schema does not declare: the cursor's too. */
+/** With `strictQuery`, Mongoose drops (or, set to `'throw'`, refuses) conditions on paths its schema does not declare: the cursor's too. */
 function refuseDroppedKey(model: Model<any>, key: string): void {
-  const conditions = model.find().cast(model, { [key]: { $exists: true } }) as Record<string, unknown>;
-  if (!(key in conditions)) {
+  let kept: boolean;
+  try {
+    kept = key in (model.find().cast(model, { [key]: { $exists: true } }) as Record<string, unknown>);
+  } catch {
+    // `strictQuery: 'throw'` refuses the condition instead of dropping it.
+    kept = false;
+  }
+  if (!kept) {
     throw new MongoUndeclaredKeyError(model.modelName, key);
   }
 }

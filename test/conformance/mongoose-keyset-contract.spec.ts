@@ -225,6 +225,8 @@ describeEachStore(
         const model = harness.mongo!.model<any>(name, new Schema<any>({ n: Number }, { versionKey: false, strictQuery: true }), name);
         await model.collection.insertMany(['a', 'b', 'c', 'd', 'e'].map((k) => ({ k })));
         expectRefused(await run(model as unknown as Model<any>, { key: 'k' }), 'MongoUndeclaredKeyError', /"k" .*strictQuery.*declare "k" in the schema/);
+        model.schema.set('strictQuery', 'throw');
+        expectRefused(await run(model as unknown as Model<any>, { key: 'k' }), 'MongoUndeclaredKeyError', /"k" .*strictQuery.*declare "k" in the schema/);
       });
 
       it('pages by date keys to the millisecond', async () => {
