@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { SingleBar } from 'cli-progress';
 import type { AfterPartyEvents } from '../events/after-party.events';
 import type { TaskEventSubject } from '../events/after-party-event.interface';
+import { fitBarLine, keepLinesOffTheBar } from '../format/progress-bar';
 import { humanDuration } from '../format/text.format';
 import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
@@ -20,6 +21,8 @@ export const SAVE_INTERVAL_MS = 2000;
 export class ProgressReporter implements TaskProgress {
   private readonly snapshot: TaskProgressSnapshot = { done: 0, total: null, message: null, updatedAt: new Date().toISOString() };
   private bar?: SingleBar;
+  /** Puts stdout and stderr back once the bar stops (see {@link keepLinesOffTheBar}). */
+  private releaseLines?: () => void;
   private lastLog = 0;
   private lastSave = 0;
   private dirty = false;
@@ -104,6 +107,7 @@ export class ProgressReporter implements TaskProgress {
 
   /** Stops the bar and saves the final progress if it changed since the last save. */
   async finish(): Promise<void> {
+    this.releaseLines?.();
     this.bar?.stop();
     if (this.unlogged) {
       this.refresh();
@@ -195,15 +199,20 @@ export class ProgressReporter implements TaskProgress {
       name: this.subject.name,
       message: this.snapshot.state === 'throttled' ? `throttled: ${this.snapshot.throttledBecause ?? ''}` : (this.snapshot.message ?? ''),
       rate: (this.snapshot.rate ?? 0).toFixed(1),
+      eta: this.snapshot.etaMs === null || this.snapshot.etaMs === undefined ? null : humanDuration(this.snapshot.etaMs),
     };
     if (!this.bar) {
       // Loaded only when a bar is drawn: a deploy hook without a terminal never pays for it.
       const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
       this.bar = new SingleBar({
-        format: '{name} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | {message}',
+        // The whole line fits the terminal (a longer one is cut, or wraps and breaks the redraw).
+        format: (_options, params, values) =>
+          fitBarLine({ ...(values as typeof payload), done: params.value, total: params.total }, process.stdout.columns || process.stderr.columns || 80),
         hideCursor: true,
-        etaBuffer: 50,
+        // Drawn again on every frame: a log line written meanwhile clears it (see keepLinesOffTheBar).
+        forceRedraw: true,
       });
+      this.releaseLines = keepLinesOffTheBar(this.bar, process.stderr, [process.stdout, process.stderr]);
       this.bar.start(total, this.snapshot.done, payload);
       return;
     }
