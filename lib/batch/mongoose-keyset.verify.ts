@@ -23,10 +23,12 @@ export interface MongoKeyTarget {
  * (null and missing first, then numbers, strings, objects, arrays, binary, ObjectIds, booleans,
  * dates...): the lowest and the highest key have the same type exactly when every key has.
  *
- * Cost, once per run: two `find` with `limit(1)` sorted by the key (index-backed when the key has
- * an index; otherwise each is a top-1 sort, as reading one page is), one `limit(1)` for an array
- * key (a scan of the filtered documents when the key has no index), and, for a key other than
- * `_id` without a unique index, one aggregation grouping the filtered documents by key (a scan).
+ * Cost, once per run, for `_id`: two `find` with `limit(1)` sorted by the key, walking the `_id`
+ * index from either end to the first document the filter matches (as the first page and
+ * `countDocuments` do). For another key, also one `limit(1)` for an array value (a scan of the
+ * filtered documents when none is found), and, without a unique index on the key, one
+ * aggregation grouping the filtered documents by key (a scan); the two sorted reads are top-1
+ * sorts when the key has no index.
  */
 export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   const { model, key, filter } = target;
@@ -59,7 +61,8 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
     throw highest === 'array' ? new MongoUnsupportedKeyTypeError(name, key, highest) : new MongoMixedKeyTypesError(name, key, type, highest);
   }
   // An array sorts by its smallest (or largest) element, so it can hide between two scalars.
-  if ((await one({ $and: [filter, { [key]: { $type: 'array' } }] })) !== undefined) {
+  // MongoDB refuses an array as `_id`.
+  if (key !== '_id' && (await one({ $and: [filter, { [key]: { $type: 'array' } }] })) !== undefined) {
     throw new MongoUnsupportedKeyTypeError(name, key, 'array');
   }
   refuseCastToAnotherType(target, lowest, type);

@@ -198,6 +198,17 @@ describeEachStore(
         const aggregate = jest.spyOn(model, 'aggregate');
         expect((await run(model, {})).processed).toHaveLength(3);
         expect(aggregate).not.toHaveBeenCalled();
+        // What verify() costs by _id: two limit-1 reads along its index, nothing else.
+        const sent: string[] = [];
+        harness.mongo!.set('debug', (collection: string, method: string, ...args: unknown[]) => {
+          sent.push(`${method} ${JSON.stringify(args)}`);
+        });
+        try {
+          await mongooseKeyset(model).verify!();
+        } finally {
+          harness.mongo!.set('debug', false);
+        }
+        expect(sent).toEqual(['find [{},{"sort":{"_id":1},"limit":1,"projection":{"_id":1}}]', 'find [{},{"sort":{"_id":-1},"limit":1,"projection":{"_id":1}}]']);
       });
     });
 
