@@ -200,7 +200,7 @@ describeEachStore(
         expect(aggregate).not.toHaveBeenCalled();
         // What verify() costs by _id: two limit-1 reads along its index, nothing else.
         const sent: string[] = [];
-        harness.mongo!.set('debug', (collection: string, method: string, ...args: unknown[]) => {
+        harness.mongo!.set('debug', (_collection: string, method: string, ...args: unknown[]) => {
           sent.push(`${method} ${JSON.stringify(args)}`);
         });
         try {
