@@ -181,7 +181,7 @@ describeEachStore(
     describe('4. duplicate values of a key other than _id', () => {
       it('refuses them before the first batch, naming the value', async () => {
         const model = await collectionOf(['a', 'b', 'c', 'd', 'd', 'e', 'f'].map((k) => ({ k })));
-        expectRefused(await run(model, { key: 'k' }, 10), 'MongoDuplicateKeyError', /"k" .*"d" .*unique index|"k" .*"d"/);
+        expectRefused(await run(model, { key: 'k' }, 10), 'MongoDuplicateKeyError', /the key "k" of \S+ is not unique \(more than one document has "d"\).*page by _id.*unique index/);
       });
 
       it('trusts a unique index on the key instead of reading the collection', async () => {
