@@ -38,9 +38,16 @@ export interface TypeOrmKeysetOptions {
 
 /**
  * Keyset pages of a TypeORM repository or query builder, by a unique key:
- * `WHERE key > :cursor ORDER BY key LIMIT n`, never OFFSET, so memory and the cost of a page stay
- * flat however large the collection. A query builder keeps its conditions and joins (avoid
- * joins that multiply rows: the limit counts rows); its own ordering is replaced by the key's.
+ * `WHERE (conditions) AND key > :cursor ORDER BY key LIMIT n`, never OFFSET, so memory and the
+ * cost of a page stay flat however large the collection. A query builder keeps its conditions
+ * (bracketed, so an `OR` among them still pages) and joins (avoid joins that multiply rows: the
+ * limit counts rows); its own ordering is replaced by the key's.
+ *
+ * The database decides order and equality: `verify()` (run before a run's first batch) refuses a
+ * key that is NULL in some rows or repeats as the database compares it (its collation), and
+ * cursors are bound in the column's own representation (transformers applied; a time key, or a
+ * SQLite bigint, held as the database's text of the value). An item's cursor is that text for
+ * the items of the last two pages read; for other items, the value the item holds.
  *
  * ```ts
  * collection() {
@@ -98,8 +105,14 @@ export function typeormKeyset<T extends ObjectLiteral>(
   }
   const entities = (query: SelectQueryBuilder<T>): Promise<T[]> => (cursors.held ? entitiesWithCursors(query, parts, cursors.remember) : query.getMany());
   return {
-    page: (cursor, limit) => (plain ? plain(cursor, undefined, limit) : entities(ordered(bound(cursor)).limit(limit))),
-    range: (after, last) => (plain ? plain(after, last) : entities(ordered(bound(after), bound(last)))),
+    page: (cursor, limit) => {
+      cursors.turn();
+      return plain ? plain(cursor, undefined, limit) : entities(ordered(bound(cursor)).limit(limit));
+    },
+    range: (after, last) => {
+      cursors.turn();
+      return plain ? plain(after, last) : entities(ordered(bound(after), bound(last)));
+    },
     keys: (cursor, limit) => readKeys(ordered(bound(cursor)).limit(limit), parts, composite),
     cursorOf: cursors.cursorOf,
     verify: () => verifyKey(base, parts),
@@ -118,22 +131,39 @@ export function typeormKeyset<T extends ObjectLiteral>(
   };
 }
 
+/** Where items' cursors come from: see {@link textCursors}. */
+interface ItemCursors<T> {
+  /** Whether some key part is held as text, remembered per item. */
+  held: boolean;
+  /** A page is being read: its items' cursors follow, and those of the page before the last are dropped. */
+  turn(): void;
+  remember(item: object, cursor: unknown): void;
+  cursorOf(item: T): unknown;
+}
+
 /**
  * Where items' cursors come from. Most keys are read off the item. A key part held as the
  * database's text is not on the item (which holds a `Date`, say): the text read beside each item
- * is remembered for it when its page is read.
+ * is remembered for it when its page is read, for that page and the one after it (the runner asks
+ * for the cursors of the page it just read). Plain maps dropped a page later, rather than one
+ * weak map for all items: a weak map's entries cost about six times as much to add.
  */
-function textCursors<T extends ObjectLiteral>(parts: readonly KeyPart[]): { held: boolean; remember: (item: object, cursor: unknown) => void; cursorOf: (item: T) => unknown } {
+function textCursors<T extends ObjectLiteral>(parts: readonly KeyPart[]): ItemCursors<T> {
   const read = keyReader<T>(parts.map((part) => part.property));
   if (parts.every((part) => part.text === undefined)) {
-    return { held: false, remember: () => undefined, cursorOf: read };
+    return { held: false, turn: () => undefined, remember: () => undefined, cursorOf: read };
   }
-  const known = new WeakMap<object, unknown>();
+  let current = new Map<object, unknown>();
+  let previous = current;
   return {
     held: true,
-    remember: (item, cursor) => known.set(item, cursor),
-    // An item the collection did not read: its key as the entity holds it (bound as such).
-    cursorOf: (item) => (known.has(item) ? known.get(item) : read(item)),
+    turn: () => {
+      previous = current;
+      current = new Map();
+    },
+    remember: (item, cursor) => current.set(item, cursor),
+    // An item the collection did not read (or read pages ago): its key as the entity holds it.
+    cursorOf: (item) => (current.has(item) ? current.get(item) : previous.has(item) ? previous.get(item) : read(item)),
   };
 }
 
