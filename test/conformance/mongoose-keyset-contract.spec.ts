@@ -228,6 +228,11 @@ describeEachStore(
       it('refuses a schema type that casts the cursor to another BSON type than the stored keys', async () => {
         const model = await collectionOf([1, 2, 3, 4, 5].map((k) => ({ k })), { k: String });
         expectRefused(await run(model, { key: 'k' }), 'MongoKeyCastMismatchError', /"k" .*stores number .*schema casts .*string/);
+        // Dates imported as ISO text under a Date path, numbers as text under a Number path.
+        const isoDays = await collectionOf(['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'].map((k) => ({ k })), { k: Date });
+        expectRefused(await run(isoDays, { key: 'k' }), 'MongoKeyCastMismatchError', /"k" .*stores string values but the schema casts a cursor to date \(Date\)/);
+        const digits = await collectionOf(['1', '2', '3'].map((k) => ({ k })), { k: Number });
+        expectRefused(await run(digits, { key: 'k' }), 'MongoKeyCastMismatchError', /"k" .*stores string values but the schema casts a cursor to number \(Number\)/);
       });
 
       it('refuses a key the schema does not declare when strictQuery drops conditions on it (the cursor would be dropped too)', async () => {
