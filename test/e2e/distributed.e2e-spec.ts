@@ -235,6 +235,64 @@ describeEachStore(
       expect(tally(await db.hits())).toEqual({ 1: 100 });
     });
 
+    if (target.db === 'postgres') {
+      it("takes a killed worker's batch again within 20 s with after-party's default job locks (BullMQ's own took up to a minute)", async () => {
+        await db.seedItems(20);
+        const defaults = { AP_DEFAULT_LOCKS: '1' };
+        const [victim] = await startWorkers(1, { ...defaults, AP_BATCH_HANG_AT: '1', AP_CONCURRENCY: '1' });
+        const run = app.start([RUN, DISTRIBUTED], env(defaults));
+        await victim.waitFor('batch 1 applied', 30_000);
+        // The others join once the victim holds batch 1: only a dead worker's lock can give it to them.
+        const others = await startWorkers(2, defaults);
+        const killedAt = Date.now();
+        victim.child.kill('SIGKILL');
+        await Promise.any(others.map((worker) => worker.waitFor('batch 1 applied', 60_000)));
+        const retakenMs = Date.now() - killedAt;
+        process.stdout.write(`killed worker's batch taken again after ${retakenMs} ms\n`);
+        expect(retakenMs).toBeLessThan(20_000);
+        const done = await run.result;
+        expect(done.code).toBe(0);
+        await stopWorkers();
+        expect(tally(await db.hits())).toEqual({ 1: 20 });
+      }, 90_000);
+
+      it('SIGTERM lets a batch in progress finish within the grace period, without aborting it or spending an attempt', async () => {
+        await db.seedItems(10);
+        const [worker] = await startWorkers(1, { AP_BATCH_SLOW_AT: '1', AP_BATCH_SLOW_MS: '2000', AP_CONCURRENCY: '1', AP_GRACE_MS: '20000' });
+        const run = app.start([RUN, DISTRIBUTED], env({ AP_ATTEMPTS: '1' }));
+        await worker.waitFor('batch 1 started by pid');
+        worker.child.kill('SIGTERM');
+        const stopped = await worker.result;
+        const log = stopped.stdout + stopped.stderr;
+        expect(log).toContain('Stopping batch workers: 1 batch in progress may finish within 20 s');
+        expect(log).toMatch(/batch 1 applied by pid/);
+        expect(log).not.toMatch(/failed \(attempt|failed for good|AbortError|stopped at shutdown/);
+        workers.splice(workers.indexOf(worker), 1);
+        await startWorkers(1);
+        const done = await run.result;
+        expect(done.code).toBe(0);
+        await stopWorkers();
+        expect(tally(await db.hits())).toEqual({ 1: 10 });
+      }, 60_000);
+
+      it('SIGTERM stops a batch that outlasts the grace period and hands it back to the queue without spending an attempt', async () => {
+        await db.seedItems(10);
+        const [worker] = await startWorkers(1, { AP_BATCH_SLOW_AT: '1', AP_BATCH_SLOW_MS: '120000', AP_CONCURRENCY: '1', AP_GRACE_MS: '1000' });
+        // One attempt per batch: a batch that spent one at shutdown would fail the run.
+        const run = app.start([RUN, DISTRIBUTED], env({ AP_ATTEMPTS: '1' }));
+        await worker.waitFor('batch 1 started by pid');
+        worker.child.kill('SIGTERM');
+        const stopped = await worker.result;
+        expect(stopped.stdout + stopped.stderr).toMatch(/Batch 1 of \S+ distributed-items stopped at shutdown .*: handed back to the queue, no attempt spent/);
+        workers.splice(workers.indexOf(worker), 1);
+        await startWorkers(1);
+        const done = await run.result;
+        expect(done.code).toBe(0);
+        await stopWorkers();
+        expect(tally(await db.hits())).toEqual({ 1: 10 });
+      }, 60_000);
+    }
+
     if (target.db === 'sqlite') {
       it('stops a worker whose Redis cannot be reached on SIGTERM, having logged its connection error once', async () => {
         const worker = app.start(['worker'], { ...env({ AP_REDIS_PORT: '6390' }), AFTER_PARTY_WORKERS: '1' });
