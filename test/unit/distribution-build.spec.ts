@@ -35,7 +35,7 @@ class Base {
 }
 class ChildOfBase extends Base {}
 class ChildOfOtherBase extends class extends Base {
-  describe(): string {
+  override describe(): string {
     return 'other';
   }
 } {}

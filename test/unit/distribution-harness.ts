@@ -9,7 +9,8 @@ import type { RegisteredTask } from '../../lib/discovery/registered-task.interfa
 import type { TaskRegistry } from '../../lib/discovery/task.registry';
 import type { AfterPartyEvents } from '../../lib/events/after-party.events';
 import type { BatchContext, BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
-import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch, RunControl } from '../../lib/interfaces/store.interface';
+import type { RunControl } from '../../lib/interfaces/run-record.interface';
+import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch } from '../../lib/interfaces/store.interface';
 import type { TaskContext } from '../../lib/interfaces/task-context.interface';
 import { resolveOptions, type ResolvedAfterPartyOptions } from '../../lib/resolve-options';
 import { ProgressReporter } from '../../lib/runner/progress-reporter';

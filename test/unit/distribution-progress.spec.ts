@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { fitBarLine, keepLinesOffTheBar } from '../../lib/format/progress-bar';
 import type { BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import type { TaskProgressSnapshot } from '../../lib/interfaces/run-record.interface';
+import { ProgressReporter } from '../../lib/runner/progress-reporter';
 import { REDIS } from '../support/redis';
 import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node, numbers, startWorkers, stopWorkers, uniquePrefix, within } from './distribution-harness';
 
@@ -42,6 +43,38 @@ describe('the progress bar on a terminal', () => {
     release();
     stdout.write('after\n');
     expect(written).toEqual(['err:[=====-----] 50%', 'err:\r\u001b[2K', 'out:a log line\n', 'out:another one\n', 'out:after\n']);
+  });
+});
+
+describe('the progress reporter on a terminal', () => {
+  it('draws a bar that fits the terminal, and a log line written meanwhile starts on a line of its own', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const saved = { outWrite: process.stdout.write, errWrite: process.stderr.write, errTty: process.stderr.isTTY, outColumns: process.stdout.columns };
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+    Object.assign(process.stderr, { isTTY: true });
+    Object.assign(process.stdout, { columns: 100 });
+    try {
+      const store = { updateRun: async () => undefined } as never;
+      const events = { emit: async () => undefined } as never;
+      const logger = { log: (line: string) => process.stdout.write(`${line}\n`), warn: () => undefined, error: () => undefined };
+      const reporter = new ProgressReporter({ version: '20260101000099', name: 'distributed-items', runId: 'r' } as never, store, events, logger, true);
+      reporter.setTotal(1000);
+      reporter.advance(600);
+      reporter.setMessage('(batches 120/200, done by 3 workers, 3 s in) and a message long enough to need cutting');
+      process.stdout.write('Dispatched 200 batches\n');
+      await reporter.finish();
+    } finally {
+      Object.assign(process.stdout, { write: saved.outWrite, columns: saved.outColumns });
+      Object.assign(process.stderr, { write: saved.errWrite, isTTY: saved.errTty });
+    }
+    const bars = err.filter((chunk) => chunk.startsWith('distributed-items ['));
+    expect(bars.length).toBeGreaterThan(0);
+    expect(Math.max(...bars.map((bar) => bar.length))).toBeLessThanOrEqual(99);
+    // The bar's line was cleared before the log line, which thus starts at the line's start.
+    expect(err).toContain('\r\u001b[2K');
+    expect(out).toContain('Dispatched 200 batches\n');
   });
 });
 
