@@ -256,6 +256,27 @@ describeEachStore(
         expect(tally(await db.hits())).toEqual({ 1: 20 });
       }, 90_000);
 
+      it('fails the run with its reason when BullMQ gives up on a batch whose workers keep dying on it (stalled out), instead of waiting forever', async () => {
+        await db.seedItems(20);
+        const victim = { AP_BATCH_HANG_AT: '1', AP_CONCURRENCY: '1' };
+        const [first] = await startWorkers(1, victim);
+        const run = app.start([RUN, DISTRIBUTED], env());
+        await first.waitFor('batch 1 applied', 30_000);
+        first.child.kill('SIGKILL');
+        // The next worker finds batch 1 stalled, takes it again, and dies on it too.
+        const [second] = await startWorkers(1, victim);
+        await second.waitFor('batch 1 applied', 30_000);
+        second.child.kill('SIGKILL');
+        // Twice is more than BullMQ's maxStalledCount (1): the next worker to take it fails it.
+        await startWorkers(1);
+        const done = await run.result;
+        expect(done.code).toBe(1);
+        expect(done.stdout + done.stderr).toContain('Batch 1 of 4 failed after its retries: job stalled more than allowable limit');
+        await stopWorkers();
+        expect(outputs.join('\n')).not.toMatch(/Batch 1 of .* to be retried/);
+        expect(outputs.join('\n')).toMatch(/Batch 1 of \S+ distributed-items failed for good \(attempt 1 of 3\): job stalled more than allowable limit/);
+      }, 90_000);
+
       it('SIGTERM lets a batch in progress finish within the grace period, without aborting it or spending an attempt', async () => {
         await db.seedItems(10);
         const [worker] = await startWorkers(1, { AP_BATCH_SLOW_AT: '1', AP_BATCH_SLOW_MS: '2000', AP_CONCURRENCY: '1', AP_GRACE_MS: '20000' });
