@@ -393,6 +393,21 @@ describeEachStore(
     });
 
     describe('5. repeated keys, and keys equal under the collation', () => {
+      it('asks the database nothing where the entity guarantees the key: a primary key, or a unique index on a non-nullable column', async () => {
+        const queries = jest.spyOn(harness.dataSource!, 'createQueryRunner');
+        try {
+          await typeormKeyset(harness.dataSource!.getRepository(Repeat), { key: 'id' }).verify!();
+          await typeormKeyset(harness.dataSource!.getRepository(Repeat), { key: ['rank', 'id'], plain: true }).verify!();
+          await typeormKeyset(harness.dataSource!.getRepository(Micro), { key: 'at' }).verify!();
+          expect(queries).not.toHaveBeenCalled();
+          // A nullable column is checked for NULLs; a key without a unique index, for repeats.
+          await typeormKeyset(harness.dataSource!.getRepository(Nullable).createQueryBuilder('x').where('x.rank IS NOT NULL'), { key: 'rank' }).verify!();
+          expect(queries).toHaveBeenCalledTimes(2);
+        } finally {
+          queries.mockRestore();
+        }
+      });
+
       it('refuses a repeated key before the first batch, on every database', async () => {
         for (const plain of [false, true]) {
           const { record, processed } = await runBatched(typeormKeyset(harness.dataSource!.getRepository(Repeat), { key: 'rank', plain }), 4);
