@@ -28,7 +28,7 @@ export async function enqueue(deps: DispatchDeps, queue: Queue, batch: Distribut
 /**
  * Repairs an earlier run's distribution: failed batches are queued again, and every queued batch
  * whose job is gone (a runner died between ledger and queue, or Redis lost its data) or failed
- * gets its job back.
+ * gets a new job, with all its attempts.
  */
 export async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string): Promise<void> {
   const retried = await ledger.requeue(deps.task.version, distributionId);
@@ -39,7 +39,11 @@ export async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedg
       await enqueue(deps, queue, batch);
       restored += 1;
     } else if (await job.isFailed()) {
-      await job.retry('failed');
+      // A new job, not BullMQ's retry, which keeps the attempts spent (a batch whose attempts ran
+      // out would get one try) and the stalled count (a job that stalled out would fail on its
+      // next stall).
+      await job.remove();
+      await enqueue(deps, queue, batch);
       restored += 1;
     }
   }

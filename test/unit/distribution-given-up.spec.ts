@@ -93,6 +93,12 @@ import {
     await until(() => logs.lines.some((line) => line.includes('Batch 3 of')), 'the worker logging the failure');
     expect(logs.lines.find((line) => line.includes('Batch 3 of'))).toMatch(/Batch 3 of \S+ marked-stalled failed for good \(attempt 1 of 3\): job stalled more than allowable limit/);
     expect(logs.lines.join('\n')).not.toMatch(/to be retried/);
+
+    // The next run retries the batch afresh: BullMQ's own retry would keep the job's stalled-out mark.
+    const again = dispatch(runner, task, { resumeFrom: { distribution: { id: distributionId, cursor: 20, dispatched: 4, done: true } } });
+    closers.push(again.stop);
+    expect(await within(20_000, 'the next run ending', again.end)).toEqual({ status: 'completed' });
+    expect(again.lines.join('\n')).toContain('1 failed batch retried, 1 job queued again');
   }, 40_000);
 
   it('fails the run at once when a job fails for good without its worker recording it (attempts spent)', async () => {
@@ -105,6 +111,16 @@ import {
     await job.moveToFailed(new Error('the database went away'), token);
     const failure = await within(8_000, 'the run ending', run.end.then(() => null, (error: unknown) => error));
     expect((failure as Error).message).toMatch(/failed after its retries: the database went away/);
+
+    // The next run retries the batch with all its attempts (BullMQ's retry of a failed job keeps the ones spent).
+    const { distributionId, batchNo } = job.data;
+    const again = dispatch(runner, task, { resumeFrom: { distribution: { id: distributionId, cursor: 20, dispatched: 4, done: true } } });
+    closers.push(again.stop);
+    const queue = new Queue(task.batch!.distribute!.queue, { connection: REDIS.connection, prefix });
+    closers.push(() => queue.close());
+    await until(() => again.lines.some((line) => line.includes('1 failed batch retried, 1 job queued again')), 'the repair');
+    const retried = await queue.getJob(`${distributionId}-${batchNo}`);
+    expect({ state: await retried?.getState(), attemptsMade: retried?.attemptsMade }).toEqual({ state: 'waiting', attemptsMade: 0 });
   }, 30_000);
 
   it('queues a lost job again once, and fails the batch when its job is lost a second time', async () => {

@@ -3,7 +3,7 @@ import type { ModuleRef } from '@nestjs/core';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { BatchWorkers } from '../../lib/distribution/batch-workers.service';
-import { runDistributed, type DistributedEnd } from '../../lib/distribution/dispatch';
+import { runDistributed, type DistributedEnd, type DistributionCheckpoint } from '../../lib/distribution/dispatch';
 import { DistributionService } from '../../lib/distribution/distribution.service';
 import type { RegisteredTask } from '../../lib/discovery/registered-task.interface';
 import type { TaskRegistry } from '../../lib/discovery/task.registry';
@@ -201,7 +201,7 @@ export async function stopWorkers(workers: BatchWorkers & { node: Node }): Promi
 export function dispatch(
   app: Node,
   task: RegisteredTask,
-  { terminal = false }: { terminal?: boolean } = {},
+  { terminal = false, resumeFrom }: { terminal?: boolean; resumeFrom?: DistributionCheckpoint } = {},
 ): { end: Promise<DistributedEnd>; progress: ProgressReporter; lines: string[]; stop(): Promise<void> } {
   const controller = new AbortController();
   const signal = controller.signal;
@@ -224,7 +224,7 @@ export function dispatch(
     progress,
     logger: logger as unknown as Logger,
     distribution: app.distribution,
-    resumeFrom: undefined,
+    resumeFrom,
     wait: true,
     deadline: null,
     budget: null,
