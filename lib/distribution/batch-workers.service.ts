@@ -21,13 +21,6 @@ import { loadBullmq } from './load-bullmq';
 import { repeatedWarnings } from './repeated-warnings';
 
 /**
- * Batch workers for the app's distributed tasks, in the processes that ask for them
- * (`distribution.workers`): one BullMQ worker per distributed task, processing its batches with
- * the app's own injected task instance. On SQL with `batch.transaction`, a batch's effects and
- * its ledger row commit together, so a repeated delivery (a stalled job retried after a worker
- * died) rolls back instead of applying twice.
- */
-/**
  * A worker that reported an error within this long, and has finished no batch since, is taken to
  * have lost Redis (BullMQ reports a refused connection every few seconds while it retries).
  */
@@ -54,6 +47,13 @@ interface RunningWorker {
   lastLeftLog: number;
 }
 
+/**
+ * Batch workers for the app's distributed tasks, in the processes that ask for them
+ * (`distribution.workers`): one BullMQ worker per distributed task, processing its batches with
+ * the app's own injected task instance. On SQL with `batch.transaction`, a batch's effects and
+ * its ledger row commit together, so a repeated delivery (a stalled job retried after a worker
+ * died) rolls back instead of applying twice.
+ */
 @Injectable()
 export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('AfterParty');
