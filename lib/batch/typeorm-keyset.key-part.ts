@@ -42,13 +42,22 @@ const TEXT_CASTS: Partial<Record<string, (column: string) => string>> = {
   'better-sqlite3': (column) => `CAST(${column} AS TEXT)`,
 };
 
+/**
+ * PostgreSQL's floats, read as numbers: NaN and Infinity, which JSON holds as null, are exact in
+ * its text (and so is every other value, written with as many digits as it needs).
+ */
+const POSTGRES_FLOAT_TYPES = /^(float|float4|float8|real|double precision|double)$/i;
+
 /** Whether a cursor for this column is best held as the database's text of the value. */
 function keptAsText(column: ColumnMetadata, driverType: string): boolean {
   const type = column.type;
   if (type === Date || (typeof type === 'string' && TIME_TYPES.test(type))) {
     return true;
   }
-  return (driverType === 'sqlite' || driverType === 'better-sqlite3') && typeof type === 'string' && SQLITE_BIG_TYPES.test(type);
+  if (typeof type !== 'string') {
+    return false;
+  }
+  return driverType === 'postgres' ? POSTGRES_FLOAT_TYPES.test(type) : (driverType === 'sqlite' || driverType === 'better-sqlite3') && SQLITE_BIG_TYPES.test(type);
 }
 
 /** The parts of `keys` over the query builder's main alias (checked to be its columns already, where it has an entity). */

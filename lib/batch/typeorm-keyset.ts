@@ -1,6 +1,7 @@
 import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { MergedEntitiesError } from '../errors/merged-entities.error';
+import { NullCursorError } from '../errors/null-cursor.error';
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
 import { decodeValue } from './cursor-codec';
 import { keyParts, type KeyPart } from './typeorm-keyset.key-part';
@@ -208,7 +209,8 @@ async function readKeys<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, p
 /**
  * A saved cursor, which must fit the key: one that does not was saved by a run with another key.
  * A part held as text is a string; a `{ "@date": iso }` part was saved by an earlier version, and
- * is bound as that version bound it.
+ * is bound as that version bound it. A null part is refused: the key is never NULL, so it stands
+ * for a value JSON cannot hold (NaN, Infinity), and `key > NULL` would end the task short.
  */
 function fittingCursor(json: unknown, keys: readonly string[]): unknown {
   const cursor = decodeValue(json);
@@ -216,6 +218,9 @@ function fittingCursor(json: unknown, keys: readonly string[]): unknown {
   const fits = composite
     ? Array.isArray(cursor) && cursor.length === keys.length
     : !Array.isArray(cursor) && (cursor === null || typeof cursor !== 'object' || cursor instanceof Date);
+  if (fits && (composite ? (cursor as unknown[]).includes(null) : cursor === null)) {
+    throw new NullCursorError(JSON.stringify(json), JSON.stringify(composite ? keys : keys[0]));
+  }
   if (!fits) {
     throw new InvalidOptionsError(
       `typeormKeyset: the saved cursor ${JSON.stringify(json)} does not fit the key ${JSON.stringify(composite ? keys : keys[0])} (was the key changed after the run that saved it?). after-party:reset <task> starts the task over.`,

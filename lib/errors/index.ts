@@ -10,6 +10,7 @@ export * from './lock-lost.error';
 export * from './lock-timeout.error';
 export * from './missing-nest-commander.error';
 export * from './missing-store-package.error';
+export * from './null-cursor.error';
 export * from './null-key.error';
 export * from './mongo-duplicate-key.error';
 export * from './mongo-key-cast-mismatch.error';

@@ -345,6 +345,41 @@ describeEachStore(
         });
       }
 
+      if (target.db === 'postgres') {
+        it('pages a float key holding NaN and Infinity, which JSON holds as null, every row once', async () => {
+          const floats = `${table}_f`;
+          const Float = new EntitySchema<{ id: number; score: number }>({
+            name: `Float_${floats}`,
+            tableName: floats,
+            columns: { id: { type: Number, primary: true }, score: { type: 'float8', unique: true } },
+          });
+          await harness.sql!(`CREATE TABLE ${floats} (id integer PRIMARY KEY, score float8 NOT NULL UNIQUE)`);
+          const source = await openHarness(target, { entities: [Float] });
+          try {
+            const values = ["'-Infinity'", '-1.5', '0.1', '0.30000000000000004', '0.3', '1e300', "'Infinity'", "'NaN'"];
+            await harness.sql!(`INSERT INTO ${floats} VALUES ${values.map((value, i) => `(${i + 1}, ${value})`).join(', ')}`);
+            const expected = (await harness.sql!(`SELECT id FROM ${floats} ORDER BY score`)).map((row: { id: number }) => row.id);
+            for (const plain of [false, true]) {
+              const collection = typeormKeyset(source.dataSource!.getRepository(Float), { key: 'score', plain });
+              expect(ids(await walk(collection, 1))).toEqual(expected);
+              expect(ids(await walk(collection, 3))).toEqual(expected);
+            }
+          } finally {
+            await source.close();
+            await harness.sql!(`DROP TABLE IF EXISTS ${floats}`);
+          }
+        });
+      }
+
+      it('refuses a saved cursor holding null (a NaN or Infinity saved by JSON), which would end the task short', () => {
+        const single = typeormKeyset(harness.dataSource!.getRepository(Big), { key: 'n' });
+        expect(() => decodeCursor(single, null)).toThrow(
+          'typeormKeyset: the saved cursor null holds null for the key "n", which is never NULL: a float NaN or Infinity is saved as null in JSON, and paging on from it would skip the rest; page by another key, such as the primary key, and after-party:reset <task> starts the task over.',
+        );
+        const composite = typeormKeyset(harness.dataSource!.getRepository(Big), { key: ['n', 'id'] });
+        expect(() => decodeCursor(composite, [null, '9007199254740993'])).toThrow(/^typeormKeyset: the saved cursor \[null,"9007199254740993"\] holds null for the key \["n","id"\]/);
+      });
+
       it('resumes from a checkpoint an earlier version saved for a date key ({"@date": iso})', async () => {
         for (const plain of [false, true]) {
           const collection = typeormKeyset(harness.dataSource!.getRepository(Whole), { key: 'at', plain });
