@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { plural } from '../format/text.format';
 import type { BatchLedgerCapability, BatchSummary } from '../interfaces/store.interface';
 import { Bell } from './bell';
-import { batchNoOf, givenUpReason, type LeftForOtherBuild } from './batch-job';
+import { batchJobId, batchNoOf, givenUpReason, type LeftForOtherBuild } from './batch-job';
 import { reconcile } from './batch-jobs';
 import { buildFingerprint } from './build-fingerprint';
 import type { DispatchDeps } from './dispatch';
@@ -94,15 +94,26 @@ export class BatchFollower {
     this.lastRead = Date.now();
     for (const [batchNo, reason] of [...this.givenUp]) {
       this.givenUp.delete(batchNo);
-      // A worker may have recorded it already (its own last attempt): that record stands.
-      if ((await this.ledger.state(this.deps.task.version, this.distributionId, batchNo)) === 'queued') {
-        await this.ledger.fail(this.deps.task.version, this.distributionId, batchNo, reason, this.deps.distribution.attempts(this.deps.task));
-      }
+      await this.recordGivenUp(batchNo, reason);
     }
     const summary = await this.ledger.summary(this.deps.task.version, this.distributionId);
     this.report(summary);
     this.warnOtherBuilds();
     return summary;
+  }
+
+  /**
+   * Records a batch failed whose job BullMQ failed for good, as an event said. The job itself has
+   * the last word: an event read from before this run repaired the batch (its job was replaced)
+   * is stale. A worker may have recorded the failure already (its own last attempt): that stands.
+   */
+  private async recordGivenUp(batchNo: number, reason: string): Promise<void> {
+    const { version } = this.deps.task;
+    const job = await this.queue.getJob(batchJobId({ distributionId: this.distributionId, batchNo }));
+    if (!job || !(await job.isFailed()) || (await this.ledger.state(version, this.distributionId, batchNo)) !== 'queued') {
+      return;
+    }
+    await this.ledger.fail(version, this.distributionId, batchNo, job.failedReason ? givenUpReason(job.failedReason) : reason, job.attemptsMade);
   }
 
   /** When nothing settled for a while: checks the queued batches' jobs, and warns (once per stall) when no worker is connected. */

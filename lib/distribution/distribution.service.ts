@@ -8,6 +8,8 @@ import { firstLine, messageOf, taskLabel } from '../format/text.format';
 import type { ResolvedAfterPartyOptions } from '../resolve-options';
 import { loadBullmq } from './load-bullmq';
 
+/** How far back in the queue's event stream the runner starts reading. */
+const EVENTS_LOOKBACK_MS = 5000;
 /** How long the runner waits for Redis before it calls a distribution unavailable. */
 const REACH_TIMEOUT_MS = 5000;
 
@@ -82,7 +84,11 @@ export class DistributionService implements OnApplicationShutdown {
   watch(task: RegisteredTask, listener: JobEventsListener): () => Promise<void> {
     const { QueueEvents } = loadBullmq();
     const { connection, prefix } = this.settings();
-    const events: QueueEvents = new QueueEvents(this.queueName(task), { connection: connection as never, prefix });
+    // From a few seconds back rather than from whenever the stream is first read ('$'): an event
+    // of a job failed right after the first dispatch is not missed (older ones of other runs are
+    // told apart by their job ids), whatever small clock skew there is between here and Redis.
+    const lastEventId = `${Date.now() - EVENTS_LOOKBACK_MS}-0`;
+    const events: QueueEvents = new QueueEvents(this.queueName(task), { connection: connection as never, prefix, lastEventId });
     events.on('error', () => undefined);
     events.on('completed', () => listener.settled());
     // BullMQ's 'failed' event is its last word on a job: a job with attempts left is retried instead.

@@ -35,12 +35,13 @@ describe('batch worker locks', () => {
         'long-batch',
         new NumbersTask(10, async (items, ctx: BatchContext) => {
           started.push(ctx.batch.number);
-          // 3.5 lock durations, while the other worker checks for stalled jobs every 300 ms.
-          await new Promise((resolve) => setTimeout(resolve, items[0] === 1 ? 3500 : 0));
+          // 2.5 lock durations, while the other worker checks for stalled jobs every 300 ms.
+          await new Promise((resolve) => setTimeout(resolve, items[0] === 1 ? 5000 : 0));
         }),
         { concurrency: 1 },
       );
-      const locks = { workerOptions: { lockDuration: 1000, stalledInterval: 300 } };
+      // A 2 s lock: renewed every second, with room for a loaded machine's timer delays.
+      const locks = { workerOptions: { lockDuration: 2000, stalledInterval: 300 } };
       const runner = node(ledger, prefix);
       closers.push(() => runner.distribution.onApplicationShutdown());
       const run = dispatch(runner, task);
