@@ -117,6 +117,31 @@ describe.each<[ModuleKind, { migrations: boolean }]>([
     expect(read('src/deploy-tasks/deploy-tasks.module.ts')).toContain('providers: [BackfillTask, WarmCacheTask],');
   });
 
+  it("the generated skeletons pass the app's own linter as nest new set it up (type-aware rules)", () => {
+    const schematicsCli = path.join(appDir, 'node_modules/@angular-devkit/schematics-cli/bin/schematics.js');
+    // Kept out of the deploy-tasks module: the later tests build and run the app's tasks.
+    runOrThrow(
+      process.execPath,
+      [schematicsCli, 'after-party:batch-task', '--name=fill-slugs', '--description=Fill slugs', '--store=typeorm', '--skip-import', '--path=lint-only'],
+      appDir,
+    );
+    const generated = ['src/deploy-tasks', 'src/lint-only'].flatMap((folder) =>
+      readdirSync(path.join(appDir, folder), { recursive: true })
+        .map(String)
+        .filter((file) => /\.task(\.spec)?\.ts$/.test(file))
+        .map((file) => path.join(folder, file)),
+    );
+    expect(generated).toHaveLength(6);
+
+    // The linter `nest new` set up (ESLint or oxlint), with the flags of its lint script, but no --fix.
+    const script = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.lint.split(/\s+/);
+    const flags = script.slice(1).filter((arg) => arg.startsWith('-') && arg !== '--fix');
+    const lint = run(path.join(appDir, 'node_modules/.bin', script[0]), [...flags, ...generated], appDir);
+
+    expect({ status: lint.status, output: lint.status === 0 ? '' : lint.output }).toEqual({ status: 0, output: '' });
+    rmSync(path.join(appDir, 'src/lint-only'), { recursive: true, force: true });
+  });
+
   // A CommonJS app's Jest cannot load Nest 12 (ESM-only) before Node 24.9: there even the
   // app.controller.spec.ts of `nest new` fails. Such an app's spec-run test is skipped (the
   // type-check below covers its spec, and the ESM app runs the same spec with vitest).

@@ -64,7 +64,8 @@ function fillIn(task: string, store: Store): string {
     .replace("} from 'after-party';\n", "} from 'after-party';\nimport { slugify, User } from './user';\n")
     .replace(/^ {4}\/\/ {3}/gm, '    ')
     .replace(/^ {4}ctx\.logger\.warn\(.*\n/gm, '')
-    .replace(/^ {4}return \{ page: .*\n/m, '');
+    .replace(/^ {4}return \{ page: .*\n/m, '')
+    .replace(/^ {2}\/\/ Make it `async processBatch.*\n {2}processBatch\((.*)\): void \{/m, '  async processBatch($1): Promise<void> {');
 }
 
 describe('the files batch-task generates', () => {

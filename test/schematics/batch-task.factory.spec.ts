@@ -71,7 +71,8 @@ export class BackfillUserSlugsTask implements BatchedTask<Item> {
     return { page: () => Promise.resolve([]), cursorOf: (item) => item.id };
   }
 
-  async processBatch(items: Item[], ctx: BatchContext): Promise<void> {
+  // Make it \`async processBatch(...): Promise<void>\` once it awaits its writes.
+  processBatch(items: Item[], ctx: BatchContext): void {
     // Update one batch, safely repeatable: after a crash, the batch in progress runs again. E.g.
     //   await this.dataSource.getRepository(User).save(items.map((user) => ({ ...user, slug: slugify(user.name) })));
     ctx.logger.warn(\`\${items.length} rows read, none updated yet\`);

@@ -74,7 +74,7 @@ export class Mark {
         `from 'after-party';\nimport { InjectRepository } from '@nestjs/typeorm';\nimport type { Repository } from 'typeorm';\nimport { Mark } from '../marks/mark.entity${js}';\n`,
       )
       .replace(
-        / {2}async run\(ctx: TaskContext\): Promise<void> \{[\s\S]*?\n {2}\}\n/,
+        / {2}\/\/ Make it `async run[^\n]*\n {2}run\(ctx: TaskContext\): void \{[\s\S]*?\n {2}\}\n/,
         `  constructor(@InjectRepository(Mark) private readonly marks: Repository<Mark>) {}
 
   async run(ctx: TaskContext): Promise<void> {
