@@ -97,7 +97,7 @@ describeEachStore(
 
     /** Completes a run in deploy DEPLOY_ID, and asserts the deploy finds it. */
     const findsTheDeploy = async (store: AfterPartyStore): Promise<void> => {
-      const record = runRecord('20260101000002', { deployId: DEPLOY_ID, kind: 'every-deploy' });
+      const record = runRecord('20260101000002', { deployId: DEPLOY_ID, kind: 'deploy' });
       await store.insertRun(record);
       expect(await store.finishRun(record.id, ended('completed'))).toBe(true);
       const [state] = (await store.versionStates(DEPLOY_ID)).filter((entry) => entry.version === record.version);
