@@ -24,3 +24,9 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 export const AFTER_PARTY_EVENT_LISTENER_METADATA = 'after-party:event_listener_metadata';
 /** Prefix of the names after-party events have on the app's EventEmitter2 (`after-party.task.completed`). */
 export const AFTER_PARTY_EVENT_PREFIX = 'after-party.';
+
+/**
+ * Internal token: true where distributed tasks run their batches in the caller's process, one
+ * after another (`AfterPartyTestingModule`'s default), instead of on a BullMQ queue.
+ */
+export const AFTER_PARTY_DISTRIBUTE_IN_PROCESS = 'AFTER_PARTY_DISTRIBUTE_IN_PROCESS';

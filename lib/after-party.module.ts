@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
+import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
 import { isAfterPartyCommandProcess } from './cli/command-process';
 import { hasNestCommander } from './cli/load-nest-commander';
 import { InvalidOptionsError } from './errors/invalid-options.error';
@@ -67,9 +67,12 @@ export class AfterPartyModule {
    * memory store, which `forRoot` refuses.
    * @internal
    */
-  static forStore(store: StoreKind, runtime: AfterPartyRuntimeOptions): DynamicModule {
+  static forStore(store: StoreKind, runtime: AfterPartyRuntimeOptions, testing: { distributeInProcess?: boolean } = {}): DynamicModule {
     // Validated at bootstrap, where errors reach the CLI's one-line reporter.
-    return this.assemble(store, [{ provide: AFTER_PARTY_OPTIONS, useFactory: () => resolveOptions(store, runtime) }]);
+    return this.assemble(store, [
+      { provide: AFTER_PARTY_OPTIONS, useFactory: () => resolveOptions(store, runtime) },
+      { provide: AFTER_PARTY_DISTRIBUTE_IN_PROCESS, useValue: testing.distributeInProcess === true },
+    ]);
   }
 
   /**

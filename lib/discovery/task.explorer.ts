@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA } from '../after-party.constants';
+import { AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA } from '../after-party.constants';
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
@@ -17,10 +17,13 @@ export class TaskExplorer implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly registry: TaskRegistry,
     @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
+    @Optional() @Inject(AFTER_PARTY_DISTRIBUTE_IN_PROCESS) private readonly distributeInProcess = false,
   ) {}
 
   onModuleInit(): void {
-    const tasks = validateTasks(this.findCandidates());
+    const validated = validateTasks(this.findCandidates());
+    // In a spec, a distributed task's batches run here, one after another: a batched task without a queue.
+    const tasks = this.distributeInProcess ? validated.map((task) => (task.batch?.distribute ? { ...task, batch: { ...task.batch, distribute: null } } : task)) : validated;
     const transactional = tasks.find((task) => task.transaction || task.batch?.transaction);
     if (transactional && !this.store.capabilities.transactions) {
       throw new InvalidTaskClassError(

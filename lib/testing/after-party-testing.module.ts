@@ -14,6 +14,15 @@ export interface AfterPartyTestingOptions {
    * @default 'memory'
    */
   store?: 'memory' | AfterPartyStoreType;
+  /**
+   * How distributed tasks (`batch.distribute`) run. `in-process`: their batches run one after
+   * another in the spec's own process, as a batched task without a queue (the same `collection()`
+   * and `processBatch()`, checkpoints and batch transactions), so a spec needs no Redis and no
+   * worker, on any store. `queue`: through BullMQ as in production (needs Redis, workers and the
+   * typeorm or mongoose store).
+   * @default 'in-process'
+   */
+  distribution?: 'in-process' | 'queue';
 }
 
 /**
@@ -38,7 +47,13 @@ export class AfterPartyTestingModule {
     const store = options.store === undefined || options.store === 'memory' ? 'memory' : validateStore(options.store);
     return {
       module: AfterPartyTestingModule,
-      imports: [AfterPartyModule.forStore(store, { environment: options.environment ?? 'test', lockTimeout: 0 })],
+      imports: [
+        AfterPartyModule.forStore(
+          store,
+          { environment: options.environment ?? 'test', lockTimeout: 0 },
+          { distributeInProcess: (options.distribution ?? 'in-process') === 'in-process' },
+        ),
+      ],
       providers: [AfterPartyTester],
       exports: [AfterPartyTester],
     };

@@ -1,7 +1,7 @@
 import { Injectable, Module, Scope } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AfterPartyModule, AfterPartyTask, type DeployTask, type TaskContext } from '../../lib';
+import { AfterPartyModule, AfterPartyTask, type BatchedTask, type DeployTask, type KeysetCollection, type TaskContext } from '../../lib';
 import { TaskRegistry } from '../../lib/discovery/task.registry';
 import { AfterPartyTester, AfterPartyTestingModule } from '../../lib/testing';
 
@@ -107,6 +107,46 @@ describe('task discovery', () => {
     await moduleRef.init();
     expect(moduleRef.get('AFTER_PARTY_OPTIONS')).toMatchObject({ environment: 'from-factory', tableName: 'custom_runs', store: 'typeorm' });
     await moduleRef.close();
+  });
+});
+
+/** A distributed task over the numbers 1..25, recording every batch it processes. */
+@AfterPartyTask({ version: '20260101000004', name: 'fan-out', batch: { size: 10, distribute: true } })
+class FanOutTask implements BatchedTask<number> {
+  readonly batches: number[][] = [];
+  collection(): KeysetCollection<number, number> {
+    const items = Array.from({ length: 25 }, (_, i) => i + 1);
+    const after = (cursor: number | undefined) => items.filter((item) => cursor === undefined || item > cursor);
+    return {
+      page: (cursor, limit) => Promise.resolve(after(cursor).slice(0, limit)),
+      range: (cursor, last) => Promise.resolve(after(cursor).filter((item) => item <= last)),
+      cursorOf: (item) => item,
+    };
+  }
+  processBatch(items: number[]): void {
+    this.batches.push(items);
+  }
+}
+
+describe('a distributed task in a spec', () => {
+  it('runs its batches in the spec process by default: no Redis, no worker, every item once', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AfterPartyTestingModule.forRoot()], providers: [FanOutTask] }).compile();
+    await moduleRef.init();
+
+    const record = await moduleRef.get(AfterPartyTester).run(FanOutTask);
+
+    expect(record).toMatchObject({ status: 'completed', name: 'fan-out' });
+    expect(moduleRef.get(FanOutTask).batches).toEqual([
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      [11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+      [21, 22, 23, 24, 25],
+    ]);
+    await moduleRef.close();
+  });
+
+  it("with distribution: 'queue', is refused on the memory store, which cannot record batches", async () => {
+    const compiling = Test.createTestingModule({ imports: [AfterPartyTestingModule.forRoot({ distribution: 'queue' })], providers: [FanOutTask] }).compile();
+    await expect(compiling.then((moduleRef) => moduleRef.init())).rejects.toThrow(/asks for batch.distribute, which the memory store cannot record/);
   });
 });
 
