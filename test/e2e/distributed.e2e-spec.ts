@@ -323,7 +323,8 @@ describeEachStore(
         const asked = Date.now();
         worker.child.kill('SIGTERM');
         const result = await worker.result;
-        expect(Date.now() - asked).toBeLessThan(4000);
+        // It used to wait for Redis forever: a bound a loaded machine keeps, far below that.
+        expect(Date.now() - asked).toBeLessThan(20_000);
         expect((result.stdout + result.stderr).match(/Batch worker of .*ECONNREFUSED/g)).toHaveLength(1);
       });
 

@@ -230,7 +230,6 @@ describe('AfterPartyService', () => {
     await effects.arrived;
 
     await expect(service.run({ lockTimeout: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
-    const waitStarted = Date.now();
     let secondSettled = false;
     const second = service.run({ lockTimeout: 10_000 }).finally(() => (secondSettled = true));
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -241,7 +240,6 @@ describe('AfterPartyService', () => {
     expect(firstReport.outcomes.map((outcome) => [outcome.name, outcome.status])).toEqual([['held', 'completed']]);
     // It read what was pending only once it held the lock: the task ran exactly once.
     expect(secondReport).toMatchObject({ ok: true, outcomes: [] });
-    expect(Date.now() - waitStarted).toBeGreaterThanOrEqual(600);
     expect(effects.ran).toEqual(['held']);
   });
 
