@@ -204,6 +204,28 @@ export class AfterPartyRecords1795686312345 extends createAfterPartyMigration() 
     expect(tree.exists('src/db/migrations/1795686312345-after-party-records.ts')).toBe(true);
   });
 
+  it.each([
+    [
+      'a config file that TypeOrmModule.forRoot and the data source share',
+      {
+        'src/config/typeorm.config.ts':
+          "import type { DataSourceOptions } from 'typeorm';\n\nexport const typeOrmConfig: DataSourceOptions = {\n  type: 'postgres',\n  url: process.env.DATABASE_URL,\n  migrations: ['dist/migrations/*.js'],\n};\n",
+        'src/app.module.ts': "import { typeOrmConfig } from './config/typeorm.config';\n\n@Module({ imports: [TypeOrmModule.forRoot(typeOrmConfig)] })\nexport class AppModule {}\n",
+      },
+    ],
+    [
+      'a registerAs config read through ConfigService',
+      {
+        'src/config/database.ts':
+          "import { registerAs } from '@nestjs/config';\n\nexport default registerAs('database', () => ({\n  type: 'mysql',\n  url: process.env.DATABASE_URL,\n  migrations: [__dirname + '/../migrations/*.js'],\n}));\n",
+      },
+    ],
+  ])('adds the records-table migration when migrations are configured in %s', async (_, files) => {
+    const tree = await runner.runSchematic('nest-add', {}, createAppTree({ files }));
+
+    expect(tree.exists(MIGRATION)).toBe(true);
+  });
+
   it('adds no migration without TypeORM migrations, for mongoose, or with skipMigration', async () => {
     const noMigrations = await runner.runSchematic('nest-add', {}, createAppTree());
     const mongoose = await runner.runSchematic(

@@ -9,15 +9,30 @@ export interface TypeOrmMigrationsSetup {
   readonly migrationsDir: string;
 }
 
-const TYPEORM_CONFIG = /TypeOrmModule\.forRoot(?:Async)?\s*\(|new\s+DataSource\s*\(/;
+/**
+ * What marks a file as TypeORM configuration: the calls that take the options, the option types
+ * a shared config file is typed with, or a TypeORM driver named as `type` (a `registerAs` config).
+ */
+const TYPEORM_CONFIG = new RegExp(
+  [
+    /TypeOrmModule\.forRoot(?:Async)?\s*\(/,
+    /new\s+DataSource\s*\(/,
+    /\b(?:DataSourceOptions|TypeOrmModuleOptions|PostgresConnectionOptions|MysqlConnectionOptions)\b/,
+    /\btype\s*:\s*['"](?:postgres|mysql|mariadb|sqlite|better-sqlite3|mssql|oracle|cockroachdb|sqljs|aurora-mysql|aurora-postgres)['"]/,
+  ]
+    .map((pattern) => pattern.source)
+    .join('|'),
+);
 const MIGRATIONS_KEY = /\bmigrations\s*:/;
 const MIGRATION_FACTORY_CALL = /\bcreateAfterPartyMigration\s*\(/;
 
 /**
  * Detects whether the application runs TypeORM migrations: a .ts file under
- * the source root, or at the project root (e.g. data-source.ts), that calls
- * `TypeOrmModule.forRoot(...)` or `new DataSource(...)` with a `migrations`
- * option. The migration folder is an existing `migrations` folder under the
+ * the source root, or at the project root (e.g. data-source.ts), that holds
+ * TypeORM options with a `migrations` option: in `TypeOrmModule.forRoot(...)`
+ * or `new DataSource(...)`, or in a config file they share (typed
+ * `DataSourceOptions` or `TypeOrmModuleOptions`, or a `registerAs` factory
+ * naming a TypeORM driver as `type`). The migration folder is an existing `migrations` folder under the
  * source root, else `<sourceRoot>/migrations`.
  *
  * @returns undefined when migrations are not used.
