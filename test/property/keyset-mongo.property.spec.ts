@@ -1,0 +1,35 @@
+import { describeEachStore } from '../support/stores';
+import { checkProperty } from './check';
+import { MongoPropertyEnvironment, mongoCases } from './mongo-case';
+import { logSeed } from './settings';
+
+/**
+ * The keyset contract of `mongooseKeyset`, property-based, on the MongoDB-wire server: for every
+ * key kind, generated collections (null and missing keys, equal keys, mixed BSON types among
+ * them), generated filters ($in, $or, $or beside another condition, one on the key itself),
+ * random batch sizes, runs stopped and resumed from their checkpoint, and documents deleted and
+ * inserted between batches, through the runner's batch loop, compared with the same `find()`
+ * without paging.
+ */
+describeEachStore(
+  'keyset contract (property): mongooseKeyset',
+  (target) => {
+    const environment = new MongoPropertyEnvironment(target);
+
+    beforeAll(async () => {
+      logSeed();
+      await environment.setUp();
+    });
+
+    afterAll(async () => {
+      await environment.tearDown();
+    });
+
+    for (const kind of environment.kinds) {
+      it(`key ${kind.name}: processes exactly the unpaged find's documents, or refuses a key that cannot keep the contract`, async () => {
+        await checkProperty(`mongooseKeyset ${kind.name}`, mongoCases(kind), (sample) => environment.run(kind.name, sample));
+      });
+    }
+  },
+  (target) => target.db === 'mongo',
+);
