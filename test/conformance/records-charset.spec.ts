@@ -114,6 +114,17 @@ describeEachStore(
       expect(await store.lastRun(next.version)).toMatchObject({ id: next.id, status: 'running', deployId });
     };
 
+    /** Saves a batched run's checkpoint and progress holding text the table cannot hold, and asserts both read back exactly. */
+    const keepsTheCheckpoint = async (store: AfterPartyStore): Promise<void> => {
+      const record = runRecord('20260101000005', { deployId: DEPLOY_ID });
+      await store.insertRun(record);
+      const checkpoint = { cursor: ['部署-🚀', 'é', '\\u{E9}'], processed: 2, batches: 1 };
+      const progress = { done: 2, total: 4, message: MESSAGE, updatedAt: new Date().toISOString(), cursor: checkpoint.cursor };
+      await store.updateRun(record.id, { checkpoint });
+      await store.updateRun(record.id, { progress });
+      expect(await store.lastRun(record.version)).toMatchObject({ status: 'running', checkpoint, progress });
+    };
+
     if (family === 'mysql') {
       it('creates the records and batches tables in utf8mb4, which keeps the message and the deploy id as they are (MariaDB latin1 database)', async () => {
         const { store, table } = await newStore();
@@ -167,6 +178,7 @@ describeEachStore(
         await recordsTheFailure(store, MESSAGE_IN_ASCII, DEPLOY_ID_IN_ASCII);
         await findsTheDeploy(store);
         await finishesAndStarts(store, DEPLOY_ID_IN_ASCII);
+        await keepsTheCheckpoint(store);
       });
 
       it('escapes only the 4-byte characters in a utf8mb3 records table made before, keeping CJK as it is', async () => {
@@ -185,6 +197,12 @@ describeEachStore(
         await recordsTheFailure(store, MESSAGE_IN_ASCII, DEPLOY_ID_IN_ASCII);
         await findsTheDeploy(store);
         await finishesAndStarts(store, DEPLOY_ID_IN_ASCII);
+      });
+
+      it('keeps a checkpoint and progress holding text beyond LATIN1 exactly (a text cursor of a batched task)', async () => {
+        const { store } = await newStore();
+        await store.prepare();
+        await keepsTheCheckpoint(store);
       });
     }
   },

@@ -1,7 +1,7 @@
 import type { DistributedBatch } from '../../interfaces/store.interface';
 import type { SqlDialect } from './dialects/sql-dialect';
 import type { RecordColumn } from './record-columns';
-import { jsonText } from './record-row';
+import { jsonText, parseJson } from './record-row';
 
 /** The batches table of distributed tasks, one row per batch, keyed by (version, batch_no). */
 export const BATCH_COLUMNS: readonly RecordColumn[] = [
@@ -47,8 +47,8 @@ export function toBatch(row: Record<string, unknown>): DistributedBatch {
     batchNo: Number(row.batch_no),
     distributionId: String(row.distribution_id),
     status: row.status as DistributedBatch['status'],
-    after: typeof row.after_cursor === 'string' ? JSON.parse(row.after_cursor) : null,
-    last: typeof row.last_cursor === 'string' ? JSON.parse(row.last_cursor) : null,
+    after: parseJson(row.after_cursor),
+    last: parseJson(row.last_cursor),
     items: Number(row.items),
     attempts: Number(row.attempts),
     error: (row.error as string | null) ?? null,

@@ -36,9 +36,38 @@ export function recordParams(record: TaskRunRecord, dialect: SqlDialect): unknow
   ];
 }
 
-/** JSON text of a value, null for null or undefined. */
+/** The tag of JSON kept in ASCII: `{ "@json": "<the JSON text, every character beyond ASCII a \\u escape>" }`. */
+const ASCII_JSON = '@json';
+const HAS_BEYOND_ASCII = /[\u0080-\uffff]/;
+const BEYOND_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * JSON text of a value, null for null or undefined. JSON holding text beyond ASCII (a text
+ * cursor, a progress message) is written as ASCII inside `{ "@json": ... }`: the records may be
+ * in a character set without that text (a LATIN1 PostgreSQL database, whose jsonb turns a `\u`
+ * escape back into the character and fails alike), and a checkpoint must come back exactly,
+ * never escaped as free text is. {@link parseJson} gives the value back.
+ */
 export function jsonText(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
+  if (value === null || value === undefined) {
+    return null;
+  }
+  const text = JSON.stringify(value);
+  if (!HAS_BEYOND_ASCII.test(text)) {
+    return text;
+  }
+  const ascii = text.replace(BEYOND_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify({ [ASCII_JSON]: ascii });
+}
+
+/** A value back from the JSON text a column holds (as {@link jsonText} wrote it), null for none. */
+export function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') {
+    return null;
+  }
+  const parsed: unknown = JSON.parse(value);
+  const inner = parsed !== null && typeof parsed === 'object' && Object.keys(parsed).length === 1 ? (parsed as Record<string, unknown>)[ASCII_JSON] : undefined;
+  return typeof inner === 'string' ? JSON.parse(inner) : parsed;
 }
 
 /** A row as a record (JSON parsed, times and numbers normalised across drivers). */
@@ -67,8 +96,4 @@ function isoTime(value: unknown): string | null {
     return null;
   }
   return (value instanceof Date ? value : new Date(String(value))).toISOString();
-}
-
-function parseJson(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : null;
 }
