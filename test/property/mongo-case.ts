@@ -183,7 +183,7 @@ export function mongoCases(kind: MongoKind): fc.Arbitrary<MongoCase> {
   const small = fc.integer({ min: 0, max: 3 });
   return fc
     .record({
-      values: fc.uniqueArray(kind.value, { maxLength: 45, selector: identity }),
+      values: fc.uniqueArray(kind.value, { maxLength: 45, selector: identity, size: 'medium' }),
       trouble: fc.integer({ min: 0, max: 9 }),
       repeats: fc.array(fc.tuple(fc.nat(), fc.nat()), {
         minLength: 1,

@@ -34,7 +34,7 @@ export function propertyParameters(runs = PROPERTY_RUNS): {
     seed: PROPERTY_SEED,
     numRuns: runs,
     ...(PROPERTY_PATH ? { path: PROPERTY_PATH } : {}),
-    interruptAfterTimeLimit: 15_000,
+    interruptAfterTimeLimit: 10_000,
     markInterruptAsFailure: false,
   };
 }

@@ -51,6 +51,10 @@ export interface SqlCase {
   changes: SqlChange[];
 }
 
+/** The key columns' names in the table: not their property names. */
+const K1 = 'key_one';
+const K2 = 'key_two';
+
 interface Item extends ObjectLiteral {
   rid: number;
 }
@@ -65,7 +69,7 @@ export function sqlCases(kind: SqlKind): fc.Arbitrary<SqlCase> {
   const small = fc.integer({ min: 0, max: 3 });
   return fc
     .record({
-      values: fc.uniqueArray(kind.value, { maxLength: 45, selector: roughly }),
+      values: fc.uniqueArray(kind.value, { maxLength: 45, selector: roughly, size: 'medium' }),
       // 0-5: as generated; 6-7: repeated values (exact or a case/accent variant); 8: NULLs; 9: both.
       trouble: fc.integer({ min: 0, max: 9 }),
       repeats: fc.array(fc.tuple(fc.nat(), fc.nat()), {
@@ -213,8 +217,9 @@ export class SqlPropertyEnvironment {
           grp: { type: 'int' },
           flag: { type: 'int' },
           pid: { type: 'int' },
-          k1: kind.column,
-          k2: { type: 'int', nullable: true },
+          // Columns named apart from their properties, as many schemas have them.
+          k1: { ...kind.column, name: K1 },
+          k2: { type: 'int', nullable: true, name: K2 },
         },
       });
       this.tables.set(kind.name, { table, entity });
@@ -241,7 +246,7 @@ export class SqlPropertyEnvironment {
         continue;
       }
       await this.sql(
-        `CREATE TABLE ${this.tables.get(kind.name)!.table} (rid integer PRIMARY KEY, grp integer NOT NULL, flag integer NOT NULL, pid integer NOT NULL, k1 ${kind.ddl}, k2 integer)`,
+        `CREATE TABLE ${this.tables.get(kind.name)!.table} (rid integer PRIMARY KEY, grp integer NOT NULL, flag integer NOT NULL, pid integer NOT NULL, ${K1} ${kind.ddl}, ${K2} integer)`,
       );
     }
   }
@@ -284,7 +289,7 @@ export class SqlPropertyEnvironment {
     for (let start = 0; start < rows.length; start += 30) {
       const chunk = rows.slice(start, start + 30);
       await this.sql(
-        `INSERT INTO ${table} (rid, grp, flag, pid, k1, k2) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO ${table} (rid, grp, flag, pid, ${K1}, ${K2}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
         chunk.flatMap((row) => [row.rid, row.grp, row.flag, row.pid, this.param(kind, row.k1), row.k2]),
       );
     }
@@ -368,8 +373,8 @@ export class SqlPropertyEnvironment {
             sample.key === 'k1,rid'
               ? []
               : sample.key === 'k1,k2'
-                ? await this.sql(`SELECT rid FROM ${table} WHERE k1 = ? AND k2 = ?`, [this.param(kind, change.k1), change.k2])
-                : await this.sql(`SELECT rid FROM ${table} WHERE k1 = ?`, [this.param(kind, change.k1)]);
+                ? await this.sql(`SELECT rid FROM ${table} WHERE ${K1} = ? AND ${K2} = ?`, [this.param(kind, change.k1), change.k2])
+                : await this.sql(`SELECT rid FROM ${table} WHERE ${K1} = ?`, [this.param(kind, change.k1)]);
           if (same.length > 0) {
             continue;
           }
@@ -385,8 +390,8 @@ export class SqlPropertyEnvironment {
             },
           ]);
           const cursorRid = Number(items[items.length - 1].rid);
-          const part = sample.key === 'k1' ? '' : sample.key === 'k1,rid' ? 'rid' : 'k2';
-          const compare = part === '' ? 'a.k1 > c.k1' : `(a.k1, a.${part}) > (c.k1, c.${part})`;
+          const part = sample.key === 'k1' ? '' : sample.key === 'k1,rid' ? 'rid' : K2;
+          const compare = part === '' ? `a.${K1} > c.${K1}` : `(a.${K1}, a.${part}) > (c.${K1}, c.${part})`;
           const after = await this.sql(`SELECT a.rid FROM ${table} a, ${table} c WHERE a.rid = ? AND c.rid = ? AND ${compare}`, [rid, cursorRid]);
           if (after.length > 0) {
             ahead.add(rid);
@@ -410,13 +415,13 @@ export class SqlPropertyEnvironment {
 
   /** What the database says of the key: NULLs, and pairs of rows whose keys it holds equal. */
   private async expectation(table: string, key: SqlKey, inQuery: Set<number>): Promise<Expectation> {
-    const nulls = (await this.sql(`SELECT rid FROM ${table} WHERE k1 IS NULL${key === 'k1,k2' ? ' OR k2 IS NULL' : ''}`)).map((row) => Number(row.rid));
+    const nulls = (await this.sql(`SELECT rid FROM ${table} WHERE ${K1} IS NULL${key === 'k1,k2' ? ` OR ${K2} IS NULL` : ''}`)).map((row) => Number(row.rid));
     const pairs =
       key === 'k1,rid'
         ? []
         : (
             await this.sql(
-              `SELECT a.rid AS a, b.rid AS b FROM ${table} a JOIN ${table} b ON a.rid < b.rid AND a.k1 = b.k1${key === 'k1,k2' ? ' AND a.k2 = b.k2' : ''}`,
+              `SELECT a.rid AS a, b.rid AS b FROM ${table} a JOIN ${table} b ON a.rid < b.rid AND a.${K1} = b.${K1}${key === 'k1,k2' ? ` AND a.${K2} = b.${K2}` : ''}`,
             )
           ).map((row) => [Number(row.a), Number(row.b)] as const);
     const nullsInQuery = nulls.filter((rid) => inQuery.has(rid));
