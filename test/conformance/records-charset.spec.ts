@@ -125,6 +125,17 @@ describeEachStore(
       expect(await store.lastRun(record.version)).toMatchObject({ status: 'running', checkpoint, progress });
     };
 
+    /** Records a distributed batch failed with MESSAGE, and asserts the ledger reads it back failed with `message`. */
+    const recordsTheBatchFailure = async (store: AfterPartyStore, message: string): Promise<void> => {
+      const ledger = store.capabilities.batchLedger!;
+      await ledger.prepare();
+      const batch = { version: '20260101000006', distributionId: 'd-1', batchNo: 1, status: 'queued' as const, after: null, last: '部署-🚀', items: 2, attempts: 0, error: null, worker: null, updatedAt: new Date().toISOString() };
+      await ledger.add(batch);
+      await ledger.fail(batch.version, batch.distributionId, batch.batchNo, MESSAGE, 3);
+      expect(await ledger.list(batch.version, batch.distributionId)).toMatchObject([{ status: 'failed', error: message, attempts: 3, last: batch.last }]);
+      expect(await ledger.summary(batch.version, batch.distributionId)).toMatchObject({ failed: 1, firstError: message });
+    };
+
     if (family === 'mysql') {
       it('creates the records and batches tables in utf8mb4, which keeps the message and the deploy id as they are (MariaDB latin1 database)', async () => {
         const { store, table } = await newStore();
@@ -199,10 +210,11 @@ describeEachStore(
         await finishesAndStarts(store, DEPLOY_ID_IN_ASCII);
       });
 
-      it('keeps a checkpoint and progress holding text beyond LATIN1 exactly (a text cursor of a batched task)', async () => {
+      it('keeps a checkpoint, progress and batch cursors holding text beyond LATIN1 exactly, and records a failed batch with its message escaped', async () => {
         const { store } = await newStore();
         await store.prepare();
         await keepsTheCheckpoint(store);
+        await recordsTheBatchFailure(store, MESSAGE_IN_ASCII);
       });
     }
   },

@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { BatchLedgerCapability, BatchSummary, DistributedBatch } from '../../interfaces/store.interface';
 import { BATCH_COLUMNS, batchesTableName, batchParams, toBatch } from './batch-columns';
+import { withCharsetFallback } from './charset-fallback';
 import type { SqlDialect } from './dialects/sql-dialect';
 import { batchesTable } from './records-schema';
 
@@ -96,10 +97,13 @@ export class TypeOrmBatchLedger implements BatchLedgerCapability {
   }
 
   async fail(version: string, distributionId: string, batchNo: number, error: string, attempts: number): Promise<void> {
-    await this.query(
-      `UPDATE ${this.table} SET status = ${this.p(1)}, error = ${this.p(2)}, attempts = ${this.p(3)}, updated_at = ${this.p(4)}
-       WHERE version = ${this.p(5)} AND distribution_id = ${this.p(6)} AND batch_no = ${this.p(7)} AND status <> ${this.p(8)}`,
-      ['failed', error, attempts, this.dialect().time(new Date().toISOString()), version, distributionId, batchNo, 'completed'],
+    // The error escaped where the table's character set lacks some of it, as a run's is.
+    await withCharsetFallback((fit) =>
+      this.query(
+        `UPDATE ${this.table} SET status = ${this.p(1)}, error = ${this.p(2)}, attempts = ${this.p(3)}, updated_at = ${this.p(4)}
+         WHERE version = ${this.p(5)} AND distribution_id = ${this.p(6)} AND batch_no = ${this.p(7)} AND status <> ${this.p(8)}`,
+        ['failed', fit(error), attempts, this.dialect().time(new Date().toISOString()), version, distributionId, batchNo, 'completed'],
+      ),
     );
   }
 
