@@ -1,4 +1,6 @@
 import { runBatches, type BatchCheckpoint } from '../../lib/batch/batch-loop';
+import { decodeCursor, encodeCursor } from '../../lib/batch/cursor-codec';
+import { refuseUnorderedKeys } from '../../lib/batch/key-order';
 import { AfterPartyError } from '../../lib/errors/after-party.error';
 import type { BatchContext, BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
@@ -94,6 +96,52 @@ export const tally = {
   refusedAllowed: 0,
   crashed: 0,
 };
+
+/**
+ * Runs a collection as a distributed task does (lib/distribution/dispatch.ts and the batch
+ * workers): `verify()`, then the dispatcher pages the keys only (`keys()`, checked in order) and
+ * cuts batches (after, last), each stored as JSON; the workers then read each batch with
+ * `range(after, last)`, in `order` (a permutation seed: workers take batches in any order).
+ */
+export async function runThroughDispatch<T>(plan: Pick<RunPlan<T>, 'collection' | 'ridOf' | 'size'> & { order: number }): Promise<Outcome> {
+  const processed: number[] = [];
+  try {
+    const collection = plan.collection();
+    await collection.verify?.();
+    const batches: Array<{ after: unknown; last: unknown }> = [];
+    let cursor: unknown = null;
+    for (;;) {
+      const keys = collection.keys
+        ? await collection.keys(cursor === null ? undefined : decodeCursor(collection, cursor), plan.size)
+        : (await collection.page(cursor === null ? undefined : decodeCursor(collection, cursor), plan.size)).map((item) => collection.cursorOf(item));
+      if (keys.length === 0) {
+        break;
+      }
+      const encoded = keys.map((key) => encodeCursor(collection, key));
+      refuseUnorderedKeys('items', cursor, encoded);
+      batches.push(JSON.parse(JSON.stringify({ after: cursor, last: encoded[encoded.length - 1] })) as { after: unknown; last: unknown });
+      cursor = batches[batches.length - 1].last;
+      if (keys.length < plan.size) {
+        break;
+      }
+      if (batches.length > 500) {
+        return { status: 'crashed', processed, error: 'the dispatcher did not end after 500 batches' };
+      }
+    }
+    // A worker's own collection, as a worker process makes it.
+    const worker = plan.collection();
+    const order = batches.map((_, index) => index).sort((a, b) => ((a * 7919 + plan.order) % 101) - ((b * 7919 + plan.order) % 101) || a - b);
+    for (const index of order) {
+      const { after, last } = batches[index];
+      const items = await worker.range!(after === null ? undefined : decodeCursor(worker, after), decodeCursor(worker, last));
+      processed.push(...items.map(plan.ridOf));
+    }
+    return { status: 'completed', processed };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return error instanceof AfterPartyError ? { status: 'refused', processed, error: message } : { status: 'crashed', processed, error: message };
+  }
+}
 
 /** What the data of a case says about refusal, worked out by the database itself. */
 export interface Expectation {

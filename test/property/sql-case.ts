@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { EntitySchema, type DataSource, type ObjectLiteral, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntitySchema, type DataSource, type ObjectLiteral, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { typeormKeyset } from '../../lib/batch/typeorm-keyset';
 import { openHarness, type StoreHarness } from '../support/store-harness';
 import { uniqueTable, type StoreTarget } from '../support/stores';
-import { judge, runThroughBatchLoop, type Changes, type Expectation } from './run-collection';
+import { judge, runThroughBatchLoop, runThroughDispatch, type Changes, type Expectation } from './run-collection';
 import { PG_CI_COLLATION, sqlKinds, type KeyValue, type SqlDb, type SqlKind } from './sql-kinds';
 
 /** One row of a generated table. `rid` is the row's identity, apart from the key. */
@@ -22,7 +22,10 @@ export type SqlShape =
   | { type: 'or'; grp: number; flag: number }
   | { type: 'orWhere'; grp: number; flag: number }
   | { type: 'in'; groups: number[]; flag: number; pid: number }
-  | { type: 'join'; kind: 'x' | 'y'; flag: number };
+  | { type: 'join'; kind: 'x' | 'y'; flag: number }
+  | { type: 'brackets'; grp: number; flag: number }
+  | { type: 'ordered'; grp: number }
+  | { type: 'not-null'; flag: number };
 
 /** Something done to the table after a batch: delete a row not yet processed, or insert one. */
 export type SqlChange =
@@ -49,6 +52,8 @@ export interface SqlCase {
   size: number;
   pauseAfter: number[];
   changes: SqlChange[];
+  /** Run as a distributed task (keys, then ranges in `order`) instead of the batch loop; no changes meanwhile. */
+  distributed?: { order: number };
 }
 
 /** The key columns' names in the table: not their property names. */
@@ -110,7 +115,12 @@ export function sqlCases(kind: SqlKind): fc.Arbitrary<SqlCase> {
           kind: fc.constantFrom<'x' | 'y'>('x', 'y'),
           flag: fc.integer({ min: 0, max: 1 }),
         }),
+        fc.record({ type: fc.constant('brackets' as const), grp: small, flag: fc.integer({ min: 0, max: 1 }) }),
+        fc.record({ type: fc.constant('ordered' as const), grp: small }),
+        fc.record({ type: fc.constant('not-null' as const), flag: fc.integer({ min: 0, max: 1 }) }),
       ),
+      // One case in four runs as a distributed task.
+      distributed: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.record({ order: fc.nat(100) }), weight: 1 }),
       plain: fc.boolean(),
       size: fc.integer({ min: 1, max: 7 }),
       pauseAfter: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), {
@@ -136,7 +146,7 @@ export function sqlCases(kind: SqlKind): fc.Arbitrary<SqlCase> {
         { maxLength: 4 },
       ),
     })
-    .map(({ values, trouble, repeats, nulls, extra, key, shape, plain, size, pauseAfter, changes }) => {
+    .map(({ values, trouble, repeats, nulls, extra, key, shape, plain, size, pauseAfter, changes, distributed }) => {
       const keys: Array<KeyValue | null> = [...values];
       if ((trouble === 6 || trouble === 7 || trouble === 9) && values.length > 0) {
         for (const [from, to] of repeats) {
@@ -165,6 +175,7 @@ export function sqlCases(kind: SqlKind): fc.Arbitrary<SqlCase> {
         size,
         pauseAfter,
         changes,
+        ...(distributed ? { distributed } : {}),
       } satisfies SqlCase;
     });
 }
@@ -318,6 +329,17 @@ export class SqlPropertyEnvironment {
           kind: shape.kind,
           flag: shape.flag,
         });
+      case 'brackets':
+        // The caller's own brackets, an OR inside, and parameters set apart from the condition.
+        return builder()
+          .where(new Brackets((inner) => inner.where('t.grp = :grp').orWhere('t.flag = :flag')))
+          .setParameters({ grp: shape.grp, flag: shape.flag });
+      case 'ordered':
+        // The caller's own ordering, which the key's replaces.
+        return builder().where('t.grp <> :grp', { grp: shape.grp }).orderBy('t.grp', 'DESC').addOrderBy('t.rid', 'DESC');
+      case 'not-null':
+        // NULL keys left out by the query itself: a helper may refuse them anyway, or page the rest.
+        return builder().where('t.k1 IS NOT NULL AND (t.k2 IS NOT NULL OR t.flag = :flag)', { flag: shape.flag });
     }
   }
 
@@ -347,12 +369,18 @@ export class SqlPropertyEnvironment {
     const ahead = new Set<number>();
     let nextRid = 1000;
 
+    const collection = () => typeormKeyset(this.query(repository, sample.shape), { key: keyParts.length === 1 ? keyParts[0] : keyParts, plain: sample.plain });
+    if (sample.distributed) {
+      const failure = judge(
+        await runThroughDispatch<Item>({ collection, ridOf: (item) => Number(item.rid), size: sample.size, order: sample.distributed.order }),
+        expected,
+        expectation,
+        changes,
+      );
+      return failure === null ? null : `${kind.name} on ${this.db}, distributed: ${failure}`;
+    }
     const outcome = await runThroughBatchLoop<Item>({
-      collection: () =>
-        typeormKeyset(this.query(repository, sample.shape), {
-          key: keyParts.length === 1 ? keyParts[0] : keyParts,
-          plain: sample.plain,
-        }),
+      collection,
       ridOf: (item) => Number(item.rid),
       size: sample.size,
       pauseAfter: sample.pauseAfter,
