@@ -5,7 +5,7 @@ import { MongoUnsupportedKeyTypeError } from '../errors/mongo-unsupported-key-ty
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
 import { decodeMongoKey, encodeMongoKey, readPath, type BsonClasses } from './mongoose-keyset.bson';
 import { keyProjection } from './mongoose-keyset.projection';
-import { verifyMongoKey } from './mongoose-keyset.verify';
+import { refuseChangedCursor, verifyMongoKey } from './mongoose-keyset.verify';
 
 /** Options of {@link mongooseKeyset}. */
 export interface MongooseKeysetOptions {
@@ -35,7 +35,9 @@ export interface MongooseKeysetOptions {
  *
  * Before the first batch the runner calls `verify()`, which refuses a key MongoDB would page past
  * documents with: values of more than one BSON type, null or missing values, arrays, a schema
- * type that casts the cursor to another type, and duplicates (see `verifyMongoKey` for its cost).
+ * type that casts the cursor to another type or whose setters change it, and duplicates (see
+ * `verifyMongoKey` for its cost). Every page checks its own cursor against the setters too, so a
+ * key they would change stops the run rather than being stepped past.
  *
  * ```ts
  * collection() {
@@ -55,9 +57,11 @@ export function mongooseKeyset<T>(model: Model<T>, options: MongooseKeysetOption
   const between = (after: unknown, last?: unknown): Record<string, unknown> => {
     const bounds: Record<string, unknown> = {};
     if (after !== undefined) {
+      refuseChangedCursor(model, key, after);
       bounds.$gt = after;
     }
     if (last !== undefined) {
+      refuseChangedCursor(model, key, last);
       bounds.$lte = last;
     }
     return Object.keys(bounds).length === 0 ? filter : { $and: [filter, { [key]: bounds }] };

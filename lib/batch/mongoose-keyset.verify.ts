@@ -5,7 +5,7 @@ import { MongoMixedKeyTypesError } from '../errors/mongo-mixed-key-types.error';
 import { MongoNullKeyError } from '../errors/mongo-null-key.error';
 import { MongoUndeclaredKeyError } from '../errors/mongo-undeclared-key.error';
 import { MongoUnsupportedKeyTypeError } from '../errors/mongo-unsupported-key-type.error';
-import { bsonTypeOf, PAGEABLE_TYPES, readPath } from './mongoose-keyset.bson';
+import { bsonTypeOf, encodeMongoKey, PAGEABLE_TYPES, readPath } from './mongoose-keyset.bson';
 import { uniqueIndexCovers, type IndexDescription } from './mongoose-keyset.unique-index';
 
 /** What {@link verifyMongoKey} checks: the model, its key, the caller's filter, and how a cursor goes through its checkpoint. */
@@ -65,7 +65,7 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   if (key !== '_id' && (await one({ $and: [filter, { [key]: { $type: 'array' } }] })) !== undefined) {
     throw new MongoUnsupportedKeyTypeError(name, key, 'array');
   }
-  refuseCastToAnotherType(target, lowest, type);
+  refuseCastToAnotherType(target, lowest, readPath(last, key), type);
   if (key !== '_id') {
     await refuseDuplicates(target);
   }
@@ -88,20 +88,48 @@ function refuseDroppedKey(model: Model<any>, key: string): void {
 /**
  * The schema casts the cursor of every page query: a path declared `String` over stored numbers
  * casts the cursor `5` to `'5'`, which no number matches. The lowest key, as a checkpoint gives it
- * back, must cast to its own type.
+ * back, must cast to its own type; the lowest and the highest must cast to themselves (setters
+ * such as `lowercase` run on query values too; `refuseChangedCursor` guards every page after).
  */
-function refuseCastToAnotherType(target: MongoKeyTarget, lowest: unknown, type: string): void {
+function refuseCastToAnotherType(target: MongoKeyTarget, lowest: unknown, highest: unknown, type: string): void {
   const { model, key } = target;
   const declared = (model.schema.path(key) as { instance?: string } | undefined)?.instance;
   let cast: string;
   try {
-    const conditions = model.find().cast(model, { [key]: { $gt: target.checkpointed(lowest) } }) as Record<string, { $gt: unknown }>;
-    cast = bsonTypeOf(conditions[key].$gt);
+    cast = bsonTypeOf(castCursor(model, key, target.checkpointed(lowest)));
   } catch {
     cast = declared ?? 'another type';
   }
   if (cast !== type) {
     throw new MongoKeyCastMismatchError(model.modelName, key, type, declared === undefined || declared === 'Mixed' ? cast : `${cast} (${declared})`);
+  }
+  refuseChangedCursor(model, key, target.checkpointed(lowest));
+  refuseChangedCursor(model, key, target.checkpointed(highest));
+}
+
+/** A cursor as the schema casts it in `{ key: { $gt: cursor } }`. */
+function castCursor(model: Model<any>, key: string, cursor: unknown): unknown {
+  const conditions = model.find().cast(model, { [key]: { $gt: cursor } }) as Record<string, { $gt: unknown }>;
+  return conditions[key].$gt;
+}
+
+/**
+ * Refuses a cursor that the schema casts into another value of its type (its setters: `lowercase`
+ * turns `Bob` into `bob`, and `$gt: 'bob'` steps past `Carol`). Local work, no query: the pages of
+ * `mongooseKeyset` run it on every cursor they bind, so such keys stop the run instead of being
+ * stepped past.
+ */
+export function refuseChangedCursor(model: Model<any>, key: string, cursor: unknown): void {
+  let cast: unknown;
+  try {
+    cast = castCursor(model, key, cursor);
+  } catch {
+    // A cursor the schema cannot cast at all: the query says so itself.
+    return;
+  }
+  const [from, to] = [cursor, cast].map((value) => JSON.stringify(encodeMongoKey(value)));
+  if (from !== to) {
+    throw new MongoKeyCastMismatchError(model.modelName, key, bsonTypeOf(cursor), { from, to });
   }
 }
 

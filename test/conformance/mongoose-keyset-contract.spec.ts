@@ -235,6 +235,22 @@ describeEachStore(
         expectRefused(await run(digits, { key: 'k' }), 'MongoKeyCastMismatchError', /"k" .*stores string values but the schema casts a cursor to number \(Number\)/);
       });
 
+      it('never steps past keys the schema\'s setters change in a cursor (lowercase over keys stored before it): refused, never completed short', async () => {
+        const lowercase = { k: { type: String, lowercase: true } };
+        // 'Bob' as a cursor would be cast to 'bob', and { $gt: 'bob' } steps past 'Carol'.
+        const imported = await collectionOf(['Alice', 'Bob', 'Carol', 'dave', 'erin'].map((k) => ({ k })), lowercase);
+        expectRefused(await run(imported, { key: 'k' }), 'MongoKeyCastMismatchError', /setters change a cursor of the key "k" .*from "Alice" to "alice".*page by _id/);
+        // Lowest and highest keys the setters keep: the run stops at the first cursor they would change.
+        const middle = await collectionOf(['0', 'Bob', 'Carol', 'dave', 'erin'].map((k) => ({ k })), lowercase);
+        const outcome = await run(middle, { key: 'k' });
+        expect(outcome.end).toBeUndefined();
+        expect(outcome.error?.name).toBe('MongoKeyCastMismatchError');
+        expect(outcome.error?.message).toMatch(/"Bob" to "bob"/);
+        // Keys the setters keep as they are page as before.
+        const kept = await collectionOf(['alice', 'bob', 'carol'].map((k) => ({ k })), lowercase);
+        expect(await run(kept, { key: 'k' })).toMatchObject({ processed: ['alice', 'bob', 'carol'], error: undefined });
+      });
+
       it('refuses a key the schema does not declare when strictQuery drops conditions on it (the cursor would be dropped too)', async () => {
         const name = uniqueTable('mkc');
         made.push(name);
