@@ -62,13 +62,24 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   }
   // An array sorts by its smallest (or largest) element, so it can hide between two scalars.
   // MongoDB refuses an array as `_id`.
-  if (key !== '_id' && (await one({ $and: [filter, { [key]: { $type: 'array' } }] })) !== undefined) {
+  if (key !== '_id' && (await one({ $and: [filter, anArrayOn(key)] })) !== undefined) {
     throw new MongoUnsupportedKeyTypeError(name, key, 'array');
   }
   refuseCastToAnotherType(target, lowest, readPath(last, key), type);
   if (key !== '_id') {
     await refuseDuplicates(target);
   }
+}
+
+/**
+ * A condition matching a document with an array anywhere along the key's path: `{ 'a.b': { $type:
+ * 'array' } }` alone looks at each `b` of an array `a` of embedded documents, never at `a`, so a
+ * document holding several keys there would pass it.
+ */
+export function anArrayOn(key: string): Record<string, unknown> {
+  const parts = key.split('.');
+  const paths = parts.map((_, index) => parts.slice(0, index + 1).join('.'));
+  return paths.length === 1 ? { [key]: { $type: 'array' } } : { $or: paths.map((path) => ({ [path]: { $type: 'array' } })) };
 }
 
 /** With `strictQuery`, Mongoose drops (or, set to `'throw'`, refuses) conditions on paths its schema does not declare: the cursor's too. */

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../lib/batch/cursor-codec';
 import { mongooseKeyset, type MongooseKeysetOptions } from '../../lib/batch/mongoose-keyset';
 import { decodeMongoKey, encodeMongoKey, type BsonClasses } from '../../lib/batch/mongoose-keyset.bson';
 import { sameCollation, uniqueIndexCovers } from '../../lib/batch/mongoose-keyset.unique-index';
+import { anArrayOn } from '../../lib/batch/mongoose-keyset.verify';
 import type { BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import { batchLoopDeps } from '../support/batch-loop-deps';
@@ -287,6 +288,14 @@ describeEachStore(
         expect(outcome.error).toBeUndefined();
         expect(outcome.processed).toEqual(['a', 'b', 'c']);
       });
+
+      it('refuses a dotted key that runs through an array of embedded documents (one document, several keys)', async () => {
+        const model = await collectionOf(
+          [{ meta: { k: 'a' } }, { meta: [{ k: 'b' }, { k: 'y' }] }, { meta: { k: 'c' } }, { meta: { k: 'z' } }],
+          { meta: Schema.Types.Mixed },
+        );
+        expectRefused(await run(model, { key: 'meta.k' }), 'MongoUnsupportedKeyTypeError', /"meta\.k".*holds an array/);
+      });
     });
   },
   (target) => target.db === 'mongo',
@@ -304,6 +313,11 @@ describe('mongooseKeyset: what needs no server', () => {
     expect(checkpointed(new Date(0))).toEqual(new Date(0));
     expect(checkpointed(new mongo.Double(2.5))).toBe(2.5);
     expect([checkpointed('a'), checkpointed(7), checkpointed(true)]).toEqual(['a', 7, true]);
+  });
+
+  it('looks for an array at every step of a dotted key (MongoDB\'s { \'a.b\': { $type: \'array\' } } looks at each b of an array a, never at a)', () => {
+    expect(anArrayOn('k')).toEqual({ k: { $type: 'array' } });
+    expect(anArrayOn('meta.k')).toEqual({ $or: [{ meta: { $type: 'array' } }, { 'meta.k': { $type: 'array' } }] });
   });
 
   it('trusts a unique index only on the key alone, over every document, under the collation pages use', () => {
