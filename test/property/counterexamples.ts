@@ -1213,4 +1213,17 @@ export const COUNTEREXAMPLES: Counterexample[] = [
       changes: [],
     },
   },
+  {
+    store: 'mongo',
+    kind: 'int64 past 2^53 (Schema.Types.BigInt)',
+    found:
+      'refused data that keeps the contract: MongoKeyCastMismatchError: the schema\'s setters change a cursor of the key "k" from 9007199254740992 to {"@bigint":"9007199254740992"} (a long of 2^53 read back as a number; in 3c45737)',
+    sample: {
+      rows: [{ rid: 1, grp: 0, flag: 0, pid: 0, k: { t: 'long', v: '9007199254740992' } }],
+      shape: { type: 'all' },
+      size: 1,
+      pauseAfter: [],
+      changes: [],
+    },
+  },
 ];

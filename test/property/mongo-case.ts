@@ -3,7 +3,7 @@ import { Schema, mongo, type Connection, type Model } from 'mongoose';
 import { mongooseKeyset } from '../../lib/batch/mongoose-keyset';
 import { openHarness, type StoreHarness } from '../support/store-harness';
 import { uniqueTable, type StoreTarget } from '../support/stores';
-import { judge, runThroughBatchLoop, type Changes, type Expectation } from './run-collection';
+import { judge, runThroughBatchLoop, runThroughDispatch, type Changes, type Expectation } from './run-collection';
 
 /** A BSON value as generated, in plain JSON (so that a counterexample can be written down). */
 export type BsonValue =
@@ -118,7 +118,8 @@ export type MongoShape =
   | { type: 'in'; groups: number[] }
   | { type: 'or'; grp: number; flag: number }
   | { type: 'or-and'; grp: number; flag: number; pid: number }
-  | { type: 'key-present' };
+  | { type: 'key-present' }
+  | { type: 'key-or'; pivot: BsonValue; flag: number };
 
 export type MongoChange =
   | { after: number; op: 'delete'; pick: number }
@@ -137,6 +138,8 @@ export interface MongoCase {
   size: number;
   pauseAfter: number[];
   changes: MongoChange[];
+  /** Run as a distributed task (keys, then ranges in `order`) instead of the batch loop; no changes meanwhile. */
+  distributed?: { order: number };
 }
 
 /** A generated value as BSON. */
@@ -219,11 +222,16 @@ export function mongoCases(kind: MongoKind): fc.Arbitrary<MongoCase> {
           pid: small,
         }),
         fc.constant<MongoShape>({ type: 'key-present' }),
+        // A condition on the key itself, inside an $or (Mongoose refuses $gte on a UUID path in any filter).
+        ...(kind.schemaType === Schema.Types.UUID
+          ? []
+          : [fc.record({ type: fc.constant('key-or' as const), pivot: kind.value, flag: fc.integer({ min: 0, max: 1 }) })]),
       ),
       size: fc.integer({ min: 1, max: 7 }),
       pauseAfter: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), {
         maxLength: 3,
       }),
+      distributed: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.record({ order: fc.nat(100) }), weight: 1 }),
       changes: fc.array(
         fc.oneof(
           fc.record({
@@ -243,7 +251,7 @@ export function mongoCases(kind: MongoKind): fc.Arbitrary<MongoCase> {
         { maxLength: 4 },
       ),
     })
-    .map(({ values, trouble, repeats, nulls, extra, shape, size, pauseAfter, changes }) => {
+    .map(({ values, trouble, repeats, nulls, extra, shape, size, pauseAfter, changes, distributed }) => {
       const keys: BsonValue[] = [...values];
       if (trouble >= 6 && trouble !== 8 && values.length > 0) {
         for (const [from, to] of repeats) {
@@ -258,7 +266,7 @@ export function mongoCases(kind: MongoKind): fc.Arbitrary<MongoCase> {
       // An _id cannot repeat: the server refuses the insert.
       const unique = kind.key === '_id' ? keys.filter((key, index) => keys.findIndex((other) => identity(other) === identity(key)) === index) : keys;
       const rows: MongoRow[] = unique.slice(0, 60).map((k, index) => ({ rid: index + 1, ...extra[index], k }));
-      return { rows, shape, size, pauseAfter, changes } satisfies MongoCase;
+      return { rows, shape, size, pauseAfter, changes, ...(distributed ? { distributed } : {}) } satisfies MongoCase;
     });
 }
 
@@ -332,6 +340,8 @@ export class MongoPropertyEnvironment {
         };
       case 'key-present':
         return { [kind.key]: { $exists: true, $ne: null } };
+      case 'key-or':
+        return { $or: [{ [kind.key]: { $gte: toBson(shape.pivot) } }, { flag: shape.flag }] };
     }
   }
 
@@ -376,8 +386,18 @@ export class MongoPropertyEnvironment {
     const ahead = new Set<number>();
     let nextRid = 1000;
 
+    const collection = () => mongooseKeyset(model, { filter, key: kind.key });
+    if (sample.distributed) {
+      const failure = judge(
+        await runThroughDispatch<Doc>({ collection, ridOf: (doc) => Number(doc.rid), size: sample.size, order: sample.distributed.order }),
+        expected,
+        expectation,
+        changes,
+      );
+      return failure === null ? null : `${kind.name} on the MongoDB-wire server, distributed: ${failure}`;
+    }
     const outcome = await runThroughBatchLoop<Doc>({
-      collection: () => mongooseKeyset(model, { filter, key: kind.key }),
+      collection,
       ridOf: (doc) => Number(doc.rid),
       size: sample.size,
       pauseAfter: sample.pauseAfter,
