@@ -1,7 +1,10 @@
 import { describeEachStore } from '../support/stores';
 import { checkProperty } from './check';
 import { MongoPropertyEnvironment, mongoCases } from './mongo-case';
-import { logSeed } from './settings';
+import { logSeed, PROPERTY_RUNS } from './settings';
+
+/** Fewer runs than on SQL: the MongoDB-wire server (FerretDB on SQLite) answers several times slower. */
+const MONGO_RUNS = Math.max(5, Math.round(PROPERTY_RUNS * 0.6));
 
 /**
  * The keyset contract of `mongooseKeyset`, property-based, on the MongoDB-wire server: for every
@@ -27,7 +30,7 @@ describeEachStore(
 
     for (const kind of environment.kinds) {
       it(`key ${kind.name}: processes exactly the unpaged find's documents, or refuses a key that cannot keep the contract`, async () => {
-        await checkProperty(`mongooseKeyset ${kind.name}`, mongoCases(kind), (sample) => environment.run(kind.name, sample));
+        await checkProperty(`mongooseKeyset ${kind.name}`, mongoCases(kind), (sample) => environment.run(kind.name, sample), MONGO_RUNS);
       });
     }
   },
