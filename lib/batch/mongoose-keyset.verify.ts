@@ -138,10 +138,31 @@ export function refuseChangedCursor(model: Model<any>, key: string, cursor: unkn
     // A cursor the schema cannot cast at all: the query says so itself.
     return;
   }
-  const [from, to] = [cursor, cast].map((value) => JSON.stringify(encodeMongoKey(value)));
-  if (from !== to) {
-    throw new MongoKeyCastMismatchError(model.modelName, key, bsonTypeOf(cursor), { from, to });
+  if (sameKeyValue(cursor, cast)) {
+    return;
   }
+  const [from, to] = [cursor, cast].map((value) => JSON.stringify(encodeMongoKey(value)));
+  throw new MongoKeyCastMismatchError(model.modelName, key, bsonTypeOf(cursor), { from, to });
+}
+
+/**
+ * Whether two keys are one value as MongoDB compares them: numbers of every width by their value
+ * (a long of 2^53 read as a number and cast by `Schema.Types.BigInt` to a bigint is the same key),
+ * anything else by its checkpoint form.
+ */
+function sameKeyValue(a: unknown, b: unknown): boolean {
+  if (bsonTypeOf(a) === 'number' && bsonTypeOf(b) === 'number') {
+    return numericText(a) === numericText(b);
+  }
+  return JSON.stringify(encodeMongoKey(a)) === JSON.stringify(encodeMongoKey(b));
+}
+
+/** A number of any width as exact text: integers as their digits, others as the driver writes them. */
+function numericText(value: unknown): string {
+  const plain = typeof value === 'object' && value !== null && (value as { _bsontype?: unknown })._bsontype !== 'Long' && (value as { _bsontype?: unknown })._bsontype !== 'Decimal128'
+    ? (value as { valueOf(): unknown }).valueOf()
+    : value;
+  return typeof plain === 'number' && Number.isInteger(plain) ? BigInt(plain).toString() : String(plain);
 }
 
 /**

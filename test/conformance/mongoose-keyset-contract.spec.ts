@@ -252,6 +252,14 @@ describeEachStore(
         expect(await run(kept, { key: 'k' })).toMatchObject({ processed: ['alice', 'bob', 'carol'], error: undefined });
       });
 
+      it('takes a long read back as a number and cast to a bigint by Schema.Types.BigInt as the same key (no setter changes it)', async () => {
+        const longs = ['9007199254740991', '9007199254740992', '9007199254740993', '9007199254740994'].map((digits) => mongo.Long.fromString(digits));
+        const model = await collectionOf(longs.map((k) => ({ k })), { k: Schema.Types.BigInt });
+        const outcome = await run(model, { key: 'k' }, 1);
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.processed.map(String)).toEqual(longs.map(String));
+      });
+
       it('refuses a key the schema does not declare when strictQuery drops conditions on it (the cursor would be dropped too)', async () => {
         const name = uniqueTable('mkc');
         made.push(name);
