@@ -34,6 +34,22 @@ export function fitBarLine(line: BarLine, width: number): string {
 }
 
 /**
+ * Keeps the bar's closing on the bar's own line. cli-progress saves the cursor when the bar starts
+ * and, when it stops, restores it and moves to a new line. A terminal restores a saved cursor to
+ * the same row of the screen: once log lines have pushed the bar down (or scrolled the screen), that
+ * row holds a log line, the next line would be written over one, and the bar's last frame would be
+ * left under it. Saving the cursor again at the start of every frame (the final one included)
+ * keeps that restore on the bar's line. Stays for the bar's lifetime.
+ */
+export function anchorBarCursor(bar: EventEmitter, barStream: NodeJS.WritableStream): void {
+  const write = barStream.write;
+  bar.on('redraw-pre', () => {
+    // To the start of the bar's line (where the frame is drawn anyway), and save the cursor there.
+    write.call(barStream, '\r\u001b7');
+  });
+}
+
+/**
  * Keeps log lines off the bar: the bar is redrawn in place, with the cursor left at its end, so a
  * line written meanwhile to the same terminal would be glued to it. While this holds, a write that
  * is not the bar's own first clears the bar's line (the bar is drawn again below, on its next

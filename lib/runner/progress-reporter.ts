@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { SingleBar } from 'cli-progress';
 import type { AfterPartyEvents } from '../events/after-party.events';
 import type { TaskEventSubject } from '../events/after-party-event.interface';
-import { fitBarLine, keepLinesOffTheBar } from '../format/progress-bar';
+import { anchorBarCursor, fitBarLine, keepLinesOffTheBar } from '../format/progress-bar';
 import { humanDuration } from '../format/text.format';
 import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
@@ -209,9 +209,13 @@ export class ProgressReporter implements TaskProgress {
         format: (_options, params, values) =>
           fitBarLine({ ...(values as typeof payload), done: params.value, total: params.total }, process.stdout.columns || process.stderr.columns || 80),
         hideCursor: true,
+        // Log lines written while the bar is up wrap (cli-progress turns wrapping off by default,
+        // which cut them at the terminal's width); the bar's own line is fitted, so never wraps.
+        linewrap: true,
         // Drawn again on every frame: a log line written meanwhile clears it (see keepLinesOffTheBar).
         forceRedraw: true,
       });
+      anchorBarCursor(this.bar, process.stderr);
       this.releaseLines = keepLinesOffTheBar(this.bar, process.stderr, [process.stdout, process.stderr]);
       this.bar.start(total, this.snapshot.done, payload);
       return;
