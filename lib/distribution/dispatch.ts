@@ -29,6 +29,8 @@ export interface DistributionCheckpoint {
     done: boolean;
     /** Set when the run that dispatched them returned without following them (`--no-wait`). */
     detached?: boolean;
+    /** Set when the run paused the queue as it paused (after-party:pause, `--max-duration`). */
+    pausedQueue?: boolean;
   };
 }
 
@@ -72,7 +74,9 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
   const state: DistributionCheckpoint['distribution'] = { ...(deps.resumeFrom?.distribution ?? { id: randomUUID(), cursor: null, dispatched: 0, done: false }) };
   // This run follows the batches, whatever the one before it did.
   delete state.detached;
-  await resumePausedQueue(deps, queue);
+  const pausedByRun = state.pausedQueue === true;
+  delete state.pausedQueue;
+  await resumePausedQueue(deps, queue, pausedByRun);
   if (deps.resumeFrom?.distribution) {
     await repair(deps, queue, ledger, state.id);
   } else {
@@ -84,7 +88,7 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
   try {
     const stopped = await dispatchAll(deps, queue, ledger, collection, state, follower);
     if (stopped) {
-      return stopped;
+      return await noteQueuePaused(deps, state, stopped);
     }
     if (!deps.wait) {
       // Tells the next run that nobody died here: the batches were left to the workers on purpose.
@@ -92,21 +96,39 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
       await saveCheckpoint(deps, state);
       return { status: 'detached', reason: `Left ${plural(state.dispatched, 'batch', 'batches')} to the workers (--no-wait); the next after-party:run follows them to the end` };
     }
-    return await follow(deps, queue, follower);
+    return await noteQueuePaused(deps, state, await follow(deps, queue, follower));
   } finally {
     await follower.stop();
   }
 }
 
 /**
- * A queue found paused when a run starts holds every batch back, the run's included: it is
- * resumed, saying so (a run paused by after-party:pause, whose resumption this is, or a pause
- * left behind by hand or by an older version).
+ * A run that paused its queue (after-party:pause, `--max-duration`) says so in its checkpoint: the
+ * next run resumes that queue as the pause's expected end, not as a surprise.
  */
-async function resumePausedQueue(deps: DispatchDeps, queue: Queue): Promise<void> {
-  if (await queue.isPaused()) {
-    await queue.resume();
-    deps.logger.warn(`The queue ${deps.distribution.queueName(deps.task)} of ${deps.context.name} was paused, which would hold its batches back: resumed it`);
+async function noteQueuePaused(deps: DispatchDeps, state: DistributionCheckpoint['distribution'], end: DistributedEnd): Promise<DistributedEnd> {
+  if (end.status === 'paused') {
+    state.pausedQueue = true;
+    await saveCheckpoint(deps, state);
+  }
+  return end;
+}
+
+/**
+ * A queue found paused when a run starts holds every batch back, the run's included: it is
+ * resumed. After a run that paused it (`pausedByRun`), that is the resumption the pause
+ * promised: one log line. A pause left behind by hand or by an older version gets a warning.
+ */
+async function resumePausedQueue(deps: DispatchDeps, queue: Queue, pausedByRun: boolean): Promise<void> {
+  if (!(await queue.isPaused())) {
+    return;
+  }
+  await queue.resume();
+  const queueName = deps.distribution.queueName(deps.task);
+  if (pausedByRun) {
+    deps.logger.log(`Resumed the queue ${queueName} of ${deps.context.name}, paused when its last run was paused`);
+  } else {
+    deps.logger.warn(`The queue ${queueName} of ${deps.context.name} was paused, which would hold its batches back: resumed it`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { TaskRegistry } from '../../lib/discovery/task.registry';
 import type { AfterPartyEvents } from '../../lib/events/after-party.events';
+import type { DistributionCheckpoint } from '../../lib/distribution/dispatch';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import { TaskRunner } from '../../lib/runner/task.runner';
 import { REDIS } from '../support/redis';
@@ -50,6 +51,36 @@ import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node,
 
     expect(await within(20_000, 'the run ending', run.end)).toEqual({ status: 'completed' });
     expect(run.lines).toContain(`warn The queue after-party-found-paused of found-paused was paused, which would hold its batches back: resumed it`);
+    expect(await app.distribution.queue(task).isPaused()).toBe(false);
+  });
+
+  it('the run after one paused by after-party:pause resumes the queue with a log line, not a warning', async () => {
+    const task = distributedTask('paused-then-resumed', new NumbersTask(10));
+    const app = node(ledger, prefix);
+    closers.push(() => app.distribution.onApplicationShutdown());
+    // The first run is asked to pause: it pauses the queue and ends paused, its checkpoint saved.
+    const checkpoints: DistributionCheckpoint[] = [];
+    const pausing = {
+      ...app,
+      store: {
+        ...app.store,
+        readControl: async () => 'pause',
+        updateRun: async (_id: string, patch: { checkpoint?: DistributionCheckpoint }) => void (patch.checkpoint && checkpoints.push(patch.checkpoint)),
+      } as unknown as AfterPartyStore,
+    };
+    const first = dispatch(pausing, task);
+    closers.push(first.stop);
+    expect(await within(20_000, 'the first run pausing', first.end)).toMatchObject({ status: 'paused' });
+    expect(await app.distribution.queue(task).isPaused()).toBe(true);
+    const checkpoint = checkpoints[checkpoints.length - 1];
+
+    const workers = startWorkers(ledger, prefix, [task]);
+    closers.push(() => stopWorkers(workers));
+    const second = dispatch(app, task, { resumeFrom: JSON.parse(JSON.stringify(checkpoint)) as DistributionCheckpoint });
+    closers.push(second.stop);
+    expect(await within(20_000, 'the second run ending', second.end)).toEqual({ status: 'completed' });
+    expect(second.lines).toContain('log Resumed the queue after-party-paused-then-resumed of paused-then-resumed, paused when its last run was paused');
+    expect(second.lines.filter((line) => line.startsWith('warn '))).toEqual([]);
     expect(await app.distribution.queue(task).isPaused()).toBe(false);
   });
 });
