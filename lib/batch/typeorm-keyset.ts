@@ -3,7 +3,7 @@ import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { MergedEntitiesError } from '../errors/merged-entities.error';
 import { NullCursorError } from '../errors/null-cursor.error';
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
-import { decodeValue } from './cursor-codec';
+import { decodeValue, encodeValue } from './cursor-codec';
 import { keyParts, type KeyPart } from './typeorm-keyset.key-part';
 import { keyReader, plainReader } from './typeorm-keyset.plain';
 import { verifyKey } from './typeorm-keyset.verify';
@@ -41,8 +41,9 @@ export interface TypeOrmKeysetOptions {
  * Keyset pages of a TypeORM repository or query builder, by a unique key:
  * `WHERE (conditions) AND key > :cursor ORDER BY key LIMIT n`, never OFFSET, so memory and the
  * cost of a page stay flat however large the collection. A query builder keeps its conditions
- * (bracketed, so an `OR` among them still pages) and joins (avoid joins that multiply rows: the
- * limit counts rows); its own ordering is replaced by the key's.
+ * (bracketed, so an `OR` among them still pages) and joins (with joins, a page reads its distinct
+ * keys first, then the items up to the last of them: a limit counts rows, and a join can give an
+ * item several); its own ordering is replaced by the key's.
  *
  * The database decides order and equality: `verify()` (run before a run's first batch) refuses a
  * key that is NULL in some rows or repeats as the database compares it (its collation), and
@@ -105,16 +106,25 @@ export function typeormKeyset<T extends ObjectLiteral>(
     throw new InvalidOptionsError('typeormKeyset: `select` needs `plain: true` (entities are read whole).');
   }
   const entities = (query: SelectQueryBuilder<T>): Promise<T[]> => (cursors.held ? entitiesWithCursors(query, parts, cursors.remember) : query.getMany());
+  // A join can give an item several rows, and a limit counts rows: with joins, a page's keys are
+  // read first (distinct), then the items up to the last of them, however many rows they take.
+  const joined = base.expressionMap.joinAttributes.length > 0;
+  const keysAfter = (cursor: unknown, limit: number): Promise<unknown[]> => readKeys(ordered(bound(cursor)).limit(limit), parts, composite, joined);
+  const range = (after: unknown, last: unknown): Promise<T[]> => {
+    cursors.turn();
+    return plain ? plain(after, last).then((rows) => (joined ? onePerKey(rows, cursors.cursorOf) : rows)) : entities(ordered(bound(after), bound(last)));
+  };
   return {
-    page: (cursor, limit) => {
+    page: async (cursor, limit) => {
+      if (joined) {
+        const pageKeys = await keysAfter(cursor, limit);
+        return pageKeys.length === 0 ? [] : range(cursor, pageKeys[pageKeys.length - 1]);
+      }
       cursors.turn();
       return plain ? plain(cursor, undefined, limit) : entities(ordered(bound(cursor)).limit(limit));
     },
-    range: (after, last) => {
-      cursors.turn();
-      return plain ? plain(after, last) : entities(ordered(bound(after), bound(last)));
-    },
-    keys: (cursor, limit) => readKeys(ordered(bound(cursor)).limit(limit), parts, composite),
+    range,
+    keys: keysAfter,
     cursorOf: cursors.cursorOf,
     verify: () => verifyKey(base, parts),
     decodeCursor: (json) => fittingCursor(json, keys),
@@ -193,10 +203,18 @@ async function entitiesWithCursors<T extends ObjectLiteral>(query: SelectQueryBu
   return entities;
 }
 
-/** Only the keys of a page, as cursors: what a distributed task's dispatcher reads. */
-async function readKeys<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, parts: readonly KeyPart[], composite: boolean): Promise<unknown[]> {
+/**
+ * Only the keys of a page, as cursors: what a distributed task's dispatcher reads, and a joined
+ * query's pages start from. `distinct` where joins repeat an item's row (the columns it is ordered
+ * by are selected too, as DISTINCT asks on PostgreSQL and MySQL).
+ */
+async function readKeys<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, parts: readonly KeyPart[], composite: boolean, distinct = false): Promise<unknown[]> {
   query.select(parts[0].text ?? parts[0].path, 'after_party_k0');
   parts.slice(1).forEach((part, index) => query.addSelect(part.text ?? part.path, `after_party_k${index + 1}`));
+  if (distinct) {
+    query.distinct(true);
+    parts.forEach((part, index) => part.text !== undefined && query.addSelect(part.path, `after_party_o${index}`));
+  }
   const rows: Array<Record<string, unknown>> = await query.getRawMany();
   // Converted as the items' keys are (transformers applied), so that keys() and page() agree.
   const cursorOf = (row: Record<string, unknown>, index: number): unknown => {
@@ -227,6 +245,20 @@ function fittingCursor(json: unknown, keys: readonly string[]): unknown {
     );
   }
   return cursor;
+}
+
+/**
+ * Plain rows of a joined query, one per item: the rows an item's join repeats are next to each
+ * other (the page is in key order and the key is unique), with the same key.
+ */
+function onePerKey<T>(rows: T[], cursorOf: (row: T) => unknown): T[] {
+  let previous: string | undefined;
+  return rows.filter((row) => {
+    const key = JSON.stringify(encodeValue(cursorOf(row)));
+    const first = key !== previous;
+    previous = key;
+    return first;
+  });
 }
 
 function isQueryBuilder<T extends ObjectLiteral>(source: Repository<T> | SelectQueryBuilder<T>): source is SelectQueryBuilder<T> {

@@ -46,12 +46,13 @@ async function refuseRepeats<T extends ObjectLiteral>(base: SelectQueryBuilder<T
   }
   // Grouped as the database compares the key (its collation), not as JavaScript would.
   const query = scoped(base);
+  const counted = itemCount(base, metadata);
   query.select(parts[0].path, 'after_party_k0');
   parts.slice(1).forEach((part, index) => query.addSelect(part.path, `after_party_k${index + 1}`));
-  query.addSelect('COUNT(*)', 'after_party_rows');
+  query.addSelect(counted, 'after_party_rows');
   query.groupBy(parts[0].path);
   parts.slice(1).forEach((part) => query.addGroupBy(part.path));
-  query.having('COUNT(*) > 1').limit(1);
+  query.having(`${counted} > 1`).limit(1);
   const [repeated]: Array<Record<string, unknown>> = await query.getRawMany();
   if (repeated) {
     const values = parts.map((_, index) => shown(repeated[`after_party_k${index}`]));
@@ -65,6 +66,18 @@ async function refuseRepeats<T extends ObjectLiteral>(base: SelectQueryBuilder<T
       parts.some((part, index) => (part.column ? isText(part.column) : typeof repeated[`after_party_k${index}`] === 'string')),
     );
   }
+}
+
+/**
+ * How many items a group of rows holds: its rows, or, where joins can repeat an item's row, its
+ * distinct primary keys (an entity with one primary column).
+ */
+function itemCount<T extends ObjectLiteral>(base: SelectQueryBuilder<T>, metadata: EntityMetadata | undefined): string {
+  const primary = metadata?.primaryColumns ?? [];
+  if (base.expressionMap.joinAttributes.length === 0 || primary.length !== 1) {
+    return 'COUNT(*)';
+  }
+  return `COUNT(DISTINCT ${base.alias}.${primary[0].propertyPath})`;
 }
 
 /**
