@@ -10,8 +10,9 @@ import { scoped } from './typeorm-keyset.where';
  * Checks, once before a run's first batch, that the key keeps the keyset contract over the
  * caller's query: never NULL (`key > :cursor` never reaches NULL) and unique as the database
  * compares values (its collation may equate strings JavaScript tells apart). Each check is one
- * query stopping at the first offending row, skipped where the entity's metadata already
- * guarantees it (a primary or non-nullable column, a unique index).
+ * query, skipped where the entity's metadata already guarantees it (a primary or non-nullable
+ * column, a unique index): the NULL check stops at the first NULL; the repeat check groups the
+ * query's rows by the key, which reads them all unless an index on the key serves the grouping.
  */
 export async function verifyKey<T extends ObjectLiteral>(base: SelectQueryBuilder<T>, parts: readonly KeyPart[]): Promise<void> {
   await refuseNulls(base, parts);
