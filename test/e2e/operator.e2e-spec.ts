@@ -30,7 +30,7 @@ describeEachVariant(
           '  20260101000003  warm-cache (every deploy)  Warm caches\n',
       );
       const json = JSON.parse((await app.run([RUN, '--dry-run', '--json'])).stdout);
-      expect(json).toEqual({ dryRun: true, deployId: null, tasks: expect.any(Array) });
+      expect(json).toEqual({ dryRun: true, deployId: null, pendingMigrations: [], migrate: false, tasks: expect.any(Array) });
       expect(json.tasks.map((t: { version: string }) => t.version)).toEqual([V.seed, V.backfill, V.warm]);
       expect(app.effects()).toEqual({});
       expect((await app.run([STATUS])).stdout).toContain('0 completed, 3 pending');
