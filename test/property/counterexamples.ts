@@ -45,7 +45,6 @@ export const COUNTEREXAMPLES: Counterexample[] = [
   {
     store: 'mongo',
     kind: 'UUID (binary subtype 4)',
-    open: 'verify() refuses every binData key (MongoUnsupportedKeyTypeError) although binData has one order in MongoDB',
     found: "the run failed with an error that is not a typed refusal: Error: Can't use $gt with UUID. (in the helpers before the keyset fixes (a165d35))",
     sample: {
       rows: [
@@ -1194,7 +1193,6 @@ export const COUNTEREXAMPLES: Counterexample[] = [
   {
     store: 'mongo',
     kind: 'UUID (binary subtype 4)',
-    open: 'verify() refuses every binData key (MongoUnsupportedKeyTypeError) although binData has one order in MongoDB',
     found:
       'refused data that keeps the contract: MongoUnsupportedKeyTypeError: mongooseKeyset: the key "k" of <collection> holds binData values; keyset pages step by numbers, strings, ObjectIds, dates or boolean (in the working tree while the fixes were being made)',
     sample: {
@@ -1216,7 +1214,6 @@ export const COUNTEREXAMPLES: Counterexample[] = [
   {
     store: 'mongo',
     kind: 'int64 past 2^53 (Schema.Types.BigInt)',
-    open: 'verify() refuses a long of exactly 2^53 (MongoKeyCastMismatchError: the number read back cast to the same bigint)',
     found:
       'refused data that keeps the contract: MongoKeyCastMismatchError: the schema\'s setters change a cursor of the key "k" from 9007199254740992 to {"@bigint":"9007199254740992"} (a long of 2^53 read back as a number; in 3c45737)',
     sample: {
