@@ -218,6 +218,14 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.readControl(second.id)).toBe('pause');
   });
 
+  // PostgreSQL and MySQL: SQLite keeps pause and cancel requests in files beside the database.
+  const serverSql = target.sql && target.db !== 'sqlite' ? it : null;
+  serverSql?.('says the records table does not exist yet, and what creates it, when a write finds none (not to grant privileges)', async () => {
+    await expect(store.requestControl('20260101000020', 'pause')).rejects.toThrow(
+      /^Cannot write to the records table .*\. It does not exist yet: after-party:run creates it \(or apply the migration made with createAfterPartyMigration\(\)\)\.$/,
+    );
+  });
+
   // SQLite only: one write lock for the whole file, held by another process past the busy timeout.
   const sqliteOnly = target.db === 'sqlite' ? it : null;
   sqliteOnly?.('says another process holds the write lock when a write waits past the busy timeout (not to grant privileges)', async () => {

@@ -356,16 +356,19 @@ export class TypeOrmStore implements AfterPartyStore {
     try {
       return await work();
     } catch (error) {
-      throw this.writeError(error);
+      // A table not made yet (a pause asked before any run) is no matter of privileges.
+      throw this.writeError(error, !(await this.tableExists()));
     }
   }
 
-  private writeError(error: unknown): StoreUnavailableError {
+  private writeError(error: unknown, missingTable = false): StoreUnavailableError {
     const code = String((error as { code?: unknown } | null)?.code ?? '');
     // SQLite's write lock held by another process past the busy timeout: nothing to grant.
     const fix = code.startsWith('SQLITE_BUSY')
       ? 'Another process holds the database write lock (a running task?): retry once it is done.'
-      : `Grant the app's database user SELECT, INSERT and UPDATE on it.`;
+      : missingTable
+        ? 'It does not exist yet: after-party:run creates it (or apply the migration made with createAfterPartyMigration()).'
+        : `Grant the app's database user SELECT, INSERT and UPDATE on it.`;
     return new StoreUnavailableError(`Cannot write to the records table ${this.tableName}: ${firstLine(messageOf(error))}. ${fix}`);
   }
 
@@ -374,15 +377,22 @@ export class TypeOrmStore implements AfterPartyStore {
     try {
       return await read();
     } catch (error) {
-      const runner = this.dataSource.createQueryRunner();
-      try {
-        if (!(await runner.hasTable(this.tableName))) {
-          return [];
-        }
-      } finally {
-        await runner.release();
+      if (!(await this.tableExists())) {
+        return [];
       }
       throw error;
+    }
+  }
+
+  /** Whether the records table exists (true when that cannot be told: the first error stands). */
+  private async tableExists(): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await runner.hasTable(this.tableName);
+    } catch {
+      return true;
+    } finally {
+      await runner.release();
     }
   }
 
