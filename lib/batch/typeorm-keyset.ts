@@ -3,7 +3,7 @@ import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { MergedEntitiesError } from '../errors/merged-entities.error';
 import { NullCursorError } from '../errors/null-cursor.error';
 import type { KeysetCollection } from '../interfaces/batched-task.interface';
-import { decodeValue, encodeValue } from './cursor-codec';
+import { decodeValue, encodeValue, sameCursor } from './cursor-codec';
 import { keyParts, type KeyPart } from './typeorm-keyset.key-part';
 import { keyReader, plainReader } from './typeorm-keyset.plain';
 import { verifyKey } from './typeorm-keyset.verify';
@@ -252,13 +252,7 @@ function fittingCursor(json: unknown, keys: readonly string[]): unknown {
  * other (the page is in key order and the key is unique), with the same key.
  */
 function onePerKey<T>(rows: T[], cursorOf: (row: T) => unknown): T[] {
-  let previous: string | undefined;
-  return rows.filter((row) => {
-    const key = JSON.stringify(encodeValue(cursorOf(row)));
-    const first = key !== previous;
-    previous = key;
-    return first;
-  });
+  return rows.filter((row, index) => index === 0 || !sameCursor(encodeValue(cursorOf(rows[index - 1])), encodeValue(cursorOf(row))));
 }
 
 function isQueryBuilder<T extends ObjectLiteral>(source: Repository<T> | SelectQueryBuilder<T>): source is SelectQueryBuilder<T> {
