@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './after-party.constants';
+import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './config/after-party.constants';
 import { isAfterPartyCommandProcess } from './cli/command-process';
 import { hasNestCommander } from './cli/load-nest-commander';
 import { InvalidOptionsError } from './errors/invalid-options.error';
@@ -14,7 +14,7 @@ import type {
   AfterPartyRuntimeOptions,
   AfterPartyStoreType,
 } from './interfaces/after-party-options.interface';
-import { resolveOptions, validateStore, type StoreKind } from './resolve-options';
+import { resolveOptions, validateStore, type StoreKind } from './config/resolve-options';
 import { AfterPartyQuietModule } from './quiet/after-party-quiet.module';
 import { TaskRunner } from './runner/task.runner';
 import { StatusService } from './status/status.service';

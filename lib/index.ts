@@ -1,6 +1,6 @@
-export { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA, DEFAULT_RECORDS_TABLE, DEPLOY_ID_ENV } from './after-party.constants';
+export { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA, DEFAULT_RECORDS_TABLE, DEPLOY_ID_ENV } from './config/after-party.constants';
 export { AfterPartyModule } from './after-party.module';
-export { AfterPartyExitCode } from './exit-codes';
+export { AfterPartyExitCode } from './errors/exit-codes';
 export { AfterPartyCliLogger } from './cli/after-party-cli.logger';
 export { runAfterPartyCommand } from './cli/run-after-party-command';
 export { AfterPartyTask } from './decorators/after-party-task.decorator';

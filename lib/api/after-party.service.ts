@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import { parseDuration } from '../cli/parse-duration';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
@@ -10,7 +10,7 @@ import { plural, taskLabel } from '../format/text.format';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import { resolveDeployId } from '../planning/deploy-id';
 import { inEnvironment } from '../planning/task-state';
-import { milliseconds, type ResolvedAfterPartyOptions } from '../resolve-options';
+import { milliseconds, type ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { RunReport } from '../runner/run-report.interface';
 import { ShutdownWatch } from '../runner/shutdown-watch';
 import { TaskRunner } from '../runner/task.runner';

@@ -1,4 +1,4 @@
-import { COMMAND_PREFIX } from '../after-party.constants';
+import { COMMAND_PREFIX } from '../config/after-party.constants';
 
 /**
  * Whether this process was started as `node <main> after-party:<command> ...`, or with a bare

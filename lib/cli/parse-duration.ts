@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../after-party.constants';
+import { MAX_TIMER_MS } from '../config/after-party.constants';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

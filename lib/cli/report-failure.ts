@@ -1,4 +1,4 @@
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from '../errors/exit-codes';
 import { AfterPartyError } from '../errors/after-party.error';
 
 /** Thrown to end commander's help or version output without an error. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CommandRunner } from 'nest-commander';
 import { onCommanderExit } from '../cli/commander-exit';
-import type { AfterPartyExitCode } from '../exit-codes';
+import type { AfterPartyExitCode } from '../errors/exit-codes';
 import { reportFailure } from '../cli/report-failure';
 
 /** Base of after-party commands: maps results and errors to documented exit codes. */

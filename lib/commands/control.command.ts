@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import { writeJson } from '../cli/write-json';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from '../errors/exit-codes';
 import { taskLabel } from '../format/text.format';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { TaskRunner } from '../runner/task.runner';
 import { AfterPartyCommand } from './after-party.command';
 

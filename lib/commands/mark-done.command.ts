@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
-import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
-import { AfterPartyExitCode } from '../exit-codes';
+import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
+import { AfterPartyExitCode } from '../errors/exit-codes';
 import { writeJson } from '../cli/write-json';
 import { TaskRegistry } from '../discovery/task.registry';
 import { versionProblem } from '../discovery/task-version';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { TaskRunner } from '../runner/task.runner';
 import { plural, taskLabel } from '../format/text.format';
 import { inEnvironment } from '../planning/task-state';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
-import type { AfterPartyExitCode } from '../exit-codes';
+import type { AfterPartyExitCode } from '../errors/exit-codes';
 import { taskLabel } from '../format/text.format';
 import { ControlCommand } from './control.command';
 

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { createInterface } from 'node:readline/promises';
-import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import { writeJson } from '../cli/write-json';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from '../errors/exit-codes';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { TaskRunner } from '../runner/task.runner';
 import { plural, taskLabel } from '../format/text.format';
 import { AfterPartyCommand } from './after-party.command';

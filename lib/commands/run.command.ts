@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
-import { AFTER_PARTY_OPTIONS, DEPLOY_ID_ENV } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS, DEPLOY_ID_ENV } from '../config/after-party.constants';
 import { commandState } from '../cli/command-state';
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from '../errors/exit-codes';
 import { resolveDeployId } from '../planning/deploy-id';
-import { milliseconds, type ResolvedAfterPartyOptions } from '../resolve-options';
+import { milliseconds, type ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { TaskRunner } from '../runner/task.runner';
 import { parseDuration } from '../cli/parse-duration';
 import { writeJson } from '../cli/write-json';

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
-import { AfterPartyExitCode } from '../exit-codes';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
+import { AfterPartyExitCode } from '../errors/exit-codes';
 import { writeJson } from '../cli/write-json';
 import type { AfterPartyStore } from '../interfaces/store.interface';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { countStates, formatStatus } from '../status/format-status';
 import { StatusService } from '../status/status.service';
 import { AfterPartyCommand } from './after-party.command';

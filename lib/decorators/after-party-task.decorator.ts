@@ -1,5 +1,5 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
-import { AFTER_PARTY_TASK_METADATA } from '../after-party.constants';
+import { AFTER_PARTY_TASK_METADATA } from '../config/after-party.constants';
 import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
 
 /**

@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../after-party.constants';
+import { MAX_TIMER_MS } from '../config/after-party.constants';
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import type { AfterPartyTaskOptions, BatchOptions } from '../interfaces/task-options.interface';
 import { defaultTaskName } from './task-name';

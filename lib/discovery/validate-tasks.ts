@@ -6,9 +6,9 @@ import type { DeployTask } from '../interfaces/deploy-task.interface';
 import type { RegisteredTask } from './registered-task.interface';
 import type { TaskCandidate } from './task-candidate.interface';
 import { defaultTaskName } from './task-name';
-import { versionProblem } from './task-version';
+import { versionOf, versionProblem } from './task-version';
 import { batchOptionsOf } from './validate-batch';
-import { MAX_TIMER_MS } from '../after-party.constants';
+import { MAX_TIMER_MS } from '../config/after-party.constants';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
 
@@ -45,7 +45,7 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
   }
   const problem = versionProblem(options?.version);
   if (problem) {
-    throw new InvalidTaskVersionError(className, options?.version, problem);
+    throw new InvalidTaskVersionError(className, options?.version, problem, versionOf(new Date()));
   }
   const batch = batchOptionsOf(className, options, instance);
   const name = options.name ?? defaultTaskName(className);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import { decodeCursor } from '../batch/cursor-codec';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
@@ -11,7 +11,7 @@ import type { BatchContext, BatchedTask } from '../interfaces/batched-task.inter
 import type { AfterPartyStore, BatchLedgerCapability } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
 import { recordableError } from '../records/recordable-error';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { givenUpReason, type BatchJobData, type LeftForOtherBuild } from './batch-job';
 import { buildFingerprint } from './build-fingerprint';
 import { batchWorkerOptions } from './worker-locks';

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue, QueueEvents } from 'bullmq';
-import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { DistributionUnavailableError } from '../errors/distribution-unavailable.error';
 import { firstLine, messageOf, taskLabel } from '../format/text.format';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { loadBullmq } from './load-bullmq';
 
 /** How far back in the queue's event stream the runner starts reading. */

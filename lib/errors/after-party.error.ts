@@ -1,4 +1,4 @@
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from './exit-codes';
 
 /**
  * Base class of every error after-party throws on purpose. Its message is one line

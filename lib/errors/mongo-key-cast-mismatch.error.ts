@@ -1,4 +1,4 @@
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from './exit-codes';
 import { AfterPartyError } from './after-party.error';
 
 /** A cursor the schema's setters (lowercase, uppercase, trim, set) change into another value of its type. */

@@ -1,4 +1,4 @@
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from './exit-codes';
 import { AfterPartyError } from './after-party.error';
 
 /** A batched task's collection repeated a key: keyset paging would skip items, so the task stops. */

@@ -1,4 +1,4 @@
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from './exit-codes';
 import { AfterPartyError } from './after-party.error';
 
 /**

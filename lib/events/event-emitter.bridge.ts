@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { AFTER_PARTY_EVENT_PREFIX } from '../after-party.constants';
+import { AFTER_PARTY_EVENT_PREFIX } from '../config/after-party.constants';
 import { messageOf } from '../format/text.format';
 import type { AfterPartyEvent } from './after-party-event.interface';
 import { AfterPartyEvents } from './after-party.events';

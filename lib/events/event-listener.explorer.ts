@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { AFTER_PARTY_EVENT_LISTENER_METADATA } from '../after-party.constants';
+import { AFTER_PARTY_EVENT_LISTENER_METADATA } from '../config/after-party.constants';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { messageOf } from '../format/text.format';
 import type { AfterPartyEvent, AfterPartyEventType } from './after-party-event.interface';

@@ -1,4 +1,4 @@
-import { AFTER_PARTY_EVENT_LISTENER_METADATA } from '../after-party.constants';
+import { AFTER_PARTY_EVENT_LISTENER_METADATA } from '../config/after-party.constants';
 import type { AfterPartyEventOf, AfterPartyEventType } from './after-party-event.interface';
 
 /**

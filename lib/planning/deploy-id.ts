@@ -1,4 +1,4 @@
-import { DEPLOY_ID_ENV } from '../after-party.constants';
+import { DEPLOY_ID_ENV } from '../config/after-party.constants';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 
 /**

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { AFTER_PARTY_OPTIONS } from '../after-party.constants';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { AppJobsHold } from './app-jobs.hold';
 import type { SchedulerRegistryLike } from './scheduled-jobs.hold';
 

@@ -1,7 +1,7 @@
 import type { AfterPartyEvents } from '../events/after-party.events';
 import type { DistributionService } from '../distribution/distribution.service';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { ShutdownWatch } from './shutdown-watch';
 import { TaskInterruption } from './task-interruption';
 

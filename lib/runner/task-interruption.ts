@@ -1,5 +1,5 @@
 import { AfterPartyError } from '../errors/after-party.error';
-import { AfterPartyExitCode } from '../exit-codes';
+import { AfterPartyExitCode } from '../errors/exit-codes';
 
 /** Why a task's signal was aborted: a shutdown signal, its timeout, or a lost lock. */
 export class TaskInterruption extends AfterPartyError {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
 import type { DistributionCheckpoint } from '../distribution/dispatch';
@@ -17,7 +17,7 @@ import type { AfterPartyStore, LockOwner, StoreLock } from '../interfaces/store.
 import { inEnvironment } from '../planning/task-state';
 import { outOfOrderTasks, pendingTasks } from '../planning/run-plan';
 import { newRunRecord } from '../records/run-record.factory';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { RunOptions } from './run-options.interface';
 import type { RunReport, TaskOutcome } from './run-report.interface';
 import { budgetSpent, stopReason, type RunSession } from './run-session';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import { TaskRegistry } from '../discovery/task.registry';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import { NEEDS_ATTENTION, taskState } from '../planning/task-state';
-import type { ResolvedAfterPartyOptions } from '../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { StatusRow } from './status-row.interface';
 
 /** Joins the app's tasks with what the records say about them. Reads only; takes no lock. */

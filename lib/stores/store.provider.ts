@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import type { AfterPartyStore } from '../interfaces/store.interface';
-import type { ResolvedAfterPartyOptions, StoreKind } from '../resolve-options';
+import type { ResolvedAfterPartyOptions, StoreKind } from '../config/resolve-options';
 
 /** The store provider; each adapter's module is required only for its own store type. */
 export function createStoreProvider(store: StoreKind): Provider {

@@ -4,7 +4,7 @@ import { AfterPartyService } from '../api/after-party.service';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { firstLine, messageOf, taskLabel } from '../format/text.format';
 import { NEEDS_ATTENTION, TASK_STATES, type TaskState } from '../planning/task-state';
-import { milliseconds } from '../resolve-options';
+import { milliseconds } from '../config/resolve-options';
 import type { StatusRow } from '../status/status-row.interface';
 import type { AfterPartyHealthOptions } from './after-party-health-options.interface';
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AfterPartyModule } from '../after-party.module';
 import type { AfterPartyStoreType } from '../interfaces/after-party-options.interface';
-import { validateStore } from '../resolve-options';
+import { validateStore } from '../config/resolve-options';
 import { AfterPartyTester } from './after-party.tester';
 
 /** Options of {@link AfterPartyTestingModule.forRoot}. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
-import { AFTER_PARTY_STORE } from '../after-party.constants';
+import { AFTER_PARTY_STORE } from '../config/after-party.constants';
 import { TaskRegistry } from '../discovery/task.registry';
 import type { BatchedTask } from '../interfaces/batched-task.interface';
 import type { DeployTask } from '../interfaces/deploy-task.interface';

@@ -6,7 +6,7 @@ import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import type { RegisteredTask } from '../../lib/discovery/registered-task.interface';
 import { TaskRegistry } from '../../lib/discovery/task.registry';
 import { AfterPartyEvents } from '../../lib/events/after-party.events';
-import { resolveOptions } from '../../lib/resolve-options';
+import { resolveOptions } from '../../lib/config/resolve-options';
 import { TaskRunner } from '../../lib/runner/task.runner';
 import { DistributionService } from '../../lib/distribution/distribution.service';
 import type { ModuleRef } from '@nestjs/core';

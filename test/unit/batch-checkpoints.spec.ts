@@ -1,7 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AfterPartyTask, type BatchedTask, type KeysetCollection } from '../../lib';
-import { AFTER_PARTY_STORE } from '../../lib/after-party.constants';
+import { AFTER_PARTY_STORE } from '../../lib/config/after-party.constants';
 import type { AfterPartyStore, RunUpdate } from '../../lib/interfaces/store.interface';
 import { ProgressReporter } from '../../lib/runner/progress-reporter';
 import { AfterPartyTester, AfterPartyTestingModule } from '../../lib/testing';

@@ -12,7 +12,7 @@ import type { BatchContext, BatchedTask, KeysetCollection } from '../../lib/inte
 import type { RunControl } from '../../lib/interfaces/run-record.interface';
 import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch } from '../../lib/interfaces/store.interface';
 import type { TaskContext } from '../../lib/interfaces/task-context.interface';
-import { resolveOptions, type ResolvedAfterPartyOptions } from '../../lib/resolve-options';
+import { resolveOptions, type ResolvedAfterPartyOptions } from '../../lib/config/resolve-options';
 import { ProgressReporter } from '../../lib/runner/progress-reporter';
 import { REDIS } from '../support/redis';
 

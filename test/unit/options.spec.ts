@@ -1,6 +1,6 @@
 import { AfterPartyModule } from '../../lib/after-party.module';
-import { milliseconds, resolveOptions } from '../../lib/resolve-options';
-import { validateTableName } from '../../lib/stores/table-name';
+import { milliseconds, resolveOptions } from '../../lib/config/resolve-options';
+import { validateTableName } from '../../lib/config/table-name';
 
 describe('module options', () => {
   it('applies defaults', () => {

@@ -1,7 +1,7 @@
 import type { ModuleRef } from '@nestjs/core';
 import type { Connection } from 'mongoose';
 import type { AfterPartyStore } from '../../interfaces/store.interface';
-import type { ResolvedAfterPartyOptions } from '../../resolve-options';
+import type { ResolvedAfterPartyOptions } from '../../config/resolve-options';
 import { loadOptional } from '../load-optional';
 import { lazyConnection } from '../resolve-connection';
 import { lockTiming } from '../watched-lock';

@@ -1,7 +1,7 @@
 import type { EntitySchema, EntitySchemaColumnOptions, MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { DEFAULT_RECORDS_TABLE } from '../../after-party.constants';
+import { DEFAULT_RECORDS_TABLE } from '../../config/after-party.constants';
 import { InvalidOptionsError } from '../../errors/invalid-options.error';
-import { validateTableName } from '../table-name';
+import { validateTableName } from '../../config/table-name';
 import { dialectOf } from './dialects/dialect-of';
 import type { SqlDialect } from './dialects/sql-dialect';
 import { BATCH_COLUMNS, batchesTableName } from './batch-columns';

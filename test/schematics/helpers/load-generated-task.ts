@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as ts from 'typescript';
 import * as vm from 'node:vm';
-import { AFTER_PARTY_TASK_METADATA } from '../../../lib/after-party.constants';
+import { AFTER_PARTY_TASK_METADATA } from '../../../lib/config/after-party.constants';
 import { AfterPartyTask } from '../../../lib/decorators/after-party-task.decorator';
 import type { TaskCandidate } from '../../../lib/discovery/task-candidate.interface';
 import type { AfterPartyTaskOptions } from '../../../lib/interfaces/task-options.interface';

@@ -5,9 +5,9 @@ import {
   DEFAULT_RECORDS_TABLE,
   MAX_TIMER_MS,
 } from './after-party.constants';
-import { InvalidOptionsError } from './errors/invalid-options.error';
-import type { AfterPartyRuntimeOptions, AfterPartyStoreType } from './interfaces/after-party-options.interface';
-import { validateTableName } from './stores/table-name';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
+import type { AfterPartyRuntimeOptions, AfterPartyStoreType } from '../interfaces/after-party-options.interface';
+import { validateTableName } from './table-name';
 
 /**
  * Every store the module can be assembled on (internal): the ones `forRoot` accepts, and the
