@@ -11,7 +11,7 @@ export { AfterPartyEvents } from './events/after-party.events';
 export type { AfterPartyEvent, AfterPartyEventType, TaskEventSubject } from './events/after-party-event.interface';
 export * from './interfaces';
 export { isAfterPartyCommand } from './quiet/is-after-party-command';
-export type { RunReport, TaskOutcome } from './runner/run-report.interface';
+export type { RunReport, TaskOutcome } from './interfaces/run-report.interface';
 export type { StatusRow, TaskState } from './status/status-row.interface';
 export type { BatchCheckpoint } from './batch/batch-loop';
 export {

@@ -11,7 +11,7 @@ import type { AfterPartyStore } from '../interfaces/store.interface';
 import { resolveDeployId } from '../planning/deploy-id';
 import { inEnvironment } from '../planning/task-state';
 import { milliseconds, type ResolvedAfterPartyOptions } from '../config/resolve-options';
-import type { RunReport } from '../runner/run-report.interface';
+import type { RunReport } from '../interfaces/run-report.interface';
 import { ShutdownWatch } from '../runner/shutdown-watch';
 import { TaskRunner } from '../runner/task.runner';
 import { countStates } from '../status/format-status';

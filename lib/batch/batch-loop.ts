@@ -7,7 +7,7 @@ import type { RunControl } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreTransaction } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
 import { SAVE_INTERVAL_MS, type ProgressReporter } from '../runner/progress-reporter';
-import { TaskInterruption } from '../runner/task-interruption';
+import { TaskInterruption } from '../errors/task-interruption.error';
 import { decodeCursor, encodeCursor } from './cursor-codec';
 import { refuseUnorderedKeys } from './key-order';
 

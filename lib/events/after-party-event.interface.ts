@@ -1,4 +1,4 @@
-import type { RunReport } from '../runner/run-report.interface';
+import type { RunReport } from '../interfaces/run-report.interface';
 import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
 
 /** Which task an event is about. */

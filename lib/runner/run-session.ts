@@ -3,7 +3,7 @@ import type { DistributionService } from '../distribution/distribution.service';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { ShutdownWatch } from './shutdown-watch';
-import { TaskInterruption } from './task-interruption';
+import { TaskInterruption } from '../errors/task-interruption.error';
 
 /** What every task of one `after-party:run` shares: the store, the held lock, the shutdown watch. */
 export interface RunSession {

@@ -1,4 +1,4 @@
-import { TaskInterruption } from './task-interruption';
+import { TaskInterruption } from '../errors/task-interruption.error';
 import type { ShutdownWatch } from './shutdown-watch';
 
 /** How a supervised task ended. */

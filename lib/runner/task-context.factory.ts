@@ -5,7 +5,7 @@ import type { StoreTransaction } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
 import type { ProgressReporter } from './progress-reporter';
 import type { RunSession } from './run-session';
-import { TaskInterruption } from './task-interruption';
+import { TaskInterruption } from '../errors/task-interruption.error';
 
 /** What a task's context is made of. */
 export interface ContextParts {

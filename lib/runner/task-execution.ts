@@ -13,7 +13,7 @@ import { ProgressReporter } from './progress-reporter';
 import { stopReason, type RunSession } from './run-session';
 import { supervise } from './supervise';
 import { createTaskContext } from './task-context.factory';
-import { TaskInterruption } from './task-interruption';
+import { TaskInterruption } from '../errors/task-interruption.error';
 
 /** How one task's run ended, before (or after) it is recorded. */
 export interface TaskResult {

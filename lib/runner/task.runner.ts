@@ -19,11 +19,11 @@ import { outOfOrderTasks, pendingTasks } from '../planning/run-plan';
 import { newRunRecord } from '../records/run-record.factory';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { RunOptions } from './run-options.interface';
-import type { RunReport, TaskOutcome } from './run-report.interface';
+import type { RunReport, TaskOutcome } from '../interfaces/run-report.interface';
 import { budgetSpent, stopReason, type RunSession } from './run-session';
 import { ShutdownWatch } from './shutdown-watch';
 import { executeTask, RESUMABLE, type TaskResult } from './task-execution';
-import { TaskInterruption } from './task-interruption';
+import { TaskInterruption } from '../errors/task-interruption.error';
 
 /**
  * Runs tasks: takes the store's lock first, then reads what is completed (one query), runs

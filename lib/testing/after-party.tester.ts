@@ -5,7 +5,7 @@ import type { BatchedTask } from '../interfaces/batched-task.interface';
 import type { DeployTask } from '../interfaces/deploy-task.interface';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
-import type { RunReport } from '../runner/run-report.interface';
+import type { RunReport } from '../interfaces/run-report.interface';
 import { TaskRunner } from '../runner/task.runner';
 
 /** Runs tasks inside a test, with the providers of the testing module. */

@@ -1,5 +1,5 @@
-import { AfterPartyError } from '../errors/after-party.error';
-import { AfterPartyExitCode } from '../errors/exit-codes';
+import { AfterPartyError } from './after-party.error';
+import { AfterPartyExitCode } from './exit-codes';
 
 /** Why a task's signal was aborted: a shutdown signal, its timeout, or a lost lock. */
 export class TaskInterruption extends AfterPartyError {

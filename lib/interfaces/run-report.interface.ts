@@ -1,4 +1,4 @@
-import type { TaskRunStatus } from '../interfaces/run-record.interface';
+import type { TaskRunStatus } from './run-record.interface';
 
 /** The outcome of one task in a run. */
 export interface TaskOutcome {
