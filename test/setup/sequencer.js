@@ -1,0 +1,51 @@
+// Orders the spec files for Jest's two workers: the longest first, so that no long file starts
+// last and leaves one worker idle while the other finishes it. Jest's own sequencer does this
+// from the times of the last run on this machine; a clean clone has none and falls back to file
+// size, which put the schematics end-to-end file (small, and the longest of all) at the very end.
+// Here, a file without a time of its own from an earlier run takes its time from the table below
+// (seconds of one clean-clone run on the 2-core CI machine); files in neither run after them,
+// largest first, as Jest would.
+const { relative } = require('node:path');
+const Sequencer = require('@jest/test-sequencer').default;
+
+/** Seconds each of the longest files took in CI; only their order matters. */
+const CI_SECONDS = {
+  'test/schematics-e2e/apps.e2e-spec.ts': 320,
+  'test/e2e/run-and-status.e2e-spec.ts': 310,
+  'test/e2e/batched.e2e-spec.ts': 260,
+  'test/e2e/distributed.e2e-spec.ts': 250,
+  'test/e2e/operator.e2e-spec.ts': 200,
+  'test/e2e/hardening.e2e-spec.ts': 140,
+  'test/schematics-e2e/peer-install.e2e-spec.ts': 120,
+  'test/e2e/usage-errors.e2e-spec.ts': 60,
+  'test/stress/stress.e2e-spec.ts': 60,
+  'test/property/keyset-sql.property.spec.ts': 60,
+  'test/property/keyset-mongo.property.spec.ts': 60,
+  'test/e2e/reliability.e2e-spec.ts': 50,
+};
+
+class LongestFirstSequencer extends Sequencer {
+  sort(tests) {
+    const known = (test) => CI_SECONDS[relative(test.context.config.rootDir, test.path).split('\\').join('/')];
+    const byJest = super.sort([...tests]);
+    const rank = new Map(byJest.map((test, index) => [test, index]));
+    return byJest.sort((a, b) => {
+      const failedA = this.hasFailed(a);
+      const failedB = this.hasFailed(b);
+      if (failedA !== failedB) {
+        return failedA ? -1 : 1;
+      }
+      const timeA = this.time(a) ?? (known(a) === undefined ? undefined : known(a) * 1000);
+      const timeB = this.time(b) ?? (known(b) === undefined ? undefined : known(b) * 1000);
+      if ((timeA === undefined) !== (timeB === undefined)) {
+        return timeA === undefined ? 1 : -1;
+      }
+      if (timeA !== undefined && timeB !== undefined && timeA !== timeB) {
+        return timeB - timeA;
+      }
+      return rank.get(a) - rank.get(b);
+    });
+  }
+}
+
+module.exports = LongestFirstSequencer;
