@@ -6,7 +6,8 @@ import type { BatchContext, BatchedTask, KeysetCollection, ThrottleDecision } fr
 import type { RunControl } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreTransaction } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
-import { SAVE_INTERVAL_MS, type ProgressReporter } from '../runner/progress-reporter';
+import { SAVE_INTERVAL_MS, type ProgressSink } from '../ports/progress-sink.interface';
+import type { RunRecordWriter } from '../ports/run-record-writer.interface';
 import { TaskInterruption } from '../errors/task-interruption.error';
 import { decodeCursor, encodeCursor } from './cursor-codec';
 import { refuseUnorderedKeys } from './key-order';
@@ -37,7 +38,9 @@ export interface BatchLoopDeps {
   signal: AbortSignal;
   runId: string;
   store: AfterPartyStore;
-  progress: ProgressReporter;
+  progress: ProgressSink;
+  /** Writes the checkpoint of a batch without a transaction, in turn with the progress saves. */
+  records: RunRecordWriter;
   logger: Logger;
   /** The checkpoint of the run this one resumes, if any. */
   resumeFrom: BatchCheckpoint | undefined;
@@ -131,7 +134,7 @@ export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
       } else {
         await saved();
         await task.processBatch(items, batchContext(undefined));
-        saving = progress.saveCheckpoint(next).then(
+        saving = deps.records.saveCheckpoint(next).then(
           () => undefined,
           (error: unknown) => error ?? new Error('The checkpoint could not be saved'),
         );

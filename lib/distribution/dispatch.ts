@@ -11,7 +11,8 @@ import { plural } from '../format/text.format';
 import type { BatchedTask, KeysetCollection } from '../interfaces/batched-task.interface';
 import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
-import type { ProgressReporter } from '../runner/progress-reporter';
+import type { ProgressSink } from '../ports/progress-sink.interface';
+import type { RunRecordWriter } from '../ports/run-record-writer.interface';
 import type { DistributionService } from './distribution.service';
 import { BatchFollower, MIN_READ_GAP_MS, POLL_MS } from './batch-follower';
 import { enqueue, repair } from './batch-jobs';
@@ -44,7 +45,9 @@ export interface DispatchDeps {
   signal: AbortSignal;
   runId: string;
   store: AfterPartyStore;
-  progress: ProgressReporter;
+  progress: ProgressSink;
+  /** Writes the distribution's checkpoint, in turn with the progress saves. */
+  records: RunRecordWriter;
   logger: Logger;
   distribution: DistributionService;
   resumeFrom: DistributionCheckpoint | undefined;
@@ -158,7 +161,7 @@ async function startProgress(
 
 /** Saves the distribution's place, in turn with the progress saves: one writer at a time on the run's record. */
 function saveCheckpoint(deps: DispatchDeps, state: DistributionCheckpoint['distribution']): Promise<void> {
-  return deps.progress.saveCheckpoint({ distribution: state } satisfies DistributionCheckpoint);
+  return deps.records.saveCheckpoint({ distribution: state } satisfies DistributionCheckpoint);
 }
 
 /**

@@ -3,22 +3,25 @@ import type { SingleBar } from 'cli-progress';
 import type { AfterPartyEvents } from '../events/after-party.events';
 import type { TaskEventSubject } from '../events/after-party-event.interface';
 import { anchorBarCursor, fitBarLine, keepLinesOffTheBar } from '../format/progress-bar';
+import { describeProgress } from '../format/progress.format';
 import { humanDuration } from '../format/text.format';
 import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
-import type { TaskProgress } from '../interfaces/task-context.interface';
+import { SAVE_INTERVAL_MS, type ProgressSink } from '../ports/progress-sink.interface';
+import { SerialRecordWriter } from '../records/serial-record.writer';
+
+/** Kept where it was for callers outside lib/runner: the formatting itself lives in lib/format. */
+export { describeProgress } from '../format/progress.format';
 
 /** At most one progress log line (without a terminal) per this many milliseconds. */
 const LOG_INTERVAL_MS = 5000;
-/** At most one progress write to the records (and one event) per this many milliseconds. */
-export const SAVE_INTERVAL_MS = 2000;
 
 /**
  * `ctx.progress`, and a batched task's progress as the runner reports it: a live bar on a
  * terminal, a log line every few seconds otherwise; the latest progress (with rate, ETA, cursor
  * and throttling) is saved on the running record (throttled) and emitted as an event.
  */
-export class ProgressReporter implements TaskProgress {
+export class ProgressReporter implements ProgressSink {
   private readonly snapshot: TaskProgressSnapshot = { done: 0, total: null, message: null, updatedAt: new Date().toISOString() };
   private bar?: SingleBar;
   /** Puts stdout and stderr back once the bar stops (see {@link keepLinesOffTheBar}). */
@@ -27,7 +30,6 @@ export class ProgressReporter implements TaskProgress {
   private lastSave = 0;
   private dirty = false;
   private unlogged = false;
-  private saving: Promise<void> = Promise.resolve();
   private readonly startedAt = Date.now();
   /** When the progress last changed (epoch ms): the `updatedAt` it is saved with. */
   private changedAt = this.startedAt;
@@ -40,6 +42,8 @@ export class ProgressReporter implements TaskProgress {
     private readonly events: AfterPartyEvents,
     private readonly logger: LoggerService,
     private readonly terminal: boolean,
+    /** The record's single writer, shared with the task's checkpoints (see {@link SerialRecordWriter}). */
+    readonly writer = new SerialRecordWriter(store, subject.runId),
   ) {}
 
   setTotal(total: number): void {
@@ -119,30 +123,20 @@ export class ProgressReporter implements TaskProgress {
       delete this.snapshot.throttledBecause;
       this.dirty = true;
     }
-    await this.saving;
+    await this.writer.settled();
     if (this.dirty) {
       await this.save();
     }
   }
 
-  /**
-   * Runs a write to the running record after the progress saves already under way, and holds back
-   * later ones until it is done. One writer at a time per record: a server that applies an update
-   * as a read and a write (FerretDB) would otherwise let two concurrent writes overwrite each
-   * other, and a batched task's checkpoint lost to a progress save means a batch done twice.
-   */
+  /** Runs a write to the running record in turn with the progress saves (see {@link SerialRecordWriter}). */
   inTurn<T>(write: () => Promise<T>): Promise<T> {
-    const written = this.saving.then(write);
-    this.saving = written.then(
-      () => undefined,
-      () => undefined,
-    );
-    return written;
+    return this.writer.inTurn(write);
   }
 
-  /** Saves the run's checkpoint on its record outside a transaction: in turn, as {@link inTurn} says. */
+  /** Saves the run's checkpoint on its record outside a transaction, in turn with the progress saves. */
   saveCheckpoint(checkpoint: unknown): Promise<void> {
-    return this.inTurn(() => this.store.updateRun(this.subject.runId, { checkpoint }));
+    return this.writer.saveCheckpoint(checkpoint);
   }
 
   /**
@@ -166,7 +160,7 @@ export class ProgressReporter implements TaskProgress {
     }
     if (now - this.lastSave >= SAVE_INTERVAL_MS || saveNow) {
       this.lastSave = now;
-      this.saving = this.saving.then(() => this.save());
+      void this.writer.inTurn(() => this.save());
     }
   }
 
@@ -223,27 +217,4 @@ export class ProgressReporter implements TaskProgress {
     this.bar.setTotal(total);
     this.bar.update(this.snapshot.done, payload);
   }
-}
-
-/**
- * `Progress 450/1000 (45%), 120.5/s, ETA 4.6 s, importing users`. Not `live` (a run that has
- * stopped): without rate, ETA and throttling, which only describe a run going on.
- */
-export function describeProgress(progress: TaskProgressSnapshot, { live = true, lead = 'Progress' }: { live?: boolean; lead?: string } = {}): string {
-  const share = progress.total ? ` (${Math.floor((progress.done * 100) / progress.total)}%)` : '';
-  const counts = progress.total !== null ? `${progress.done}/${progress.total}${share}` : `${progress.done} done`;
-  const parts = [`${lead} ${counts}`];
-  if (live && progress.rate) {
-    parts.push(`${progress.rate}/s`);
-  }
-  if (live && progress.etaMs !== null && progress.etaMs !== undefined && progress.done < (progress.total ?? 0)) {
-    parts.push(`ETA ${humanDuration(progress.etaMs)}`);
-  }
-  if (live && progress.state === 'throttled') {
-    parts.push(`throttled${progress.throttledBecause ? `: ${progress.throttledBecause}` : ''}`);
-  }
-  if (progress.cursor !== undefined) {
-    parts.push(`cursor ${JSON.stringify(progress.cursor)}`);
-  }
-  return `${parts.join(', ')}${progress.message ? ` ${progress.message}` : ''}`;
 }

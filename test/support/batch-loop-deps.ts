@@ -1,15 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { BatchLoopDeps } from '../../lib/batch/batch-loop';
-import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import type { TaskContext } from '../../lib/interfaces/task-context.interface';
-import type { ProgressReporter } from '../../lib/runner/progress-reporter';
+import type { ProgressSink } from '../../lib/ports/progress-sink.interface';
+import { SerialRecordWriter } from '../../lib/records/serial-record.writer';
 
-/** A progress reporter that reports nothing and writes checkpoints to `store` at once. */
-export function silentProgress(store: AfterPartyStore, runId: string): ProgressReporter {
-  const inTurn = (write: () => Promise<unknown>) => write();
-  const saveCheckpoint = (checkpoint: unknown) => store.updateRun(runId, { checkpoint });
-  const progress = { setTotal() {}, resumeAt() {}, batchDone() {}, setState() {}, startBatches() {}, stillThrottled() {}, inTurn, saveCheckpoint };
-  return progress as unknown as ProgressReporter;
+/** A progress sink that reports nothing. */
+export function silentProgress(): ProgressSink {
+  return { setTotal() {}, advance() {}, setMessage() {}, resumeAt() {}, batchDone() {}, setState() {}, startBatches() {}, stillThrottled() {} };
 }
 
 /** What the batch loop needs, for a task and a store: a fresh run of task `items`, with nothing to resume. */
@@ -19,7 +16,8 @@ export function batchLoopDeps(parts: Pick<BatchLoopDeps, 'task' | 'store'> & Par
     context: { name: 'items', version: '20260101000001' } as TaskContext,
     signal: new AbortController().signal,
     runId: 'run-1',
-    progress: silentProgress(parts.store, parts.runId ?? 'run-1'),
+    progress: silentProgress(),
+    records: new SerialRecordWriter(parts.store, parts.runId ?? 'run-1'),
     logger: new Logger('test'),
     resumeFrom: undefined,
     deadline: null,

@@ -222,6 +222,7 @@ export function dispatch(
     runId,
     store: app.store,
     progress,
+    records: progress.writer,
     logger: logger as unknown as Logger,
     distribution: app.distribution,
     resumeFrom,
