@@ -11,6 +11,8 @@
  * table or collection), BENCH_N (number of tasks).
  */
 require('reflect-metadata');
+// bench/boot.js: the floor plus nest-commander's own load, which every nest-commander CLI pays.
+if (process.env.BENCH_PRELOAD_COMMANDER === '1') require('nest-commander');
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { AfterPartyModule, AfterPartyTask, AfterPartyCliLogger, runAfterPartyCommand } = require('after-party');

@@ -4,6 +4,7 @@
  * `npm run bench`: after-party against TypeORM migrations, whole processes, on the same database.
  * `npm run bench -- batched`: a batched task against a hand-written keyset loop instead (bench/batched.js).
  * `npm run bench -- distributed`: a distributed task on 4 workers against one process (bench/distributed.js).
+ * `npm run bench -- boot`: the deploy hook's fixed cost and where it goes (bench/boot.js).
  * See bench/README.md. Environment overrides:
  *
  *   BENCH_RUNS=5              measured runs per case (after one warm-up run)
@@ -389,7 +390,7 @@ async function main() {
 }
 
 const which = process.argv.slice(2);
-(which.includes('batched') ? require('./batched').main() : which.includes('distributed') ? require('./distributed').main() : main()).catch((error) => {
+(which.includes('boot') ? require('./boot').main() : which.includes('batched') ? require('./batched').main() : which.includes('distributed') ? require('./distributed').main() : main()).catch((error) => {
   process.stderr.write(`bench: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 });
