@@ -1,5 +1,6 @@
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import type { VersionState } from '../interfaces/run-record.interface';
+import { inEnvironment } from './task-state';
 
 /**
  * The tasks `after-party:run` should run, in version order: tasks never completed, and
@@ -27,4 +28,29 @@ export function pendingTasks(tasks: readonly RegisteredTask[], states: VersionSt
 export function outOfOrderTasks(pending: RegisteredTask[], states: VersionState[]): RegisteredTask[] {
   const newest = states.reduce((max, entry) => (entry.completed && entry.version > max ? entry.version : max), '');
   return pending.filter((task) => !task.everyDeploy && task.version < newest);
+}
+
+/** What a run without named tasks would do, from the records' version states. */
+export interface RunPlan {
+  /** What runs, in version order. */
+  pending: RegisteredTask[];
+  /** Pending tasks older than a completed one (merged late): they run, with a warning. */
+  outOfOrder: RegisteredTask[];
+  /** Tasks of this environment left alone because they were cancelled. */
+  cancelled: RegisteredTask[];
+  /** Versions with a failed, interrupted or paused run: only those can have a checkpoint to resume. */
+  cutShort: Set<string>;
+}
+
+/** The plan of `after-party:run` (and `--dry-run`) in `environment`, from the version states. */
+export function planRun(tasks: readonly RegisteredTask[], states: VersionState[], environment: string, deployId: string | null): RunPlan {
+  const here = tasks.filter((task) => inEnvironment(task, environment));
+  const pending = pendingTasks(here, states, deployId);
+  const cancelled = new Set(states.filter((state) => state.cancelled && !state.completed).map((state) => state.version));
+  return {
+    pending,
+    outOfOrder: outOfOrderTasks(pending, states),
+    cancelled: here.filter((task) => cancelled.has(task.version)),
+    cutShort: new Set(states.filter((state) => state.cutShort).map((state) => state.version)),
+  };
 }

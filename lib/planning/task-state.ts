@@ -1,5 +1,6 @@
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import type { TaskRunRecord, VersionState } from '../interfaces/run-record.interface';
+import { CUT_SHORT, hasStatus } from './run-status';
 
 /**
  * Where a task stands in this environment, the one definition `after-party:run`, `--dry-run`,
@@ -65,14 +66,21 @@ export function taskState(
   if (latest?.status === 'running') {
     return 'running';
   }
-  if (version?.completed && (!task.everyDeploy || latest?.status === 'completed')) {
-    return latest?.status === 'completed' && latest.kind === 'baseline' ? 'marked' : 'completed';
+  if (isCompleted(task, version, latest)) {
+    return latest?.kind === 'baseline' && latest.status === 'completed' ? 'marked' : 'completed';
   }
+  return unfinishedState(version, latest);
+}
+
+/** Completed here: a completed run (an every-deploy task: its latest run completed too). */
+function isCompleted(task: Pick<RegisteredTask, 'everyDeploy'>, version: VersionState | undefined, latest: TaskRunRecord | undefined): boolean {
+  return version?.completed === true && (!task.everyDeploy || latest?.status === 'completed');
+}
+
+/** The state of a task that is neither running nor completed here. */
+function unfinishedState(version: VersionState | undefined, latest: TaskRunRecord | undefined): TaskState {
   if (version?.cancelled && !version.completed) {
     return 'cancelled';
   }
-  if (latest?.status === 'failed' || latest?.status === 'interrupted' || latest?.status === 'paused') {
-    return latest.status;
-  }
-  return 'pending';
+  return latest && hasStatus(CUT_SHORT, latest.status) ? (latest.status as TaskState) : 'pending';
 }

@@ -1,6 +1,7 @@
 import { firstLine, humanDuration, plural } from '../format/text.format';
 import { TASK_STATES, type TaskState } from '../planning/task-state';
 import { describeProgress } from '../runner/progress-reporter';
+import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
 import type { StatusRow } from './status-row.interface';
 
 export { humanDuration };
@@ -51,23 +52,34 @@ export function formatStatus(rows: StatusRow[], header: string, colour = false, 
       .trimEnd();
   const lines = [header, '', render(HEADERS), ...cells.map((line, index) => render(line, rows[index].state))];
   for (const row of rows) {
-    if (row.error) {
-      const which = row.lastRunStatus === row.state ? row.state : `last run ${row.lastRunStatus}`;
-      lines.push(`  ${row.version} ${which}: ${firstLine(row.error)}`);
-    }
-    if (row.progress) {
-      const silentMs = now - Date.parse(row.progress.updatedAt);
-      // Only a batched task's progress (it has a state) is saved on a clock: a plain task's is saved when it changes.
-      const stale = row.state === 'running' && row.progress.state !== undefined && silentMs >= STALE_PROGRESS_MS;
-      const live = row.state === 'running' && !stale;
-      const since = stale
-        ? `; nothing saved for ${humanDuration(silentMs)}: a batch that slow, or a runner gone, which the next after-party:run records interrupted`
-        : '';
-      lines.push(`  ${row.version} ${describeProgress(row.progress, { live, lead: 'progress' })} (at ${row.progress.updatedAt}${since})`);
-    }
+    lines.push(...rowDetails(row, now));
   }
   lines.push('', summary(rows));
   return lines.join('\n') + '\n';
+}
+
+/** The lines under the table for one row: its latest error, and how far it got. */
+function rowDetails(row: StatusRow, now: number): string[] {
+  const lines: string[] = [];
+  if (row.error) {
+    const which = row.lastRunStatus === row.state ? row.state : `last run ${row.lastRunStatus}`;
+    lines.push(`  ${row.version} ${which}: ${firstLine(row.error)}`);
+  }
+  if (row.progress) {
+    lines.push(progressLine(row, row.progress, now));
+  }
+  return lines;
+}
+
+function progressLine(row: StatusRow, progress: TaskProgressSnapshot, now: number): string {
+  const silentMs = now - Date.parse(progress.updatedAt);
+  // Only a batched task's progress (it has a state) is saved on a clock: a plain task's is saved when it changes.
+  const stale = row.state === 'running' && progress.state !== undefined && silentMs >= STALE_PROGRESS_MS;
+  const live = row.state === 'running' && !stale;
+  const since = stale
+    ? `; nothing saved for ${humanDuration(silentMs)}: a batch that slow, or a runner gone, which the next after-party:run records interrupted`
+    : '';
+  return `  ${row.version} ${describeProgress(progress, { live, lead: 'progress' })} (at ${progress.updatedAt}${since})`;
 }
 
 function summary(rows: StatusRow[]): string {

@@ -3,6 +3,7 @@ import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.co
 import { TaskRegistry } from '../discovery/task.registry';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
+import { ENDED_WITH_ERROR, hasStatus, PROGRESS_SPENT } from '../planning/run-status';
 import { NEEDS_ATTENTION, taskState } from '../planning/task-state';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { StatusRow } from './status-row.interface';
@@ -47,13 +48,16 @@ export class StatusService {
 }
 
 function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' | 'lastRunStatus' | 'durationMs' | 'error' | 'progress'> {
+  if (!run) {
+    return { progress: null, lastRunAt: null, lastRunStatus: null, durationMs: null, error: null };
+  }
   return {
     // How far a run got, while it runs or while the next run would go on from it (not once a
     // task completed, or was reset to start over).
-    progress: run && run.status !== 'completed' && run.status !== 'reset' ? run.progress : null,
-    lastRunAt: run?.startedAt ?? null,
-    lastRunStatus: run?.status ?? null,
-    durationMs: run?.durationMs ?? null,
-    error: run && (run.status === 'failed' || run.status === 'interrupted' || run.status === 'paused' || run.status === 'cancelled') ? run.error : null,
+    progress: hasStatus(PROGRESS_SPENT, run.status) ? null : run.progress,
+    lastRunAt: run.startedAt,
+    lastRunStatus: run.status,
+    durationMs: run.durationMs,
+    error: hasStatus(ENDED_WITH_ERROR, run.status) ? run.error : null,
   };
 }
