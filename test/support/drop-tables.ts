@@ -10,7 +10,7 @@ export async function dropTestTables(target: StoreTarget | { db: 'memory'; url?:
   if (target.db === 'mongo') {
     const connection = await createConnection(target.url, { serverSelectionTimeoutMS: 3000 }).asPromise();
     try {
-      for (const name of [table, `${table}_lock`, `${table}_control`, `${table}_effects`, `${table}_items`]) {
+      for (const name of [table, `${table}_lock`, `${table}_control`, `${table}_batches`, `${table}_batch_claims`, `${table}_effects`, `${table}_items`]) {
         await connection.db?.dropCollection(name).catch(() => undefined);
       }
     } finally {
@@ -21,7 +21,7 @@ export async function dropTestTables(target: StoreTarget | { db: 'memory'; url?:
   const dataSource = new DataSource({ type: target.db as 'postgres' | 'mysql', url: target.url });
   await dataSource.initialize();
   try {
-    for (const name of [table, `${table}_migrations`, `${table}_widgets`, `${table}_effects`, `${table}_items`]) {
+    for (const name of [`${table}_batches`, table, `${table}_migrations`, `${table}_widgets`, `${table}_effects`, `${table}_items`]) {
       await dataSource.query(`DROP TABLE IF EXISTS ${name}`);
     }
   } finally {

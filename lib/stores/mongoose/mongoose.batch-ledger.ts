@@ -4,10 +4,23 @@ import type { BatchLedgerCapability, BatchSummary, DistributedBatch } from '../.
 /** A batch as stored: `_id` is `<version>:<batch number>`, times are BSON dates. */
 type BatchDocument = Omit<DistributedBatch, 'updatedAt'> & { _id: string; updatedAt: Date };
 
+/** Who completed a batch: `_id` is `<version>:<distribution id>:<batch number>`. */
+interface ClaimDocument {
+  _id: string;
+  version: string;
+  worker: string;
+  at: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
 /**
- * The batches of distributed tasks in `<collection>_batches`. Completing a batch is one guarded
- * update (`status: { $ne: 'completed' }`): of two deliveries of a batch only one records it,
- * though without transactions both may have done its work (at least once).
+ * The batches of distributed tasks in `<collection>_batches`. Of two deliveries of a batch only
+ * one records its completion, though without transactions both may have done its work (at least
+ * once). That one is told by an insert on a unique `_id` in `<collection>_batch_claims`, the only
+ * write that FerretDB applies atomically: it serves a guarded `updateOne` or `findOneAndUpdate` as
+ * a read and a write, so two completions at the same moment both matched a batch not yet
+ * completed, and both were told they recorded it.
  */
 export class MongooseBatchLedger implements BatchLedgerCapability {
   constructor(
@@ -21,15 +34,15 @@ export class MongooseBatchLedger implements BatchLedgerCapability {
 
   async clear(version: string): Promise<void> {
     await (await this.batches()).deleteMany({ version });
+    await (await this.claims()).deleteMany({ version });
   }
 
   async add(batch: DistributedBatch): Promise<void> {
     const { updatedAt, ...rest } = batch;
-    await (await this.batches()).updateOne(
-      { _id: idOf(batch.version, batch.batchNo) },
-      { $setOnInsert: { ...rest, updatedAt: new Date(updatedAt) } },
-      { upsert: true },
-    );
+    // Two upserts at once can both insert: the second then fails on the `_id`, and the batch is recorded.
+    await (await this.batches())
+      .updateOne({ _id: idOf(batch.version, batch.batchNo) }, { $setOnInsert: { ...rest, updatedAt: new Date(updatedAt) } }, { upsert: true })
+      .catch(unlessDuplicate);
   }
 
   async list(version: string, distributionId: string, states: Array<DistributedBatch['status']> = []): Promise<DistributedBatch[]> {
@@ -62,12 +75,22 @@ export class MongooseBatchLedger implements BatchLedgerCapability {
     return doc?.status ?? null;
   }
 
+  /**
+   * Claims the batch, then marks it completed. A claim whose holder died before the mark is
+   * finished by the next delivery, which is still told that the batch was recorded before it.
+   */
   async complete(version: string, distributionId: string, batchNo: number, worker: string): Promise<boolean> {
-    const result = await (await this.batches()).updateOne(
-      { _id: idOf(version, batchNo), distributionId, status: { $ne: 'completed' } },
-      { $set: { status: 'completed', worker, error: null, updatedAt: new Date() } },
-    );
-    return result.matchedCount === 1;
+    const batches = await this.batches();
+    const open = { _id: idOf(version, batchNo), distributionId, status: { $ne: 'completed' as const } };
+    if (!(await batches.findOne(open, { projection: { _id: 1 } }))) {
+      return false;
+    }
+    const claims = await this.claims();
+    const claim: ClaimDocument = { _id: `${version}:${distributionId}:${batchNo}`, version, worker, at: new Date() };
+    const won = await claims.insertOne(claim).then(() => true, (error: unknown) => unlessDuplicate(error).then(() => false));
+    const by = won ? claim : ((await claims.findOne({ _id: claim._id })) ?? claim);
+    await batches.updateOne(open, { $set: { status: 'completed', worker: by.worker, error: null, updatedAt: by.at } });
+    return won;
   }
 
   async fail(version: string, distributionId: string, batchNo: number, error: string, attempts: number): Promise<void> {
@@ -84,6 +107,17 @@ export class MongooseBatchLedger implements BatchLedgerCapability {
 
   private async batches(): Promise<Collection<BatchDocument>> {
     return (await this.db()).collection<BatchDocument>(`${this.collectionName}_batches`);
+  }
+
+  private async claims(): Promise<Collection<ClaimDocument>> {
+    return (await this.db()).collection<ClaimDocument>(`${this.collectionName}_batch_claims`);
+  }
+}
+
+/** Swallows a duplicate key error (the document is there already); rethrows any other. */
+async function unlessDuplicate(error: unknown): Promise<void> {
+  if ((error as { code?: unknown } | null)?.code !== DUPLICATE_KEY) {
+    throw error;
   }
 }
 
