@@ -5,6 +5,7 @@ import { AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
+import type { RegisteredTask } from './registered-task.interface';
 import type { TaskCandidate } from './task-candidate.interface';
 import { TaskRegistry } from './task.registry';
 import { validateTasks } from './validate-tasks';
@@ -23,7 +24,7 @@ export class TaskExplorer implements OnModuleInit {
   onModuleInit(): void {
     const validated = validateTasks(this.findCandidates());
     // In a spec, a distributed task's batches run here, one after another: a batched task without a queue.
-    const tasks = this.distributeInProcess ? validated.map((task) => (task.batch?.distribute ? { ...task, batch: { ...task.batch, distribute: null } } : task)) : validated;
+    const tasks: RegisteredTask[] = this.distributeInProcess ? validated.map(runInProcess) : validated;
     const transactional = tasks.find((task) => task.transaction || task.batch?.transaction);
     if (transactional && !this.store.capabilities.transactions) {
       throw new InvalidTaskClassError(
@@ -72,4 +73,9 @@ export class TaskExplorer implements OnModuleInit {
     const metatype = wrapper.inject ? fromInstance : (wrapper.metatype ?? fromInstance);
     return typeof metatype === 'function' && metatype !== Object ? (metatype as abstract new (...args: never[]) => unknown) : undefined;
   }
+}
+
+/** A distributed task as a batched one, for a spec that runs its batches in this process. */
+function runInProcess(task: RegisteredTask): RegisteredTask {
+  return task.kind === 'distributed' ? { ...task, kind: 'batched', batch: { ...task.batch, distribute: null } } : task;
 }

@@ -2,7 +2,9 @@ import { DuplicateTaskNameError } from '../errors/duplicate-task-name.error';
 import { DuplicateTaskVersionError } from '../errors/duplicate-task-version.error';
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import { InvalidTaskVersionError } from '../errors/invalid-task-version.error';
+import type { BatchedTask } from '../interfaces/batched-task.interface';
 import type { DeployTask } from '../interfaces/deploy-task.interface';
+import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
 import type { RegisteredTask } from './registered-task.interface';
 import type { TaskCandidate } from './task-candidate.interface';
 import { defaultTaskName } from './task-name';
@@ -36,6 +38,33 @@ export function validateTasks(candidates: TaskCandidate[]): RegisteredTask[] {
 }
 
 function toRegisteredTask({ className, options, instance, scope }: TaskCandidate): RegisteredTask {
+  refuseScope(className, scope);
+  const problem = versionProblem(options?.version);
+  if (problem) {
+    throw new InvalidTaskVersionError(className, options?.version, problem, versionOf(new Date()));
+  }
+  const batch = batchOptionsOf(className, options, instance);
+  const common = {
+    version: options.version,
+    name: nameOf(className, options),
+    description: options.description ?? '',
+    className,
+    everyDeploy: options.everyDeploy === true,
+    transaction: options.transaction === true,
+    timeout: timeoutOf(className, options),
+    environments: environmentsOf(className, options),
+  };
+  // The kind is decided here, once: the runner and the operator read `kind`, never the options again.
+  if (batch === null) {
+    return { ...common, kind: 'plain', batch, instance: instance as DeployTask };
+  }
+  const { distribute } = batch;
+  return distribute === null
+    ? { ...common, kind: 'batched', batch: { ...batch, distribute }, instance: instance as BatchedTask }
+    : { ...common, kind: 'distributed', batch: { ...batch, distribute }, instance: instance as BatchedTask };
+}
+
+function refuseScope(className: string, scope: TaskCandidate['scope']): void {
   if (scope !== 'static') {
     throw new InvalidTaskClassError(
       className,
@@ -43,11 +72,9 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
       'Tasks run outside any request: make it and its dependencies default (singleton) scoped.',
     );
   }
-  const problem = versionProblem(options?.version);
-  if (problem) {
-    throw new InvalidTaskVersionError(className, options?.version, problem, versionOf(new Date()));
-  }
-  const batch = batchOptionsOf(className, options, instance);
+}
+
+function nameOf(className: string, options: AfterPartyTaskOptions): string {
   const name = options.name ?? defaultTaskName(className);
   if (!NAME_PATTERN.test(name) || /^\d{14}$/.test(name)) {
     throw new InvalidTaskClassError(
@@ -56,27 +83,28 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
       'Use letters, digits, ".", "_" and "-", starting with a letter or digit, and not 14 digits (that reads as a version).',
     );
   }
-  if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout > 0 && options.timeout <= MAX_TIMER_MS)) {
+  return name;
+}
+
+function timeoutOf(className: string, { timeout }: AfterPartyTaskOptions): number | null {
+  if (timeout === undefined) {
+    return null;
+  }
+  if (!(Number.isInteger(timeout) && timeout > 0 && timeout <= MAX_TIMER_MS)) {
     throw new InvalidTaskClassError(
       className,
-      `has timeout ${String(options.timeout)}`,
+      `has timeout ${String(timeout)}`,
       `Set \`timeout\` to a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (about 24.8 days, the longest Node's timers wait), or leave it out.`,
     );
   }
+  return timeout;
+}
+
+function environmentsOf(className: string, options: AfterPartyTaskOptions): string[] | null {
   const environments = options.environments ?? null;
-  if (environments !== null && !(Array.isArray(environments) && environments.length > 0 && environments.every((e) => typeof e === 'string' && e !== ''))) {
+  const usable = (list: unknown): boolean => Array.isArray(list) && list.length > 0 && list.every((e) => typeof e === 'string' && e !== '');
+  if (environments !== null && !usable(environments)) {
     throw new InvalidTaskClassError(className, `has environments ${JSON.stringify(environments)}`, "Set `environments` to a non-empty list of environment names (e.g. ['production']), or leave it out.");
   }
-  return {
-    version: options.version,
-    name,
-    description: options.description ?? '',
-    className,
-    everyDeploy: options.everyDeploy === true,
-    transaction: options.transaction === true,
-    timeout: options.timeout ?? null,
-    environments,
-    batch,
-    instance: instance as DeployTask,
-  };
+  return environments;
 }

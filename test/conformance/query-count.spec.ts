@@ -38,6 +38,7 @@ function tasks(n: number): RegisteredTask[] {
     transaction: false,
     timeout: null,
     environments: null,
+    kind: 'plain',
     batch: null,
     instance: { run: () => undefined },
   }));

@@ -54,6 +54,22 @@ describe('validateTasks', () => {
     expect(validateTasks([candidate(className, '20260101000000')])[0].name).toBe(name);
   });
 
+  it('decides each task\'s kind once: plain with run(), batched with collection() and processBatch(), distributed with batch.distribute', () => {
+    const batched = { collection: () => undefined, processBatch: async () => undefined };
+    const tasks = validateTasks([
+      candidate('PlainTask', '20260101000001'),
+      candidate('BatchedTask', '20260101000002', { instance: batched, options: { version: '20260101000002', batch: { size: 10 } } }),
+      candidate('SpreadTask', '20260101000003', { instance: batched, options: { version: '20260101000003', batch: { distribute: { queue: 'spread' } } } }),
+      candidate('OffTask', '20260101000004', { instance: batched, options: { version: '20260101000004', batch: { distribute: false } } }),
+    ]);
+    expect(tasks.map((task) => [task.name, task.kind, task.batch?.distribute?.queue ?? null])).toEqual([
+      ['plain', 'plain', null],
+      ['batched', 'batched', null],
+      ['spread', 'distributed', 'spread'],
+      ['off', 'batched', null],
+    ]);
+  });
+
   it('keeps a name the decorator sets, as the generator writes it', () => {
     const [task] = validateTasks([candidate('Sync3dModelsTask', '20260101000000', { options: { version: '20260101000000', name: 'sync-3d-models' } })]);
     expect(task.name).toBe('sync-3d-models');
