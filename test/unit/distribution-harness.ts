@@ -127,6 +127,7 @@ export function distributedTask(
     transaction: false,
     timeout: null,
     environments: null,
+    kind: 'distributed',
     batch: { size, transaction: false, pause: 0, maxBackoff: 100, distribute: { queue: `after-party-${name}`, concurrency, attempts } },
     instance,
   };
