@@ -1,7 +1,7 @@
 import { buildFingerprint } from '../../lib/distribution/build-fingerprint';
 import type { BatchContext, BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import { REDIS } from '../support/redis';
-import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node, numbers, startWorkers, stopWorkers, uniquePrefix, until, within } from './distribution-harness';
+import { distributedTask, numbers, until, useSandbox, within } from './distribution-harness';
 
 /** Who applied which batch, across the in-process workers of a test. */
 const applied: Array<{ build: string; batch: number }> = [];
@@ -57,36 +57,19 @@ describe('build fingerprint of a distributed task', () => {
 });
 
 (REDIS.available ? describe : describe.skip)('a worker of another build (a rolling deploy)', () => {
-  let prefix: string;
-  let logs: ReturnType<typeof captureLogs>;
-  const closers: Array<() => Promise<unknown>> = [];
+  const sandbox = useSandbox();
 
   beforeEach(() => {
-    prefix = uniquePrefix();
-    logs = captureLogs();
     applied.length = 0;
   });
 
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch(() => undefined);
-    }
-    logs.restore();
-    await dropPrefix(prefix);
-  });
-
   it('leaves the batches for workers of the run’s build, spending no attempt, and the run says so', async () => {
-    const ledger = new MemoryLedger();
     // One attempt: a job left by spending it would fail the run.
-    const runner = node(ledger, prefix);
-    closers.push(() => runner.distribution.onApplicationShutdown());
-    const run = dispatch(runner, distributedTask('rolling', new NewBuildTask(), { attempts: 1 }));
-    closers.push(run.stop);
-    const old = startWorkers(ledger, prefix, [distributedTask('rolling', new OldBuildTask(), { attempts: 1 })]);
-    closers.push(() => stopWorkers(old));
-    await until(() => logs.lines.some((line) => /left for a worker of another build/.test(line)), 'the old worker leaving a batch');
-    const current = startWorkers(ledger, prefix, [distributedTask('rolling', new NewBuildTask(), { attempts: 1 })]);
-    closers.push(() => stopWorkers(current));
+    const runner = sandbox.node();
+    const run = sandbox.run(runner, distributedTask('rolling', new NewBuildTask(), { attempts: 1 }));
+    sandbox.workers([distributedTask('rolling', new OldBuildTask(), { attempts: 1 })]);
+    await until(() => sandbox.logs.lines.some((line) => /left for a worker of another build/.test(line)), 'the old worker leaving a batch');
+    sandbox.workers([distributedTask('rolling', new NewBuildTask(), { attempts: 1 })]);
 
     expect(await within(30_000, 'the run ending', run.end)).toEqual({ status: 'completed' });
     expect(applied.filter((batch) => batch.build === 'old')).toEqual([]);

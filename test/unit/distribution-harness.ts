@@ -277,3 +277,70 @@ export class NumbersTask implements BatchedTask<number, number> {
     await this.work(items, ctx);
   }
 }
+
+/**
+ * What every test on Redis starts from and leaves behind, set up afresh before each test of the
+ * enclosing describe: a BullMQ prefix of its own (its keys deleted afterwards), an empty ledger,
+ * Nest's log lines captured, and whatever the test opened closed again, the last opened first.
+ */
+export interface Sandbox {
+  readonly prefix: string;
+  readonly ledger: MemoryLedger;
+  readonly logs: ReturnType<typeof captureLogs>;
+  /** Closes `close` after the test. */
+  closeLater(close: () => Promise<unknown>): void;
+  /** An in-process app process on the sandbox's ledger and prefix (or `ledger`), shut down after the test. */
+  node(distribution?: Record<string, unknown>, extra?: Record<string, unknown>, ledger?: MemoryLedger): Node;
+  /** Batch workers for `tasks` on the sandbox's ledger and prefix (or `ledger`), stopped after the test. */
+  workers(tasks: RegisteredTask[], distribution?: Record<string, unknown>, extra?: Record<string, unknown>, ledger?: MemoryLedger): BatchWorkers & { node: Node };
+  /** {@link dispatch}, stopped after the test if it has not ended. */
+  run(app: Node, task: RegisteredTask, options?: Parameters<typeof dispatch>[2]): ReturnType<typeof dispatch>;
+}
+
+/** The {@link Sandbox} of each test of the enclosing describe. */
+export function useSandbox(): Sandbox {
+  const closers: Array<() => Promise<unknown>> = [];
+  const state = {} as { prefix: string; ledger: MemoryLedger; logs: ReturnType<typeof captureLogs> };
+  const closeLater = (close: () => Promise<unknown>): void => {
+    closers.push(close);
+  };
+  beforeEach(() => {
+    state.prefix = uniquePrefix();
+    state.ledger = new MemoryLedger();
+    state.logs = captureLogs();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch(() => undefined);
+    }
+    state.logs.restore();
+    await dropPrefix(state.prefix);
+  });
+  return {
+    get prefix() {
+      return state.prefix;
+    },
+    get ledger() {
+      return state.ledger;
+    },
+    get logs() {
+      return state.logs;
+    },
+    closeLater,
+    node(distribution = {}, extra = {}, ledger = state.ledger) {
+      const app = node(ledger, state.prefix, distribution, extra);
+      closeLater(() => app.distribution.onApplicationShutdown());
+      return app;
+    },
+    workers(tasks, distribution = {}, extra = {}, ledger = state.ledger) {
+      const workers = startWorkers(ledger, state.prefix, tasks, distribution, extra);
+      closeLater(() => stopWorkers(workers));
+      return workers;
+    },
+    run(app, task, options) {
+      const run = dispatch(app, task, options);
+      closeLater(run.stop);
+      return run;
+    },
+  };
+}

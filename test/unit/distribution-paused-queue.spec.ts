@@ -4,33 +4,15 @@ import type { DistributionCheckpoint } from '../../lib/distribution/dispatch';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import { TaskRunner } from '../../lib/runner/task.runner';
 import { REDIS } from '../support/redis';
-import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node, NumbersTask, startWorkers, stopWorkers, uniquePrefix, within } from './distribution-harness';
+import { distributedTask, NumbersTask, useSandbox, within } from './distribution-harness';
 
 /** `after-party:pause` of a distributed task that is not running, and a queue a run finds paused. */
 (REDIS.available ? describe : describe.skip)('distributed tasks: a paused queue', () => {
-  let prefix: string;
-  let ledger: MemoryLedger;
-  let logs: ReturnType<typeof captureLogs>;
-  const closers: Array<() => Promise<unknown>> = [];
-
-  beforeEach(() => {
-    prefix = uniquePrefix();
-    ledger = new MemoryLedger();
-    logs = captureLogs();
-  });
-
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch(() => undefined);
-    }
-    logs.restore();
-    await dropPrefix(prefix);
-  });
+  const sandbox = useSandbox();
 
   it('a refused pause (the task is not running) leaves its queue as it was', async () => {
     const task = distributedTask('not-running', new NumbersTask(10));
-    const app = node(ledger, prefix);
-    closers.push(() => app.distribution.onApplicationShutdown());
+    const app = sandbox.node();
     // No running run to ask: the store says so.
     const store = { ...app.store, requestControl: async () => false } as unknown as AfterPartyStore;
     const runner = new TaskRunner(store, app.options, {} as TaskRegistry, {} as AfterPartyEvents, app.distribution);
@@ -41,13 +23,10 @@ import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node,
 
   it('a run that finds its queue paused says so and resumes it, and its batches are done', async () => {
     const task = distributedTask('found-paused', new NumbersTask(10));
-    const app = node(ledger, prefix);
-    closers.push(() => app.distribution.onApplicationShutdown());
+    const app = sandbox.node();
     await app.distribution.queue(task).pause();
-    const workers = startWorkers(ledger, prefix, [task]);
-    closers.push(() => stopWorkers(workers));
-    const run = dispatch(app, task);
-    closers.push(run.stop);
+    sandbox.workers([task]);
+    const run = sandbox.run(app, task);
 
     expect(await within(20_000, 'the run ending', run.end)).toEqual({ status: 'completed' });
     expect(run.lines).toContain(`warn The queue after-party-found-paused of found-paused was paused, which would hold its batches back: resumed it`);
@@ -56,8 +35,7 @@ import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node,
 
   it('the run after one paused by after-party:pause resumes the queue with a log line, not a warning', async () => {
     const task = distributedTask('paused-then-resumed', new NumbersTask(10));
-    const app = node(ledger, prefix);
-    closers.push(() => app.distribution.onApplicationShutdown());
+    const app = sandbox.node();
     // The first run is asked to pause: it pauses the queue and ends paused, its checkpoint saved.
     const checkpoints: DistributionCheckpoint[] = [];
     const pausing = {
@@ -68,16 +46,13 @@ import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node,
         updateRun: async (_id: string, patch: { checkpoint?: DistributionCheckpoint }) => void (patch.checkpoint && checkpoints.push(patch.checkpoint)),
       } as unknown as AfterPartyStore,
     };
-    const first = dispatch(pausing, task);
-    closers.push(first.stop);
+    const first = sandbox.run(pausing, task);
     expect(await within(20_000, 'the first run pausing', first.end)).toMatchObject({ status: 'paused' });
     expect(await app.distribution.queue(task).isPaused()).toBe(true);
     const checkpoint = checkpoints[checkpoints.length - 1];
 
-    const workers = startWorkers(ledger, prefix, [task]);
-    closers.push(() => stopWorkers(workers));
-    const second = dispatch(app, task, { resumeFrom: JSON.parse(JSON.stringify(checkpoint)) as DistributionCheckpoint });
-    closers.push(second.stop);
+    sandbox.workers([task]);
+    const second = sandbox.run(app, task, { resumeFrom: JSON.parse(JSON.stringify(checkpoint)) as DistributionCheckpoint });
     expect(await within(20_000, 'the second run ending', second.end)).toEqual({ status: 'completed' });
     expect(second.lines).toContain('log Resumed the queue after-party-paused-then-resumed of paused-then-resumed, paused when its last run was paused');
     expect(second.lines.filter((line) => line.startsWith('warn '))).toEqual([]);

@@ -4,7 +4,7 @@ import type { BatchedTask, KeysetCollection } from '../../lib/interfaces/batched
 import type { TaskProgressSnapshot } from '../../lib/interfaces/run-record.interface';
 import { ProgressReporter } from '../../lib/runner/progress-reporter';
 import { REDIS } from '../support/redis';
-import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node, numbers, startWorkers, stopWorkers, uniquePrefix, within } from './distribution-harness';
+import { dispatch, distributedTask, numbers, useSandbox, within } from './distribution-harness';
 
 describe('the progress bar on a terminal', () => {
   const line = {
@@ -79,25 +79,9 @@ describe('the progress reporter on a terminal', () => {
 });
 
 (REDIS.available ? describe : describe.skip)('distributed progress', () => {
-  let prefix: string;
-  let logs: ReturnType<typeof captureLogs>;
-  const closers: Array<() => Promise<unknown>> = [];
-
-  beforeEach(() => {
-    prefix = uniquePrefix();
-    logs = captureLogs();
-  });
-
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch(() => undefined);
-    }
-    logs.restore();
-    await dropPrefix(prefix);
-  });
+  const sandbox = useSandbox();
 
   it('moves while the batches are being dispatched, and counts its time from the start of the dispatch', async () => {
-    const ledger = new MemoryLedger();
     const current: { run?: ReturnType<typeof dispatch> } = {};
     const snapshot = (): TaskProgressSnapshot => (current.run!.progress as unknown as { snapshot: TaskProgressSnapshot }).snapshot;
     let doneDuringDispatch = 0;
@@ -119,13 +103,10 @@ describe('the progress reporter on a terminal', () => {
       processBatch: async () => undefined,
     };
     const task = distributedTask('progress-during-dispatch', slowly, { size: 5 });
-    const runner = node(ledger, prefix);
-    closers.push(() => runner.distribution.onApplicationShutdown());
-    const workers = startWorkers(ledger, prefix, [task]);
-    closers.push(() => stopWorkers(workers));
+    const runner = sandbox.node();
+    sandbox.workers([task]);
     const started = Date.now();
-    const run = (current.run = dispatch(runner, task));
-    closers.push(run.stop);
+    const run = (current.run = sandbox.run(runner, task));
 
     expect(await within(30_000, 'the run ending', run.end)).toEqual({ status: 'completed' });
     const took = Math.round((Date.now() - started) / 1000);

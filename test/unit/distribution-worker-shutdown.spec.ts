@@ -1,6 +1,6 @@
 import { REDIS } from '../support/redis';
 import type { BatchContext } from '../../lib/interfaces/batched-task.interface';
-import { captureLogs, dispatch, distributedTask, dropPrefix, MemoryLedger, node, NumbersTask, startWorkers, stopWorkers, uniquePrefix, until, within } from './distribution-harness';
+import { distributedTask, NumbersTask, until, useSandbox, within } from './distribution-harness';
 
 /** A latch a batch waits on, and what the batch saw of its signal. */
 function latch(): { started: boolean; release(): void; released: Promise<void>; signal?: AbortSignal } {
@@ -15,24 +15,7 @@ function latch(): { started: boolean; release(): void; released: Promise<void>; 
  * the queue, still without spending an attempt.
  */
 (REDIS.available ? describe : describe.skip)('batch workers at shutdown', () => {
-  let prefix: string;
-  let ledger: MemoryLedger;
-  let logs: ReturnType<typeof captureLogs>;
-  const closers: Array<() => Promise<unknown>> = [];
-
-  beforeEach(() => {
-    prefix = uniquePrefix();
-    ledger = new MemoryLedger();
-    logs = captureLogs();
-  });
-
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch(() => undefined);
-    }
-    logs.restore();
-    await dropPrefix(prefix);
-  });
+  const sandbox = useSandbox();
 
   it('lets a batch in progress finish within the grace period, its signal not aborted, and records it completed', async () => {
     const batch = latch();
@@ -45,23 +28,20 @@ function latch(): { started: boolean; release(): void; released: Promise<void>; 
       }),
       { attempts: 1, concurrency: 1 },
     );
-    const runner = node(ledger, prefix);
-    closers.push(() => runner.distribution.onApplicationShutdown());
-    const run = dispatch(runner, task);
-    closers.push(run.stop);
-    const workers = startWorkers(ledger, prefix, [task], {}, { gracePeriod: 10_000 });
-    closers.push(() => stopWorkers(workers));
+    const runner = sandbox.node();
+    const run = sandbox.run(runner, task);
+    const workers = sandbox.workers([task], {}, { gracePeriod: 10_000 });
     await until(() => batch.started, 'the batch started');
 
     const shutdown = workers.beforeApplicationShutdown();
-    await until(() => logs.lines.some((line) => line.includes('Stopping batch workers: 1 batch in progress may finish within 10 s')), 'the shutdown under way');
+    await until(() => sandbox.logs.lines.some((line) => line.includes('Stopping batch workers: 1 batch in progress may finish within 10 s')), 'the shutdown under way');
     expect(batch.signal?.aborted).toBe(false);
     batch.release();
     await within(10_000, 'the shutdown', shutdown);
 
     expect(await within(10_000, 'the run ending', run.end)).toEqual({ status: 'completed' });
     expect(batch.signal?.aborted).toBe(false);
-    expect(logs.lines.join('\n')).not.toMatch(/failed/);
+    expect(sandbox.logs.lines.join('\n')).not.toMatch(/failed/);
   }, 40_000);
 
   it('stops a batch still running at the end of the grace period and hands it back without spending an attempt', async () => {
@@ -81,18 +61,14 @@ function latch(): { started: boolean; release(): void; released: Promise<void>; 
         // One attempt: a batch that spent it would fail the run.
         { attempts: 1, concurrency: 1 },
       );
-    const runner = node(ledger, prefix);
-    closers.push(() => runner.distribution.onApplicationShutdown());
-    const run = dispatch(runner, task('runner', false));
-    closers.push(run.stop);
-    const stopping = startWorkers(ledger, prefix, [task('first', true)], {}, { gracePeriod: 500 });
-    closers.push(() => stopWorkers(stopping));
+    const runner = sandbox.node();
+    const run = sandbox.run(runner, task('runner', false));
+    const stopping = sandbox.workers([task('first', true)], {}, { gracePeriod: 500 });
     await until(() => first.started, 'the batch started');
 
     await within(10_000, 'the shutdown', stopping.beforeApplicationShutdown());
-    expect(logs.lines.join('\n')).toMatch(/Batch 1 of \S+ handed-back stopped at shutdown \(The app is shutting down and the batch did not finish within the grace period \(500 ms\)\): handed back to the queue, no attempt spent/);
-    const next = startWorkers(ledger, prefix, [task('second', false)]);
-    closers.push(() => stopWorkers(next));
+    expect(sandbox.logs.lines.join('\n')).toMatch(/Batch 1 of \S+ handed-back stopped at shutdown \(The app is shutting down and the batch did not finish within the grace period \(500 ms\)\): handed back to the queue, no attempt spent/);
+    sandbox.workers([task('second', false)]);
 
     expect(await within(15_000, 'the run ending', run.end)).toEqual({ status: 'completed' });
     expect(applied).toEqual(['second']);
