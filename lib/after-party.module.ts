@@ -17,6 +17,7 @@ import type {
 import { resolveOptions, validateStore, type StoreKind } from './config/resolve-options';
 import { AfterPartyQuietModule } from './quiet/after-party-quiet.module';
 import { TaskRunner } from './runner/task.runner';
+import { OperatorCore } from './operator/operator.core';
 import { StatusService } from './status/status.service';
 import { BatchWorkers } from './distribution/batch-workers.service';
 import { DistributionService } from './distribution/distribution.service';
@@ -118,6 +119,7 @@ export class AfterPartyModule {
         TaskRegistry,
         TaskExplorer,
         TaskRunner,
+        OperatorCore,
         StatusService,
         AfterPartyEvents,
         DistributionService,

@@ -1,4 +1,4 @@
-import type { StatusRow, TaskState } from '../status/status-row.interface';
+import type { StatusResult } from '../operator/operator-results';
 
 /** Options of {@link AfterPartyService.plan}: what `after-party:run --dry-run` takes. */
 export interface AfterPartyPlanOptions {
@@ -45,17 +45,7 @@ export interface AfterPartyRunOptions extends AfterPartyPlanOptions {
   handleSignals?: boolean;
 }
 
-/** A task as a plan lists it (the `--dry-run --json` shape). */
-export interface PlannedTask {
-  /** The task's version, `YYYYMMDDHHMMSS`. */
-  version: string;
-  /** The task's name (kebab-case, from its class unless given). */
-  name: string;
-  /** The task's description, or `''`. */
-  description: string;
-  /** Whether it runs on every deploy (once per deploy id). */
-  everyDeploy: boolean;
-}
+export type { PlannedTask } from '../operator/operator-documents';
 
 /** Which tasks {@link AfterPartyService.markDone} records as completed: exactly one of `tasks`, `all`, `before`. */
 export interface AfterPartyMarkDoneOptions {
@@ -75,16 +65,9 @@ export interface AfterPartyLockOptions {
   lockTimeout?: number;
 }
 
-/** What {@link AfterPartyService.status} returns: the `after-party:status --json` document, and what needs attention. */
-export interface AfterPartyStatus {
-  /** The store and where its records are, e.g. `typeorm/postgres table after_party_runs`. */
-  store: string;
-  /** The environment the records are read for (module option `environment`). */
-  environment: string;
-  /** Every task, and every version recorded without a task class, in version order. */
-  tasks: StatusRow[];
-  /** How many rows are in each state. */
-  summary: Record<TaskState, number>;
-  /** The rows `status --check` fails on: pending, running, failed, interrupted or paused. */
-  needsAttention: StatusRow[];
-}
+/**
+ * What {@link AfterPartyService.status} returns: the `after-party:status --json` document
+ * (`StatusDocument`), and `needsAttention`, the rows `status --check` fails on (pending,
+ * running, failed, interrupted or paused).
+ */
+export type AfterPartyStatus = StatusResult;

@@ -1,21 +1,14 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
+import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import { parseDuration } from '../cli/parse-duration';
-import type { RegisteredTask } from '../discovery/registered-task.interface';
-import { TaskRegistry } from '../discovery/task.registry';
-import { versionProblem } from '../discovery/task-version';
-import { InvalidOptionsError } from '../errors/invalid-options.error';
-import { plural, taskLabel } from '../format/text.format';
-import type { AfterPartyStore } from '../interfaces/store.interface';
-import { resolveDeployId } from '../planning/deploy-id';
-import { inEnvironment } from '../planning/task-state';
-import { milliseconds, type ResolvedAfterPartyOptions } from '../config/resolve-options';
+import { plural } from '../format/text.format';
 import type { RunReport } from '../interfaces/run-report.interface';
+import { OperatorCore } from '../operator/operator.core';
+import { resolveDeployId } from '../planning/deploy-id';
+import { milliseconds, type ResolvedAfterPartyOptions } from '../config/resolve-options';
+import type { RunOptions } from '../runner/run-options.interface';
 import { ShutdownWatch } from '../runner/shutdown-watch';
-import { TaskRunner } from '../runner/task.runner';
-import { countStates } from '../status/format-status';
-import { StatusService } from '../status/status.service';
 import type {
   AfterPartyLockOptions,
   AfterPartyMarkDoneOptions,
@@ -30,7 +23,7 @@ const SHUTDOWN_MARGIN_MS = 5000;
 
 /**
  * after-party from app code (an admin endpoint, a script, a test): plan, run, read status, mark
- * done, reset, pause and cancel, through the same runner, lock and records as the `after-party:*`
+ * done, reset, pause, resume and cancel, through the same runner, lock and records as the `after-party:*`
  * commands. `AfterPartyModule` provides it globally; inject it anywhere.
  *
  * ```ts
@@ -43,7 +36,9 @@ const SHUTDOWN_MARGIN_MS = 5000;
  * }
  * ```
  *
- * Methods throw the typed errors the commands turn into exit codes (`LockTimeoutError`,
+ * A thin facade over the same operator core the commands call: the same rules, the same refusals
+ * in the same words (with method names where the commands name flags), the same records. Methods
+ * throw the typed errors the commands turn into exit codes (`LockTimeoutError`,
  * `UnknownTaskError`, `PendingMigrationsError`, `InvalidOptionsError`, ...); none of them sets
  * `process.exitCode` or exits the process.
  */
@@ -54,10 +49,7 @@ export class AfterPartyService implements BeforeApplicationShutdown {
   private readonly running = new Map<ShutdownWatch, Promise<RunReport>>();
 
   constructor(
-    private readonly runner: TaskRunner,
-    private readonly statusService: StatusService,
-    private readonly registry: TaskRegistry,
-    @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
+    private readonly core: OperatorCore,
     @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
   ) {}
 
@@ -66,8 +58,7 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    * takes no lock; with `tasks`, exactly those (throws `UnknownTaskError` for unknown ones).
    */
   async plan(options: AfterPartyPlanOptions = {}): Promise<PlannedTask[]> {
-    const tasks = options.tasks?.length ? this.runner.select(options.tasks) : await this.runner.plan(resolveDeployId(options.deployId, 'deployId'));
-    return tasks.map(({ version, name, description, everyDeploy }) => ({ version, name, description, everyDeploy }));
+    return (await this.core.plan({ tasks: options.tasks ?? [], deployId: resolveDeployId(options.deployId, 'deployId') })).tasks;
   }
 
   /**
@@ -80,45 +71,22 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    * (`report.abandoned`): the run ends and releases the lock while that work may go on.
    */
   async run(options: AfterPartyRunOptions = {}): Promise<RunReport> {
-    const deployId = resolveDeployId(options.deployId, 'deployId');
-    const lockTimeoutMs = this.lockTimeout(options);
-    const maxDurationMs = options.maxDuration === undefined ? null : parseDuration('maxDuration', String(options.maxDuration));
-    const shutdown = new ShutdownWatch({ listen: options.handleSignals === true });
-    const abort = (): void => shutdown.stop('the AbortSignal of the run');
-    if (options.signal?.aborted) {
-      abort();
-    }
-    options.signal?.addEventListener('abort', abort, { once: true });
-    const report = this.runner.run({
-      tasks: options.tasks ?? [],
-      deployId,
-      lockTimeoutMs,
-      migrate: options.migrate === true,
-      terminal: false,
-      maxDurationMs,
-      waitForWorkers: options.waitForWorkers !== false,
-      shutdown,
-    });
-    this.running.set(shutdown, report);
-    try {
-      return await report;
-    } finally {
-      this.running.delete(shutdown);
-      options.signal?.removeEventListener('abort', abort);
-      shutdown.dispose();
-    }
+    const tasks = options.tasks ?? [];
+    return this.track(options, (input) => this.core.run({ ...input, tasks }));
+  }
+
+  /**
+   * Runs a paused or interrupted batched task again, from its cursor, like
+   * `after-party:resume <task>` (and `after-party:run <task>`): same lock, same report as {@link run}.
+   * Throws `InvalidOptionsError` for any other state, saying why.
+   */
+  async resume(task: string, options: Omit<AfterPartyRunOptions, 'tasks'> = {}): Promise<RunReport> {
+    return this.track(options, (input) => this.core.resume({ ...input, surface: 'api', task }));
   }
 
   /** Every task with the state of its latest run, like `after-party:status --json`. Reads only; takes no lock. */
   async status(): Promise<AfterPartyStatus> {
-    const tasks = await this.statusService.rows();
-    return {
-      store: this.store.description,
-      environment: this.options.environment,
-      tasks,
-      summary: countStates(tasks),
-      needsAttention: StatusService.needingAttention(tasks),
-    };
+    return this.core.status();
   }
 
   /**
@@ -127,21 +95,9 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    * Resolves the tasks newly marked.
    */
   async markDone(options: AfterPartyMarkDoneOptions): Promise<Array<{ version: string; name: string }>> {
-    const { tasks: identifiers = [], all, before } = options ?? {};
-    if ([identifiers.length > 0, all === true, before !== undefined].filter(Boolean).length !== 1) {
-      throw new InvalidOptionsError(
-        'Say which tasks to mark done: tasks (versions or names), all: true, or before: <version> (exactly one of them).',
-      );
-    }
-    if (before !== undefined && versionProblem(before)) {
-      throw new InvalidOptionsError(`before needs a task version (YYYYMMDDHHMMSS), not ${JSON.stringify(before)}.`);
-    }
-    const tasks =
-      identifiers.length > 0
-        ? this.runner.select(identifiers)
-        : this.registry.all().filter((task) => inEnvironment(task, this.options.environment) && (all === true || task.version < (before as string)));
-    const marked = await this.runner.markDone(tasks, this.lockTimeout(options));
-    return marked.map(({ version, name }) => ({ version, name }));
+    const { tasks = [], all, before } = options ?? {};
+    const result = await this.core.markDone({ surface: 'api', tasks, all: all === true, before, lockTimeoutMs: this.lockTimeout(options ?? {}) });
+    return result.marked;
   }
 
   /**
@@ -151,7 +107,7 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    * Resolves how many runs were reset (0: none).
    */
   async reset(task: string, options: AfterPartyLockOptions = {}): Promise<number> {
-    return this.runner.reset(this.one(task), this.lockTimeout(options));
+    return (await this.core.reset({ surface: 'api', task, lockTimeoutMs: this.lockTimeout(options) })).resetRuns;
   }
 
   /**
@@ -161,30 +117,18 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    * here: no runner follows it); throws `InvalidOptionsError` when it is not batched or not running.
    */
   async pause(task: string): Promise<'requested' | 'recorded'> {
-    const registered = this.one(task);
-    const outcome = await this.runner.pause(registered);
-    if (outcome === 'not batched') {
-      throw new InvalidOptionsError(`${taskLabel(registered)} is not a batched task, so it cannot pause between batches.`);
-    }
-    if (outcome === 'not running') {
-      throw new InvalidOptionsError(`${taskLabel(registered)} is not running: there is nothing to pause. status() shows where it stands.`);
-    }
-    return outcome;
+    return (await this.core.pause({ surface: 'api', task })).outcome;
   }
 
   /**
    * Cancels a task, like `after-party:cancel`: a running batched task stops after its current
    * batch (`requested`; a distributed one's queued batches are removed, `recorded` when no runner
    * follows it); a task that is not running is recorded `cancelled` at once (`cancelled`). Later
-   * runs leave it alone until it is reset or run by name. Throws `InvalidOptionsError` when it is completed.
+   * runs leave it alone until it is reset or run by name. Throws `InvalidOptionsError` when it is
+   * completed, or when it is a plain task that is running (SIGTERM its runner instead).
    */
   async cancel(task: string, options: AfterPartyLockOptions = {}): Promise<'requested' | 'recorded' | 'cancelled'> {
-    const registered = this.one(task);
-    const outcome = await this.runner.cancel(registered, this.lockTimeout(options));
-    if (outcome === 'completed') {
-      throw new InvalidOptionsError(`${taskLabel(registered)} is completed: there is nothing to cancel. reset() makes it pending again.`);
-    }
-    return outcome;
+    return (await this.core.cancel({ surface: 'api', task, lockTimeoutMs: this.lockTimeout(options) })).outcome;
   }
 
   /**
@@ -208,11 +152,28 @@ export class AfterPartyService implements BeforeApplicationShutdown {
     waiting.abort();
   }
 
-  private one(task: string): RegisteredTask {
-    if (typeof task !== 'string' || task === '') {
-      throw new InvalidOptionsError('Name one task, by version or name.');
+  /** Runs `start` as a run of this service: stopped by the caller's AbortSignal and at the app's shutdown. */
+  private async track(options: Omit<AfterPartyRunOptions, 'tasks'>, start: (input: Omit<RunOptions, 'tasks'>) => Promise<RunReport>): Promise<RunReport> {
+    const input = {
+      deployId: resolveDeployId(options.deployId, 'deployId'),
+      lockTimeoutMs: this.lockTimeout(options),
+      maxDurationMs: options.maxDuration === undefined ? null : parseDuration('maxDuration', String(options.maxDuration)),
+    };
+    const shutdown = new ShutdownWatch({ listen: options.handleSignals === true });
+    const abort = (): void => shutdown.stop('the AbortSignal of the run');
+    if (options.signal?.aborted) {
+      abort();
     }
-    return this.runner.select([task])[0];
+    options.signal?.addEventListener('abort', abort, { once: true });
+    const report = start({ ...input, migrate: options.migrate === true, terminal: false, waitForWorkers: options.waitForWorkers !== false, shutdown });
+    this.running.set(shutdown, report);
+    try {
+      return await report;
+    } finally {
+      this.running.delete(shutdown);
+      options.signal?.removeEventListener('abort', abort);
+      shutdown.dispose();
+    }
   }
 
   private lockTimeout(options: AfterPartyLockOptions): number {

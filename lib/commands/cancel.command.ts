@@ -1,7 +1,9 @@
+import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
-import { InvalidOptionsError } from '../errors/invalid-options.error';
+import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { AfterPartyExitCode } from '../errors/exit-codes';
-import { taskLabel } from '../format/text.format';
+import { OperatorCore } from '../operator/operator.core';
 import { ControlCommand } from './control.command';
 
 /**
@@ -16,20 +18,13 @@ import { ControlCommand } from './control.command';
   argsDescription: { task: 'version or name of the task' },
 })
 export class CancelCommand extends ControlCommand {
+  constructor(core: OperatorCore, @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions) {
+    super(core);
+  }
+
   protected async execute(identifiers: string[], flags: { json?: boolean }): Promise<AfterPartyExitCode> {
-    const task = this.task(identifiers);
-    const outcome = await this.runner.cancel(task, this.options.lockTimeout);
-    if (outcome === 'completed') {
-      throw new InvalidOptionsError(`${taskLabel(task)} is completed: there is nothing to cancel. after-party:reset makes it pending again.`);
-    }
-    const messages = {
-      requested: task.batch?.distribute
-        ? `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`
-        : `Asked the runner of ${taskLabel(task)} to cancel it after its current batch.`,
-      recorded: `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`,
-      cancelled: `Cancelled ${taskLabel(task)}: later runs leave it alone until after-party:reset or after-party:run ${task.name}.`,
-    };
-    return this.report(task, 'cancel', outcome, messages[outcome], flags.json === true);
+    const result = await this.core.cancel({ surface: 'cli', task: identifiers, lockTimeoutMs: this.options.lockTimeout });
+    return this.report('cancel', result, flags.json === true);
   }
 
   @Option({ flags: '--json', description: 'print one JSON document on stdout' })

@@ -3,13 +3,9 @@ import { Command, Option } from 'nest-commander';
 import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import { AfterPartyExitCode } from '../errors/exit-codes';
 import { writeJson } from '../cli/write-json';
-import { TaskRegistry } from '../discovery/task.registry';
-import { versionProblem } from '../discovery/task-version';
-import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
-import { TaskRunner } from '../runner/task.runner';
-import { plural, taskLabel } from '../format/text.format';
-import { inEnvironment } from '../planning/task-state';
+import type { MarkDoneDocument } from '../operator/operator-documents';
+import { OperatorCore } from '../operator/operator.core';
 import { AfterPartyCommand } from './after-party.command';
 
 interface MarkDoneFlags {
@@ -27,34 +23,25 @@ interface MarkDoneFlags {
 })
 export class MarkDoneCommand extends AfterPartyCommand {
   constructor(
-    private readonly runner: TaskRunner,
-    private readonly registry: TaskRegistry,
+    private readonly core: OperatorCore,
     @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
   ) {
     super();
   }
 
   protected async execute(identifiers: string[], flags: MarkDoneFlags): Promise<AfterPartyExitCode> {
-    const modes = [identifiers.length > 0, flags.all === true, flags.before !== undefined].filter(Boolean).length;
-    if (modes !== 1) {
-      throw new InvalidOptionsError('Say which tasks to mark done: task versions or names, --all, or --before <version> (exactly one of them).');
-    }
-    if (flags.before !== undefined && versionProblem(flags.before)) {
-      throw new InvalidOptionsError(`--before needs a task version (YYYYMMDDHHMMSS), not ${JSON.stringify(flags.before)}.`);
-    }
-    const tasks =
-      identifiers.length > 0
-        ? this.runner.select(identifiers)
-        : this.registry.all().filter((task) => inEnvironment(task, this.options.environment) && (flags.all || task.version < (flags.before as string)));
-    const marked = await this.runner.markDone(tasks, this.options.lockTimeout);
+    const result = await this.core.markDone({
+      surface: 'cli',
+      tasks: identifiers,
+      all: flags.all === true,
+      before: flags.before,
+      lockTimeoutMs: this.options.lockTimeout,
+    });
     if (flags.json) {
-      writeJson({ marked: marked.map(({ version, name }) => ({ version, name })) });
+      const document: MarkDoneDocument = { marked: result.marked };
+      writeJson(document);
     } else {
-      process.stdout.write(
-        marked.length === 0
-          ? 'Nothing to mark: those tasks are already completed.\n'
-          : `Marked ${plural(marked.length, 'task')} as done without running: ${marked.map(taskLabel).join(', ')}\n`,
-      );
+      process.stdout.write(`${result.message}\n`);
     }
     return AfterPartyExitCode.Ok;
   }

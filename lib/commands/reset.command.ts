@@ -3,12 +3,12 @@ import { Command, Option } from 'nest-commander';
 import { createInterface } from 'node:readline/promises';
 import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import { writeJson } from '../cli/write-json';
-import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { AfterPartyExitCode } from '../errors/exit-codes';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
-import { TaskRunner } from '../runner/task.runner';
-import { plural, taskLabel } from '../format/text.format';
+import type { ResetDocument } from '../operator/operator-documents';
+import { resetNeedsTerminal, resetOutcome, resetQuestion } from '../operator/operator.messages';
+import { OperatorCore } from '../operator/operator.core';
 import { AfterPartyCommand } from './after-party.command';
 
 interface ResetFlags {
@@ -25,32 +25,26 @@ interface ResetFlags {
 })
 export class ResetCommand extends AfterPartyCommand {
   constructor(
-    private readonly runner: TaskRunner,
+    private readonly core: OperatorCore,
     @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
   ) {
     super();
   }
 
   protected async execute(identifiers: string[], flags: ResetFlags): Promise<AfterPartyExitCode> {
-    if (identifiers.length !== 1) {
-      throw new InvalidOptionsError('Name exactly one task, by version or name: after-party:reset <task>.');
-    }
-    const [task] = this.runner.select(identifiers);
+    const task = this.core.one({ surface: 'cli', task: identifiers }, 'reset');
     const json = flags.json === true;
-    const question = `Reset ${taskLabel(task)}? It will run again on the next after-party:run. [y/N] `;
-    if (!flags.yes && !(await this.confirm(question, json))) {
-      return this.report(task, 'declined', 0, 'Nothing changed.', json);
+    if (!flags.yes && !(await this.confirm(resetQuestion(task), json))) {
+      return this.report({ task: { version: task.version, name: task.name }, action: 'reset', result: 'declined', resetRuns: 0 }, resetOutcome(task, 'declined'), json);
     }
-    const count = await this.runner.reset(task, this.options.lockTimeout);
-    return count === 0
-      ? this.report(task, 'not-completed', 0, `${taskLabel(task)} had no finished run: nothing to reset.`, json)
-      : this.report(task, 'reset', count, `Reset ${taskLabel(task)} (${plural(count, 'run')}): it is pending again and starts over.`, json);
+    const result = await this.core.reset({ surface: 'cli', task: identifiers, lockTimeoutMs: this.options.lockTimeout });
+    return this.report({ task: result.task, action: 'reset', result: result.outcome, resetRuns: result.resetRuns }, result.message, json);
   }
 
   /** Prints the outcome as a line, or with `--json` as `{ task, action: 'reset', result, resetRuns }`. */
-  private report(task: RegisteredTask, result: string, resetRuns: number, message: string, json: boolean): AfterPartyExitCode {
+  private report(document: ResetDocument, message: string, json: boolean): AfterPartyExitCode {
     if (json) {
-      writeJson({ task: { version: task.version, name: task.name }, action: 'reset', result, resetRuns });
+      writeJson(document);
     } else {
       process.stdout.write(`${message}\n`);
     }
@@ -59,7 +53,7 @@ export class ResetCommand extends AfterPartyCommand {
 
   private async confirm(question: string, json: boolean): Promise<boolean> {
     if (!process.stdin.isTTY) {
-      throw new InvalidOptionsError('after-party:reset asks for confirmation, and there is no terminal to ask on: pass --yes.');
+      throw new InvalidOptionsError(resetNeedsTerminal());
     }
     // With --json, stdout carries the JSON document alone.
     const prompt = createInterface({ input: process.stdin, output: json ? process.stderr : process.stdout });

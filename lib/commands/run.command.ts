@@ -1,17 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { AFTER_PARTY_OPTIONS, DEPLOY_ID_ENV } from '../config/after-party.constants';
-import { commandState } from '../cli/command-state';
 import { AfterPartyExitCode } from '../errors/exit-codes';
+import type { PlanDocument } from '../operator/operator-documents';
+import { planHeader, planLine, planMigrations } from '../operator/operator.messages';
+import { OperatorCore } from '../operator/operator.core';
 import { resolveDeployId } from '../planning/deploy-id';
 import { milliseconds, type ResolvedAfterPartyOptions } from '../config/resolve-options';
-import { TaskRunner } from '../runner/task.runner';
+import type { RunOptions } from '../runner/run-options.interface';
 import { parseDuration } from '../cli/parse-duration';
 import { writeJson } from '../cli/write-json';
-import { plural } from '../format/text.format';
 import { AfterPartyCommand } from './after-party.command';
-
-interface RunFlags {
+import { finishRun } from './run-outcome';
+/** The flags of `after-party:run`. */
+export interface RunFlags {
   deployId?: string;
   migrate?: boolean;
   lockTimeout?: number;
@@ -30,7 +32,7 @@ interface RunFlags {
 })
 export class RunCommand extends AfterPartyCommand {
   constructor(
-    private readonly runner: TaskRunner,
+    private readonly core: OperatorCore,
     @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
   ) {
     super();
@@ -41,54 +43,21 @@ export class RunCommand extends AfterPartyCommand {
     if (flags.dryRun) {
       return this.dryRun(tasks, deployId, flags.json === true, flags.migrate === true);
     }
-    const report = await this.runner.run({
-      tasks,
-      deployId,
-      // --no-wait blocks on nothing: not on another runner's lock (unless --lock-timeout says), not on workers.
-      lockTimeoutMs: flags.lockTimeout ?? (flags.wait === false ? 0 : this.options.lockTimeout),
-      waitForWorkers: flags.wait !== false,
-      migrate: flags.migrate === true,
-      terminal: process.stderr.isTTY === true && !flags.json,
-      maxDurationMs: flags.maxDuration ?? null,
-    });
-    commandState.forceExit ||= report.abandoned;
-    const exitCode = report.ok
-      ? AfterPartyExitCode.Ok
-      : report.paused && !report.lockLost
-        ? AfterPartyExitCode.Paused
-        : AfterPartyExitCode.TaskFailed;
-    if (flags.json) {
-      const { ok, paused, lockLost, detached, outcomes: tasks, notRun } = report;
-      writeJson({ ok, exitCode, deployId, paused, lockLost, detached, tasks, notRun });
-    }
-    return exitCode;
+    const report = await this.core.run({ ...runFlags(flags, this.options.lockTimeout), tasks, deployId });
+    return finishRun(report, deployId, flags.json === true);
   }
 
   private async dryRun(tasks: string[], deployId: string | null, json: boolean, migrate: boolean): Promise<AfterPartyExitCode> {
-    const plan = tasks.length > 0 ? this.runner.select(tasks) : await this.runner.plan(deployId);
-    const listed = plan.map((task) => ({ version: task.version, name: task.name, description: task.description, everyDeploy: task.everyDeploy }));
-    // The real run refuses while schema migrations are pending (or applies them with --migrate): say which.
-    const pendingMigrations = await this.runner.pendingMigrations();
+    const plan = await this.core.plan({ tasks, deployId });
     if (json) {
-      writeJson({ dryRun: true, deployId, pendingMigrations, migrate, tasks: listed });
+      const document: PlanDocument = { dryRun: true, deployId, pendingMigrations: plan.pendingMigrations, migrate, tasks: plan.tasks };
+      writeJson(document);
       return AfterPartyExitCode.Ok;
     }
-    if (pendingMigrations.length > 0) {
-      const list = pendingMigrations.join(', ');
-      process.stdout.write(
-        migrate
-          ? `Dry run: ${plural(pendingMigrations.length, 'schema migration')} would be applied first (--migrate): ${list}\n`
-          : `Dry run: ${plural(pendingMigrations.length, 'schema migration')} pending (${list}): the real run refuses until they are applied (run them first, or pass --migrate).\n`,
-      );
-    }
-    if (listed.length === 0) {
-      process.stdout.write('Dry run: nothing would run.\n');
-    } else {
-      process.stdout.write(`Dry run: ${plural(listed.length, 'task')} would run, in this order:\n`);
-      for (const task of listed) {
-        process.stdout.write(`  ${task.version}  ${task.name}${task.everyDeploy ? ' (every deploy)' : ''}${task.description ? `  ${task.description}` : ''}\n`);
-      }
-    }
+    // The real run refuses while schema migrations are pending (or applies them with --migrate): say which.
+    const lines = plan.pendingMigrations.length > 0 ? [planMigrations(plan.pendingMigrations, migrate)] : [];
+    lines.push(planHeader(plan.tasks.length), ...plan.tasks.map(planLine));
+    process.stdout.write(`${lines.join('\n')}\n`);
     return AfterPartyExitCode.Ok;
   }
 
@@ -132,4 +101,16 @@ export class RunCommand extends AfterPartyCommand {
   parseJson(): boolean {
     return true;
   }
+}
+
+/** How the flags of `after-party:run` (and `resume`) run: lock wait, workers, migrations, progress bars, budget. */
+export function runFlags(flags: RunFlags, defaultLockTimeout: number): Omit<RunOptions, 'tasks' | 'deployId'> {
+  return {
+    // --no-wait blocks on nothing: not on another runner's lock (unless --lock-timeout says), not on workers.
+    lockTimeoutMs: flags.lockTimeout ?? (flags.wait === false ? 0 : defaultLockTimeout),
+    waitForWorkers: flags.wait !== false,
+    migrate: flags.migrate === true,
+    terminal: process.stderr.isTTY === true && !flags.json,
+    maxDurationMs: flags.maxDuration ?? null,
+  };
 }

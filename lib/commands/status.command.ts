@@ -1,14 +1,11 @@
-import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import { AfterPartyExitCode } from '../errors/exit-codes';
 import { writeJson } from '../cli/write-json';
-import type { AfterPartyStore } from '../interfaces/store.interface';
-import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
-import { countStates, formatStatus } from '../status/format-status';
-import { StatusService } from '../status/status.service';
+import type { StatusDocument } from '../operator/operator-documents';
+import { checkFailed, statusHeader } from '../operator/operator.messages';
+import { OperatorCore } from '../operator/operator.core';
+import { formatStatus } from '../status/format-status';
 import { AfterPartyCommand } from './after-party.command';
-
 interface StatusFlags {
   json?: boolean;
   check?: boolean;
@@ -17,26 +14,21 @@ interface StatusFlags {
 /** `after-party:status`: every task with its latest run, like a migration overview. */
 @Command({ name: 'after-party:status', description: 'Show every deploy task with the state of its latest run' })
 export class StatusCommand extends AfterPartyCommand {
-  constructor(
-    private readonly status: StatusService,
-    @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
-    @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
-  ) {
+  constructor(private readonly core: OperatorCore) {
     super();
   }
 
   protected async execute(_params: string[], flags: StatusFlags): Promise<AfterPartyExitCode> {
-    const rows = await this.status.rows();
-    const unfinished = StatusService.needingAttention(rows);
-    const exitCode = flags.check && unfinished.length > 0 ? AfterPartyExitCode.CheckFailed : AfterPartyExitCode.Ok;
+    const { needsAttention, ...document } = await this.core.status();
+    const exitCode = flags.check && needsAttention.length > 0 ? AfterPartyExitCode.CheckFailed : AfterPartyExitCode.Ok;
     if (flags.json) {
-      writeJson({ store: this.store.description, environment: this.options.environment, tasks: rows, summary: countStates(rows) });
-    } else {
-      const header = `after-party status (${this.store.description}, environment ${this.options.environment})`;
-      process.stdout.write(formatStatus(rows, header, process.stdout.isTTY === true && !process.env.NO_COLOR));
-      if (exitCode === AfterPartyExitCode.CheckFailed) {
-        process.stdout.write(`Check failed: ${unfinished.map((row) => `${row.version} ${row.name} is ${row.state}`).join(', ')}\n`);
-      }
+      writeJson(document satisfies StatusDocument);
+      return exitCode;
+    }
+    const header = statusHeader(document.store, document.environment);
+    process.stdout.write(formatStatus(document.tasks, header, process.stdout.isTTY === true && !process.env.NO_COLOR));
+    if (exitCode === AfterPartyExitCode.CheckFailed) {
+      process.stdout.write(`${checkFailed(needsAttention)}\n`);
     }
     return exitCode;
   }

@@ -1,0 +1,95 @@
+import type { TaskOutcome } from '../interfaces/run-report.interface';
+import type { StatusRow, TaskState } from '../status/status-row.interface';
+
+/** A task as the documents name it. */
+export interface TaskRef {
+  /** The task's version, `YYYYMMDDHHMMSS`. */
+  version: string;
+  /** The task's name (kebab-case, from its class unless given). */
+  name: string;
+}
+
+/** A task as a plan lists it (the `--dry-run --json` shape, and what `AfterPartyService.plan()` resolves). */
+export interface PlannedTask extends TaskRef {
+  /** The task's description, or `''`. */
+  description: string;
+  /** Whether it runs on every deploy (once per deploy id). */
+  everyDeploy: boolean;
+}
+
+/** `after-party:status --json`: every task with the state of its latest run. */
+export interface StatusDocument {
+  /** The store and where its records are, e.g. `typeorm/postgres table after_party_runs`. */
+  store: string;
+  /** The environment the records are read for (module option `environment`). */
+  environment: string;
+  /** Every task, and every version recorded without a task class, in version order. */
+  tasks: StatusRow[];
+  /** How many rows are in each state. */
+  summary: Record<TaskState, number>;
+}
+
+/** `after-party:run --json` (and `after-party:resume --json`): what the run did. */
+export interface RunReportDocument {
+  /** True when every task that ran completed and the run reached its end. */
+  ok: boolean;
+  /** The exit code of the command: 0 ok, 1 a task failed or the lock was lost, 5 paused. */
+  exitCode: number;
+  /** The deploy id every-deploy tasks ran once per, or null. */
+  deployId: string | null;
+  /** The run stopped on purpose: a task was paused, or the time budget was spent. */
+  paused: boolean;
+  /** The run lock was lost while held: the run stopped. */
+  lockLost: boolean;
+  /** Distributed tasks left running on the workers (`--no-wait`), as `<version> <name>`. */
+  detached: string[];
+  /** Each task that ran, in order, with how it ended. */
+  tasks: TaskOutcome[];
+  /** Pending tasks the run did not reach, as `<version> <name>`. */
+  notRun: string[];
+}
+
+/** `after-party:run --dry-run --json`: what would run, without running or recording anything. */
+export interface PlanDocument {
+  /** Always true: nothing ran. */
+  dryRun: true;
+  /** The deploy id the plan was made for, or null. */
+  deployId: string | null;
+  /** Schema migrations TypeORM reports pending, which the real run refuses (or applies with `migrate`). */
+  pendingMigrations: string[];
+  /** Whether `--migrate` was given: the real run would apply `pendingMigrations` first. */
+  migrate: boolean;
+  /** What would run, in order. */
+  tasks: PlannedTask[];
+}
+
+/** `after-party:pause --json` and `after-party:cancel --json`. */
+export interface ControlDocument {
+  /** The task the request was about. */
+  task: TaskRef;
+  /** What was asked. */
+  action: 'pause' | 'cancel';
+  /**
+   * `requested`: its runner stops it after its current batch; `recorded`: recorded here, no
+   * runner follows it; `cancelled`: a task not running, recorded cancelled.
+   */
+  result: 'requested' | 'recorded' | 'cancelled';
+}
+
+/** `after-party:reset --json`. */
+export interface ResetDocument {
+  /** The task reset. */
+  task: TaskRef;
+  /** Always `reset`. */
+  action: 'reset';
+  /** `reset`: runs were reset; `not-completed`: there was no finished run; `declined`: not confirmed. */
+  result: 'reset' | 'not-completed' | 'declined';
+  /** How many runs became `reset`. */
+  resetRuns: number;
+}
+
+/** `after-party:mark-done --json`. */
+export interface MarkDoneDocument {
+  /** The tasks newly recorded as completed without running (already completed ones are left out). */
+  marked: TaskRef[];
+}

@@ -1,0 +1,82 @@
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import type { RunOptions } from '../runner/run-options.interface';
+import type { StatusRow } from '../status/status-row.interface';
+import type { Surface } from './operator.messages';
+import type { PlannedTask, StatusDocument, TaskRef } from './operator-documents';
+
+/** Which surface asks, for the wording of refusals. */
+export interface Asked {
+  surface: Surface;
+}
+
+/** One task, by version or name, as the operator typed it (a command's arguments, or a method's argument). */
+export interface OneTaskInput extends Asked {
+  task: unknown;
+}
+
+/** Lock wait of the actions that take the run lock. */
+export interface LockInput {
+  /** Lock wait in milliseconds; 0 fails at once when the lock is held. */
+  lockTimeoutMs: number;
+}
+
+/** What {@link OperatorCore.plan} takes: named tasks (exactly those) or none (what is pending). */
+export interface PlanInput {
+  tasks: string[];
+  deployId: string | null;
+}
+
+/** What {@link OperatorCore.plan} resolves. */
+export interface PlanResult {
+  tasks: PlannedTask[];
+  /** Schema migrations the real run would refuse on, or apply first with `migrate`. */
+  pendingMigrations: string[];
+}
+
+/** What {@link OperatorCore.resume} takes: one task, and how to run it. */
+export type ResumeInput = OneTaskInput & Omit<RunOptions, 'tasks'>;
+
+/** What {@link OperatorCore.status} resolves: the status document, and what needs attention. */
+export interface StatusResult extends StatusDocument {
+  /** The rows `status --check` fails on: pending, running, failed, interrupted or paused. */
+  needsAttention: StatusRow[];
+}
+
+/** Common to the results of one task's control. */
+interface ControlSubject {
+  task: TaskRef;
+  /** Whether the task is distributed (its queue was acted on). */
+  distributed: boolean;
+  /** The outcome in one line, as the commands print it. */
+  message: string;
+}
+
+/** How a pause came out: its runner pauses it (`requested`), or no runner follows it and it is recorded here (`recorded`). */
+export type PauseResult = ({ outcome: 'requested' } | { outcome: 'recorded' }) & ControlSubject;
+
+/**
+ * How a cancel came out: `requested` (its runner stops it after its current batch), `recorded`
+ * (a distributed task no runner follows, recorded here), `cancelled` (not running: recorded cancelled).
+ */
+export type CancelResult = ({ outcome: 'requested' } | { outcome: 'recorded' } | { outcome: 'cancelled' }) & ControlSubject;
+
+/** How a reset came out: `reset` (`resetRuns` runs were reset) or `not-completed` (no finished run). */
+export type ResetResult = ({ outcome: 'reset'; resetRuns: number } | { outcome: 'not-completed'; resetRuns: 0 }) & { task: TaskRef; message: string };
+
+/** What {@link OperatorCore.markDone} takes: exactly one of `tasks`, `all`, `before`. */
+export interface MarkDoneInput extends Asked, LockInput {
+  tasks: string[];
+  all: boolean;
+  before: unknown;
+}
+
+/** The tasks newly recorded as completed, and the outcome in one line. */
+export interface MarkDoneResult {
+  marked: TaskRef[];
+  message: string;
+}
+
+/** A task as the results name it. */
+export function ref(task: RegisteredTask): TaskRef {
+  return { version: task.version, name: task.name };
+}

@@ -1,0 +1,215 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
+import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import { TaskRegistry } from '../discovery/task.registry';
+import { versionProblem } from '../discovery/task-version';
+import { DistributionService } from '../distribution/distribution.service';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
+import { LockTimeoutError } from '../errors/lock-timeout.error';
+import type { RunReport } from '../interfaces/run-report.interface';
+import type { AfterPartyStore } from '../interfaces/store.interface';
+import { planRun } from '../planning/run-plan';
+import { newRunRecord } from '../records/run-record.factory';
+import { inEnvironment, taskState } from '../planning/task-state';
+import type { RunOptions } from '../runner/run-options.interface';
+import { TaskRunner } from '../runner/task.runner';
+import { countStates } from '../status/format-status';
+import { StatusService } from '../status/status.service';
+import * as messages from './operator.messages';
+import {
+  ref,
+  type CancelResult,
+  type LockInput,
+  type MarkDoneInput,
+  type MarkDoneResult,
+  type OneTaskInput,
+  type PauseResult,
+  type PlanInput,
+  type PlanResult,
+  type ResetResult,
+  type ResumeInput,
+  type StatusResult,
+} from './operator-results';
+import { recordCancelled, stopDistributed, type ControlDeps } from './task-control';
+
+/**
+ * The operator actions, once: run, plan, status, pause, resume, cancel, reset and mark-done. The
+ * `after-party:*` commands and `AfterPartyService` (and any later surface) call these, and only
+ * word the outcome. Every rule and every refusal is here; the wording is in `operator.messages.ts`.
+ * Refusals are `InvalidOptionsError`s (exit 2); the lock, unknown tasks and pending migrations
+ * throw their own typed errors.
+ * @internal
+ */
+@Injectable()
+export class OperatorCore {
+  constructor(
+    private readonly runner: TaskRunner,
+    private readonly registry: TaskRegistry,
+    private readonly statusService: StatusService,
+    private readonly distribution: DistributionService,
+    @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
+    @Inject(AFTER_PARTY_OPTIONS) private readonly options: ResolvedAfterPartyOptions,
+  ) {}
+
+  /** Tasks by version or name (`UnknownTaskError` for unknown ones), refusing those excluded from this environment. */
+  select(identifiers: string[]): RegisteredTask[] {
+    const tasks = this.registry.select(identifiers);
+    const excluded = tasks.find((task) => !inEnvironment(task, this.options.environment));
+    if (excluded) {
+      throw new InvalidOptionsError(messages.notInEnvironment(excluded, this.options.environment));
+    }
+    return tasks;
+  }
+
+  /** Exactly one task, by version or name: `task` is a method's argument, or a command's arguments. */
+  one({ surface, task }: OneTaskInput, action: string): RegisteredTask {
+    const identifiers = Array.isArray(task) ? task : [task];
+    if (identifiers.length !== 1 || typeof identifiers[0] !== 'string' || identifiers[0] === '') {
+      throw new InvalidOptionsError(messages.exactlyOneTask(surface, action));
+    }
+    return this.select(identifiers as string[])[0];
+  }
+
+  /** Runs what is pending, or exactly the named tasks (checked before the database is touched). */
+  async run(input: RunOptions): Promise<RunReport> {
+    const selected = this.select(input.tasks);
+    return this.runner.run({ ...input, tasks: selected.map((task) => task.version) });
+  }
+
+  /** What {@link run} would run now, in order, and the schema migrations it would refuse on. Reads only; no lock. */
+  async plan({ tasks, deployId }: PlanInput): Promise<PlanResult> {
+    const planned = tasks.length > 0 ? this.select(tasks) : planRun(this.registry.all(), await this.store.versionStates(deployId), this.options.environment, deployId).pending;
+    return {
+      tasks: planned.map(({ version, name, description, everyDeploy }) => ({ version, name, description, everyDeploy })),
+      pendingMigrations: await this.runner.pendingMigrations(),
+    };
+  }
+
+  /** Every task with the state of its latest run. Reads only; no lock. */
+  async status(): Promise<StatusResult> {
+    const tasks = await this.statusService.rows();
+    return {
+      store: this.store.description,
+      environment: this.options.environment,
+      tasks,
+      summary: countStates(tasks),
+      needsAttention: StatusService.needingAttention(tasks),
+    };
+  }
+
+  /**
+   * Pauses a running batched task after its current batch, from any host; a distributed task's
+   * queue is paused at once. Refuses a task that is not batched, or not running.
+   */
+  async pause(input: OneTaskInput): Promise<PauseResult> {
+    const task = this.one(input, 'pause');
+    if (!task.batch) {
+      throw new InvalidOptionsError(messages.notBatched(task, 'pause'));
+    }
+    const distributed = Boolean(task.batch.distribute);
+    const outcome = distributed ? await stopDistributed(this.controlDeps(), task, 'pause') : await this.request(task, 'pause');
+    if (outcome === 'not running') {
+      throw new InvalidOptionsError(messages.notRunning(input.surface, task));
+    }
+    return { outcome, task: ref(task), distributed, message: messages.pauseOutcome({ ...task, distributed }) };
+  }
+
+  /**
+   * Cancels a task: a running batched task stops after its current batch (a distributed one's
+   * queued batches are removed); a task that is not running is recorded `cancelled` under the
+   * lock. Refuses a completed task, and a plain task that is running (its runner holds the lock:
+   * SIGTERM stops it).
+   */
+  async cancel(input: OneTaskInput & LockInput): Promise<CancelResult> {
+    const task = this.one(input, 'cancel');
+    const distributed = Boolean(task.batch?.distribute);
+    const requested = distributed ? await stopDistributed(this.controlDeps(), task, 'cancel') : task.batch ? await this.request(task, 'cancel') : 'not running';
+    const outcome = requested === 'not running' ? await this.cancelStopped(input, task) : requested;
+    return { outcome, task: ref(task), distributed, message: messages.cancelOutcome({ ...task, distributed }, outcome) };
+  }
+
+  /**
+   * Runs a paused or interrupted batched task again by name, from its cursor, exactly as
+   * `after-party:run <task>` does (under the same lock). Refuses any other state, saying why.
+   */
+  async resume(input: ResumeInput): Promise<RunReport> {
+    const task = this.one(input, 'resume');
+    const [states, latest] = await Promise.all([this.store.versionStates(null), this.store.lastRun(task.version)]);
+    const state = taskState(task, this.options.environment, states.find((entry) => entry.version === task.version), latest ?? undefined);
+    if (!task.batch || (state !== 'paused' && state !== 'interrupted')) {
+      throw new InvalidOptionsError(messages.notResumable(input.surface, task, state));
+    }
+    const { surface: _surface, task: _task, ...run } = input;
+    return this.runner.run({ ...run, tasks: [task.version] });
+  }
+
+  /**
+   * Starts a task over: its completed and cancelled runs, and its failed, interrupted and paused
+   * ones, become `reset`. A distributed task's unfinished runs are left alone (cancel it first).
+   */
+  async reset(input: OneTaskInput & LockInput): Promise<ResetResult> {
+    const task = this.one(input, 'reset');
+    const resetRuns = await this.runner.underLock(input.lockTimeoutMs, async () => {
+      await this.store.prepare();
+      return this.store.resetVersion(task.version, messages.resetNote(hostname(), new Date().toISOString()), { unfinished: !task.batch?.distribute });
+    });
+    const message = messages.resetOutcome(task, resetRuns);
+    return resetRuns === 0 ? { outcome: 'not-completed', resetRuns: 0, task: ref(task), message } : { outcome: 'reset', resetRuns, task: ref(task), message };
+  }
+
+  /** Records tasks as completed without running them (kind `baseline`), under the lock; completed ones are left alone. */
+  async markDone(input: MarkDoneInput): Promise<MarkDoneResult> {
+    const tasks = this.markDoneTasks(input);
+    const marked = await this.runner.underLock(input.lockTimeoutMs, async () => {
+      await this.store.prepare();
+      const completed = new Set((await this.store.versionStates(null)).filter((entry) => entry.completed).map((entry) => entry.version));
+      const fresh = tasks.filter((task) => !completed.has(task.version));
+      for (const task of fresh) {
+        await this.store.insertRun(newRunRecord(task, { kind: 'baseline', deployId: null, environment: this.options.environment, status: 'completed' }));
+      }
+      return fresh.map(ref);
+    });
+    return { marked, message: messages.markDoneOutcome(marked) };
+  }
+
+  /** The tasks mark-done means: exactly one of named tasks, all, or those before a version. */
+  private markDoneTasks({ surface, tasks, all, before }: MarkDoneInput): RegisteredTask[] {
+    if ([tasks.length > 0, all, before !== undefined].filter(Boolean).length !== 1) {
+      throw new InvalidOptionsError(messages.markDoneMode(surface));
+    }
+    if (before !== undefined && (typeof before !== 'string' || versionProblem(before))) {
+      throw new InvalidOptionsError(messages.markDoneBefore(surface, before));
+    }
+    if (tasks.length > 0) {
+      return this.select(tasks);
+    }
+    return this.registry.all().filter((task) => inEnvironment(task, this.options.environment) && (all || task.version < (before as string)));
+  }
+
+  /** Asks the runner of a batched task, on any host, to pause or cancel it. */
+  private async request(task: RegisteredTask, control: 'pause' | 'cancel'): Promise<'requested' | 'not running'> {
+    return (await this.store.requestControl(task.version, control)) ? 'requested' : 'not running';
+  }
+
+  /**
+   * Cancels a task no runner is asked about: records it `cancelled` under the lock. A plain task
+   * whose run is in progress is refused at once: its runner holds the lock, and only SIGTERM stops it.
+   */
+  private async cancelStopped(input: OneTaskInput & LockInput, task: RegisteredTask): Promise<'cancelled'> {
+    const running = !task.batch && (await this.store.lastRun(task.version))?.status === 'running';
+    const cancelled = await this.runner.underLock(running ? 0 : input.lockTimeoutMs, () => recordCancelled(this.controlDeps(), task)).catch((error: unknown) => {
+      // A running record whose lock is free is a runner gone: it is cancelled like any stopped task.
+      throw running && error instanceof LockTimeoutError ? new InvalidOptionsError(messages.runningPlainTask(task)) : error;
+    });
+    if (!cancelled) {
+      throw new InvalidOptionsError(messages.completedNothingToCancel(input.surface, task));
+    }
+    return 'cancelled';
+  }
+
+  private controlDeps(): ControlDeps {
+    return { store: this.store, distribution: this.distribution, environment: this.options.environment };
+  }
+}

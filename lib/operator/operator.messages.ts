@@ -1,0 +1,170 @@
+import { plural, taskLabel } from '../format/text.format';
+import type { TaskState } from '../planning/task-state';
+
+/**
+ * Every refusal and outcome of the operator actions, worded once. The commands and
+ * `AfterPartyService` word the same rule with the same text; where they differ, it is only by
+ * the name of a flag or method, which {@link Surface} picks.
+ */
+
+/** Who asks: the `after-party:*` commands, or app code through `AfterPartyService`. */
+export type Surface = 'cli' | 'api';
+
+type Task = { version: string; name: string };
+
+/** How each surface names what an operator types. */
+const NAMES = {
+  cli: {
+    status: 'after-party:status',
+    reset: 'after-party:reset',
+    usage: (action: string) => `after-party:${action} <task>`,
+    markDoneTasks: 'task versions or names',
+    markDoneAll: '--all',
+    markDoneBefore: '--before <version>',
+    before: '--before',
+  },
+  api: {
+    status: 'status()',
+    reset: 'reset()',
+    usage: (action: string) => `${action}(task)`,
+    markDoneTasks: 'tasks (versions or names)',
+    markDoneAll: 'all: true',
+    markDoneBefore: 'before: <version>',
+    before: 'before',
+  },
+} as const;
+
+// Refusals.
+
+export function exactlyOneTask(surface: Surface, action: string): string {
+  return `Name exactly one task, by version or name: ${NAMES[surface].usage(action)}.`;
+}
+
+export function notInEnvironment(task: Task & { environments: string[] | null }, environment: string): string {
+  return (
+    `${taskLabel(task)} only runs in ${task.environments?.join(', ')}, and this environment is "${environment}". ` +
+    'Run it where it belongs, or add this environment to its environments option.'
+  );
+}
+
+export function markDoneMode(surface: Surface): string {
+  const names = NAMES[surface];
+  return `Say which tasks to mark done: ${names.markDoneTasks}, ${names.markDoneAll}, or ${names.markDoneBefore} (exactly one of them).`;
+}
+
+export function markDoneBefore(surface: Surface, value: unknown): string {
+  return `${NAMES[surface].before} needs a task version (YYYYMMDDHHMMSS), not ${JSON.stringify(value)}.`;
+}
+
+export function notBatched(task: Task, action: 'pause'): string {
+  return `${taskLabel(task)} is not a batched task, so it cannot ${action} between batches. Stop its runner with SIGTERM instead (it is recorded interrupted).`;
+}
+
+export function notRunning(surface: Surface, task: Task): string {
+  return `${taskLabel(task)} is not running: there is nothing to pause. ${NAMES[surface].status} shows where it stands.`;
+}
+
+export function completedNothingToCancel(surface: Surface, task: Task): string {
+  return `${taskLabel(task)} is completed: there is nothing to cancel. ${NAMES[surface].reset} makes it pending again.`;
+}
+
+export function runningPlainTask(task: Task): string {
+  return `${taskLabel(task)} is running and is not batched, so it cannot be cancelled between batches: stop its runner with SIGTERM instead (it is recorded interrupted).`;
+}
+
+export function notResumable(surface: Surface, task: Task & { batch: unknown }, state: TaskState): string {
+  if (!task.batch) {
+    return `${taskLabel(task)} is not a batched task, so it has no cursor to resume from: run it by name to run it again.`;
+  }
+  const why: Partial<Record<TaskState, string>> = {
+    running: 'it is running now',
+    completed: `it is completed (${NAMES[surface].reset} starts it over)`,
+    marked: `it is marked done (${NAMES[surface].reset} starts it over)`,
+    cancelled: 'it was cancelled (run it by name to go on with it)',
+    excluded: 'it does not run in this environment',
+  };
+  return `${taskLabel(task)} cannot resume: ${why[state] ?? `it is ${state}, not paused or interrupted`}. Only a paused or interrupted batched task resumes.`;
+}
+
+// Outcomes.
+
+export function pauseOutcome(task: Task & { distributed: boolean }): string {
+  return task.distributed
+    ? `Paused the queue of ${taskLabel(task)}: queued batches are held, running ones finish; after-party:run resumes it.`
+    : `Asked the runner of ${taskLabel(task)} to pause it after its current batch; after-party:run resumes it from its cursor.`;
+}
+
+export function cancelOutcome(task: Task & { distributed: boolean }, outcome: 'requested' | 'recorded' | 'cancelled'): string {
+  if (outcome === 'cancelled') {
+    return `Cancelled ${taskLabel(task)}: later runs leave it alone until after-party:reset or after-party:run ${task.name}.`;
+  }
+  return outcome === 'recorded' || task.distributed
+    ? `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`
+    : `Asked the runner of ${taskLabel(task)} to cancel it after its current batch.`;
+}
+
+export function resetQuestion(task: Task): string {
+  return `Reset ${taskLabel(task)}? It will run again on the next after-party:run. [y/N] `;
+}
+
+export function resetOutcome(task: Task, resetRuns: number | 'declined'): string {
+  if (resetRuns === 'declined') {
+    return 'Nothing changed.';
+  }
+  return resetRuns === 0
+    ? `${taskLabel(task)} had no finished run: nothing to reset.`
+    : `Reset ${taskLabel(task)} (${plural(resetRuns, 'run')}): it is pending again and starts over.`;
+}
+
+export function resetNeedsTerminal(): string {
+  return 'after-party:reset asks for confirmation, and there is no terminal to ask on: pass --yes.';
+}
+
+export function markDoneOutcome(marked: Task[]): string {
+  return marked.length === 0
+    ? 'Nothing to mark: those tasks are already completed.'
+    : `Marked ${plural(marked.length, 'task')} as done without running: ${marked.map(taskLabel).join(', ')}`;
+}
+
+export function planMigrations(pending: string[], migrate: boolean): string {
+  const list = pending.join(', ');
+  return migrate
+    ? `Dry run: ${plural(pending.length, 'schema migration')} would be applied first (--migrate): ${list}`
+    : `Dry run: ${plural(pending.length, 'schema migration')} pending (${list}): the real run refuses until they are applied (run them first, or pass --migrate).`;
+}
+
+export function planHeader(count: number): string {
+  return count === 0 ? 'Dry run: nothing would run.' : `Dry run: ${plural(count, 'task')} would run, in this order:`;
+}
+
+export function planLine(task: Task & { everyDeploy: boolean; description: string }): string {
+  return `  ${task.version}  ${task.name}${task.everyDeploy ? ' (every deploy)' : ''}${task.description ? `  ${task.description}` : ''}`;
+}
+
+// What the records say (the `error` of a run an operator stopped).
+
+export function stoppedOnWorkers(control: 'pause' | 'cancel'): string {
+  return `${control === 'pause' ? 'Paused by after-party:pause' : 'Cancelled by after-party:cancel'} while its batches were on the workers`;
+}
+
+export function cancelledRecord(host: string, stopped: { status: string; checkpoint: unknown } | null): string {
+  if (!stopped) {
+    return `Cancelled by after-party:cancel on ${host} before it ran`;
+  }
+  const goesOn = stopped.checkpoint === null ? '' : '; run by name, it goes on from where it stopped';
+  return `Cancelled by after-party:cancel on ${host} after it was ${stopped.status}${goesOn}`;
+}
+
+export function resetNote(host: string, at: string): string {
+  return `Reset by after-party:reset on ${host} at ${at}`;
+}
+
+// Status.
+
+export function statusHeader(store: string, environment: string): string {
+  return `after-party status (${store}, environment ${environment})`;
+}
+
+export function checkFailed(rows: Array<Task & { state: TaskState }>): string {
+  return `Check failed: ${rows.map((row) => `${row.version} ${row.name} is ${row.state}`).join(', ')}`;
+}
