@@ -3,7 +3,7 @@ import { Schema, mongo, type Connection, type Model } from 'mongoose';
 import { mongooseKeyset } from '../../lib/batch/mongoose-keyset';
 import { openHarness, type StoreHarness } from '../support/store-harness';
 import { uniqueTable, type StoreTarget } from '../support/stores';
-import { judge, runThroughBatchLoop, runThroughDispatch, type Changes, type Expectation } from './run-collection';
+import { runCase, type Expectation } from './run-collection';
 
 /** A BSON value as generated, in plain JSON (so that a counterexample can be written down). */
 export type BsonValue =
@@ -377,87 +377,38 @@ export class MongoPropertyEnvironment {
     const filter = this.filter(sample.shape, kind);
     const expected = await this.unpaged(model, filter);
     const values = new Map(sample.rows.map((row) => [row.rid, row.k]));
-    const expectation = this.expectation(sample.rows, new Set(expected));
-    const changes: Changes = {
-      deletedUnprocessed: new Set(),
-      insertedAhead: new Set(),
-      insertedBehind: new Set(),
-    };
-    const ahead = new Set<number>();
-    let nextRid = 1000;
-
-    const collection = () => mongooseKeyset(model, { filter, key: kind.key });
-    if (sample.distributed) {
-      const failure = judge(
-        await runThroughDispatch<Doc>({ collection, ridOf: (doc) => Number(doc.rid), size: sample.size, order: sample.distributed.order }),
-        expected,
-        expectation,
-        changes,
-      );
-      return failure === null ? null : `${kind.name} on the MongoDB-wire server, distributed: ${failure}`;
-    }
-    const outcome = await runThroughBatchLoop<Doc>({
-      collection,
+    return runCase<Doc, Extract<MongoChange, { op: 'insert' }>>({
+      label: `${kind.name} on the MongoDB-wire server`,
+      expected,
+      expectation: this.expectation(sample.rows, new Set(expected)),
+      collection: () => mongooseKeyset(model, { filter, key: kind.key }),
       ridOf: (doc) => Number(doc.rid),
       size: sample.size,
       pauseAfter: sample.pauseAfter,
-      afterBatch: async (batch, items, processed) => {
-        for (const change of sample.changes.filter((candidate) => candidate.after === batch)) {
-          if (change.op === 'delete') {
-            const done = new Set(processed);
-            const candidates = expected.filter((rid) => !done.has(rid) && !changes.deletedUnprocessed.has(rid));
-            if (candidates.length > 0) {
-              const rid = candidates[change.pick % candidates.length];
-              await raw.deleteOne({ rid });
-              values.delete(rid);
-              changes.deletedUnprocessed.add(rid);
-            }
-            continue;
-          }
-          // Only a key of the kind's own type that no document has, so that the data stays as it was.
-          const cursor = values.get(Number(items[items.length - 1].rid))!;
-          if (
-            bracket(change.k) !== bracket(cursor) ||
-            change.k.t === 'null' ||
-            change.k.t === 'missing' ||
-            [...values.values()].some((value) => identity(value) === identity(change.k))
-          ) {
-            continue;
-          }
-          const rid = nextRid++;
-          await raw.insertOne(
-            this.document(kind, {
-              rid,
-              grp: change.grp,
-              flag: change.flag,
-              pid: change.pid,
-              k: change.k,
-            }),
-          );
-          values.set(rid, change.k);
-          // Ahead of the cursor as the server compares.
-          if (
-            (await raw.countDocuments({
-              rid,
-              [kind.key]: { $gt: toBson(cursor) },
-            })) > 0
-          ) {
-            ahead.add(rid);
-          } else {
-            changes.insertedBehind.add(rid);
-          }
-        }
+      changes: sample.changes,
+      distributed: sample.distributed,
+      deleteRow: async (rid) => {
+        await raw.deleteOne({ rid });
+        values.delete(rid);
       },
-    });
-    if (ahead.size > 0) {
-      for (const rid of await this.unpaged(model, filter)) {
-        if (ahead.has(rid)) {
-          changes.insertedAhead.add(rid);
+      insertRow: async (change, rid, last) => {
+        // Only a key of the kind's own type that no document has, so that the data stays as it was.
+        const cursor = values.get(Number(last.rid))!;
+        if (
+          bracket(change.k) !== bracket(cursor) ||
+          change.k.t === 'null' ||
+          change.k.t === 'missing' ||
+          [...values.values()].some((value) => identity(value) === identity(change.k))
+        ) {
+          return null;
         }
-      }
-    }
-    const failure = judge(outcome, expected, expectation, changes);
-    return failure === null ? null : `${kind.name} on the MongoDB-wire server: ${failure}`;
+        await raw.insertOne(this.document(kind, { rid, grp: change.grp, flag: change.flag, pid: change.pid, k: change.k }));
+        values.set(rid, change.k);
+        // Ahead of the cursor as the server compares.
+        return (await raw.countDocuments({ rid, [kind.key]: { $gt: toBson(cursor) } })) > 0 ? 'ahead' : 'behind';
+      },
+      unpaged: () => this.unpaged(model, filter),
+    });
   }
 
   /** Null or missing keys, equal keys, keys of more than one type (numbers of any type are one), binary keys. */

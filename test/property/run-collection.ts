@@ -222,3 +222,83 @@ export function judge(outcome: Outcome, expected: readonly number[], expectation
   }
   return `completed with another multiset than the unpaged query (${expected.length} rows${expectation.why ? `; the data: ${expectation.why}` : ''}): ${problems.join('; ')}`;
 }
+
+/** A change a case makes after a batch: delete a row not yet processed, or insert one (`Insert` holds its row). */
+export type CaseChange<Insert> = { after: number; op: 'delete'; pick: number } | ({ after: number; op: 'insert' } & Insert);
+
+/** One case on one store, as {@link runCase} runs it: what is the store's own, the rest is shared. */
+export interface CaseOnStore<T, Insert> {
+  /** For failure messages: the key kind and the store. */
+  label: string;
+  /** The unpaged query's rows at the start. */
+  expected: number[];
+  expectation: Expectation;
+  collection: () => KeysetCollection<T, unknown>;
+  ridOf: (item: T) => number;
+  size: number;
+  pauseAfter: readonly number[];
+  changes: ReadonlyArray<CaseChange<Insert>>;
+  distributed?: { order: number };
+  /** Deletes a row. */
+  deleteRow(rid: number): Promise<void>;
+  /**
+   * Inserts the change's row as `rid` after the batch whose last item is `last`, unless its key
+   * would make the data other than it was (a key some row has): whether the database puts it
+   * ahead of that cursor or behind it, or null when it was not inserted.
+   */
+  insertRow(change: Insert, rid: number, last: T): Promise<'ahead' | 'behind' | null>;
+  /** The rows the query returns now, without paging. */
+  unpaged(): Promise<number[]>;
+}
+
+/**
+ * Runs one case through the batch loop (or as a distributed task), making its changes between
+ * batches, and judges it against the unpaged query: null when the contract held, else what broke.
+ */
+export async function runCase<T, Insert>(store: CaseOnStore<T, Insert>): Promise<string | null> {
+  const changes = noChanges();
+  if (store.distributed) {
+    const outcome = await runThroughDispatch<T>({ collection: store.collection, ridOf: store.ridOf, size: store.size, order: store.distributed.order });
+    const failure = judge(outcome, store.expected, store.expectation, changes);
+    return failure === null ? null : `${store.label}, distributed: ${failure}`;
+  }
+  const ahead = new Set<number>();
+  let nextRid = 1000;
+  const outcome = await runThroughBatchLoop<T>({
+    collection: store.collection,
+    ridOf: store.ridOf,
+    size: store.size,
+    pauseAfter: store.pauseAfter,
+    afterBatch: async (batch, items, processed) => {
+      for (const change of store.changes.filter((candidate) => candidate.after === batch)) {
+        if (change.op === 'delete') {
+          const done = new Set(processed);
+          const candidates = store.expected.filter((rid) => !done.has(rid) && !changes.deletedUnprocessed.has(rid));
+          if (candidates.length > 0) {
+            const rid = candidates[change.pick % candidates.length];
+            await store.deleteRow(rid);
+            changes.deletedUnprocessed.add(rid);
+          }
+          continue;
+        }
+        const rid = nextRid;
+        const where = await store.insertRow(change as Insert, rid, items[items.length - 1]);
+        if (where === null) {
+          continue;
+        }
+        nextRid += 1;
+        (where === 'ahead' ? ahead : changes.insertedBehind).add(rid);
+      }
+    },
+  });
+  if (ahead.size > 0) {
+    // Ahead of the cursor, and returned by the query: such a row may be processed.
+    for (const rid of await store.unpaged()) {
+      if (ahead.has(rid)) {
+        changes.insertedAhead.add(rid);
+      }
+    }
+  }
+  const failure = judge(outcome, store.expected, store.expectation, changes);
+  return failure === null ? null : `${store.label}: ${failure}`;
+}

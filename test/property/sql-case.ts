@@ -3,7 +3,7 @@ import { Brackets, EntitySchema, type DataSource, type ObjectLiteral, type Repos
 import { typeormKeyset } from '../../lib/batch/typeorm-keyset';
 import { openHarness, type StoreHarness } from '../support/store-harness';
 import { uniqueTable, type StoreTarget } from '../support/stores';
-import { judge, runThroughBatchLoop, runThroughDispatch, type Changes, type Expectation } from './run-collection';
+import { runCase, type Expectation } from './run-collection';
 import { PG_CI_COLLATION, sqlKinds, type KeyValue, type SqlDb, type SqlKind } from './sql-kinds';
 
 /** One row of a generated table. `rid` is the row's identity, apart from the key. */
@@ -359,86 +359,39 @@ export class SqlPropertyEnvironment {
     await this.insert(kind, table, sample.rows);
 
     const expected = await this.unpaged(repository, sample.shape);
-    const expectation = await this.expectation(table, sample.key, new Set(expected));
     const keyParts = sample.key.split(',');
-    const changes: Changes = {
-      deletedUnprocessed: new Set(),
-      insertedAhead: new Set(),
-      insertedBehind: new Set(),
-    };
-    const ahead = new Set<number>();
-    let nextRid = 1000;
-
-    const collection = () => typeormKeyset(this.query(repository, sample.shape), { key: keyParts.length === 1 ? keyParts[0] : keyParts, plain: sample.plain });
-    if (sample.distributed) {
-      const failure = judge(
-        await runThroughDispatch<Item>({ collection, ridOf: (item) => Number(item.rid), size: sample.size, order: sample.distributed.order }),
-        expected,
-        expectation,
-        changes,
-      );
-      return failure === null ? null : `${kind.name} on ${this.db}, distributed: ${failure}`;
-    }
-    const outcome = await runThroughBatchLoop<Item>({
-      collection,
+    return runCase<Item, Extract<SqlChange, { op: 'insert' }>>({
+      label: `${kind.name} on ${this.db}`,
+      expected,
+      expectation: await this.expectation(table, sample.key, new Set(expected)),
+      collection: () => typeormKeyset(this.query(repository, sample.shape), { key: keyParts.length === 1 ? keyParts[0] : keyParts, plain: sample.plain }),
       ridOf: (item) => Number(item.rid),
       size: sample.size,
       pauseAfter: sample.pauseAfter,
-      afterBatch: async (batch, items, processed) => {
-        for (const change of sample.changes.filter((candidate) => candidate.after === batch)) {
-          if (change.op === 'delete') {
-            const done = new Set(processed);
-            const candidates = expected.filter((rid) => !done.has(rid) && !changes.deletedUnprocessed.has(rid));
-            if (candidates.length > 0) {
-              const rid = candidates[change.pick % candidates.length];
-              await this.sql(`DELETE FROM ${table} WHERE rid = ?`, [rid]);
-              changes.deletedUnprocessed.add(rid);
-            }
-            continue;
-          }
-          // Only a key no row has (as the database compares), so that the data stays as it was.
-          const same =
-            sample.key === 'k1,rid'
-              ? []
-              : sample.key === 'k1,k2'
-                ? await this.sql(`SELECT rid FROM ${table} WHERE ${K1} = ? AND ${K2} = ?`, [this.param(kind, change.k1), change.k2])
-                : await this.sql(`SELECT rid FROM ${table} WHERE ${K1} = ?`, [this.param(kind, change.k1)]);
-          if (same.length > 0) {
-            continue;
-          }
-          const rid = nextRid++;
-          await this.insert(kind, table, [
-            {
-              rid,
-              grp: change.grp,
-              flag: change.flag,
-              pid: change.pid,
-              k1: change.k1,
-              k2: change.k2,
-            },
-          ]);
-          const cursorRid = Number(items[items.length - 1].rid);
-          const part = sample.key === 'k1' ? '' : sample.key === 'k1,rid' ? 'rid' : K2;
-          const compare = part === '' ? `a.${K1} > c.${K1}` : `(a.${K1}, a.${part}) > (c.${K1}, c.${part})`;
-          const after = await this.sql(`SELECT a.rid FROM ${table} a, ${table} c WHERE a.rid = ? AND c.rid = ? AND ${compare}`, [rid, cursorRid]);
-          if (after.length > 0) {
-            ahead.add(rid);
-          } else {
-            changes.insertedBehind.add(rid);
-          }
-        }
+      changes: sample.changes,
+      distributed: sample.distributed,
+      deleteRow: async (rid) => {
+        await this.sql(`DELETE FROM ${table} WHERE rid = ?`, [rid]);
       },
-    });
-    if (ahead.size > 0) {
-      // Ahead of the cursor, and returned by the query: such a row may be processed.
-      for (const rid of await this.unpaged(repository, sample.shape)) {
-        if (ahead.has(rid)) {
-          changes.insertedAhead.add(rid);
+      insertRow: async (change, rid, last) => {
+        // Only a key no row has (as the database compares), so that the data stays as it was.
+        const same =
+          sample.key === 'k1,rid'
+            ? []
+            : sample.key === 'k1,k2'
+              ? await this.sql(`SELECT rid FROM ${table} WHERE ${K1} = ? AND ${K2} = ?`, [this.param(kind, change.k1), change.k2])
+              : await this.sql(`SELECT rid FROM ${table} WHERE ${K1} = ?`, [this.param(kind, change.k1)]);
+        if (same.length > 0) {
+          return null;
         }
-      }
-    }
-    const failure = judge(outcome, expected, expectation, changes);
-    return failure === null ? null : `${kind.name} on ${this.db}: ${failure}`;
+        await this.insert(kind, table, [{ rid, grp: change.grp, flag: change.flag, pid: change.pid, k1: change.k1, k2: change.k2 }]);
+        const part = sample.key === 'k1' ? '' : sample.key === 'k1,rid' ? 'rid' : K2;
+        const compare = part === '' ? `a.${K1} > c.${K1}` : `(a.${K1}, a.${part}) > (c.${K1}, c.${part})`;
+        const after = await this.sql(`SELECT a.rid FROM ${table} a, ${table} c WHERE a.rid = ? AND c.rid = ? AND ${compare}`, [rid, Number(last.rid)]);
+        return after.length > 0 ? 'ahead' : 'behind';
+      },
+      unpaged: () => this.unpaged(repository, sample.shape),
+    });
   }
 
   /** What the database says of the key: NULLs, and pairs of rows whose keys it holds equal. */
