@@ -1,8 +1,6 @@
-import type { TaskRegistry } from '../../lib/discovery/task.registry';
-import type { AfterPartyEvents } from '../../lib/events/after-party.events';
 import type { DistributionCheckpoint } from '../../lib/distribution/dispatch';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
-import { TaskRunner } from '../../lib/runner/task.runner';
+import { stopDistributed } from '../../lib/operator/task-control';
 import { REDIS } from '../support/redis';
 import { distributedTask, NumbersTask, useSandbox, within } from './distribution-harness';
 
@@ -15,9 +13,8 @@ import { distributedTask, NumbersTask, useSandbox, within } from './distribution
     const app = sandbox.node();
     // No running run to ask: the store says so.
     const store = { ...app.store, requestControl: async () => false } as unknown as AfterPartyStore;
-    const runner = new TaskRunner(store, app.options, {} as TaskRegistry, {} as AfterPartyEvents, app.distribution);
 
-    expect(await runner.pause(task)).toBe('not running');
+    expect(await stopDistributed({ store, distribution: app.distribution, environment: app.options.environment }, task, 'pause')).toBe('not running');
     expect(await app.distribution.queue(task).isPaused()).toBe(false);
   });
 
