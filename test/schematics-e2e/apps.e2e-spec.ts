@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DATABASE_FILE, giveTaskABody, wireTypeOrm } from './helpers/fixture-files';
-import { createNestApp, installApp, ModuleKind, nest } from './helpers/nest-app';
+import { createNestApp, installApp, installNestCli, ModuleKind, nest } from './helpers/nest-app';
 import { run, runOrThrow } from './helpers/shell';
 import { query } from './helpers/sqlite';
 
@@ -33,7 +33,7 @@ beforeAll(() => {
   runOrThrow('npm', ['run', 'build:schematics'], REPO_ROOT);
   const packed = JSON.parse(runOrThrow('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], REPO_ROOT).stdout);
   tarball = path.join(workDir, packed[0].filename);
-  runOrThrow('npm', ['install', '--prefix', toolsDir, '--no-audit', '--no-fund', '--loglevel=error', '@nestjs/cli@12'], workDir);
+  installNestCli(toolsDir, workDir);
 });
 
 afterAll(() => {

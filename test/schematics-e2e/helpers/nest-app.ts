@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { installKey, restoreInstall, saveInstall } from './install-cache';
 import { runOrThrow } from './shell';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 /** The two kinds of application `nest new` (Nest 12) makes. */
 export type ModuleKind = 'cjs' | 'esm';
@@ -51,15 +54,42 @@ export function createNestApp(toolsDir: string, workDir: string, name: string, k
 /**
  * Adds the library tarball, TypeORM with SQLite and nest-commander to the
  * app's package.json (approving better-sqlite3's build script, which npm 11
- * blocks by default) and installs everything in one `npm install`.
+ * blocks by default) and installs everything with `npm install`.
+ *
+ * Everything but the tarball comes from the install cache when it holds the
+ * same package.json (see install-cache.ts): then `npm install` finds the rest
+ * in place, as its lockfile pins it, and installs only the packed library.
  */
 export function installApp(appDir: string, tarball: string): void {
   const packageJsonPath = path.join(appDir, 'package.json');
   const packageJson = JSON.parse(readFileSync(packageJsonPath, 'utf-8'));
-  packageJson.dependencies = { ...packageJson.dependencies, 'after-party': `file:${tarball}`, ...EXTRA_DEPENDENCIES };
+  packageJson.dependencies = { ...packageJson.dependencies, ...EXTRA_DEPENDENCIES };
   packageJson.allowScripts = { ...packageJson.allowScripts, 'better-sqlite3': true };
+  const library = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf-8'));
+  const key = installKey('app', {
+    app: packageJson,
+    library: [library.dependencies, library.peerDependencies, library.peerDependenciesMeta, library.optionalDependencies],
+  });
+  packageJson.dependencies = { ...packageJson.dependencies, 'after-party': `file:${tarball}` };
   writeFileSync(packageJsonPath, `${JSON.stringify(packageJson, null, 2)}\n`);
-  runOrThrow('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], appDir);
+  const cached = restoreInstall(key, appDir, ['node_modules', 'package-lock.json']);
+  runOrThrow('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...(cached ? ['--prefer-offline'] : [])], appDir);
+  if (!cached) {
+    saveInstall(key, appDir, ['node_modules', 'package-lock.json'], ['after-party']);
+  }
+}
+
+/**
+ * Installs @nestjs/cli 12 into `toolsDir`, or restores the install the cache
+ * keeps for it.
+ */
+export function installNestCli(toolsDir: string, workDir: string): void {
+  const spec = '@nestjs/cli@12';
+  const key = installKey('nest-cli', spec);
+  if (!restoreInstall(key, toolsDir, ['node_modules', 'package.json', 'package-lock.json'])) {
+    runOrThrow('npm', ['install', '--prefix', toolsDir, '--no-audit', '--no-fund', '--loglevel=error', spec], workDir);
+    saveInstall(key, toolsDir, ['node_modules', 'package.json', 'package-lock.json']);
+  }
 }
 
 /** Runs the Nest CLI installed in the app. */
