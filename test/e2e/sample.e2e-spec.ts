@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +34,7 @@ describeEachStore(
         ? { SAMPLE_MONGO_URL: (target.url as string).replace(/\/[^/]*$/, `/${database}`), SAMPLE_USERS: String(users) }
         : { SAMPLE_DATABASE: join(dir, 'sample.sqlite') };
 
-    beforeAll(() => {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'sample', 'tsconfig.json')]);
-    });
-
+    // sample/dist: built once, by the global setup (test/setup/global-setup.js).
     afterAll(async () => {
       rmSync(dir, { recursive: true, force: true });
       if (target.db === 'mongo') {
@@ -70,10 +67,6 @@ describeEachStore(
 describeWithRedis('the sample with workers (npm run sample:workers)', () => {
   const SCRIPT = join(ROOT, 'sample', 'scripts', 'workers.js');
   const DATABASE = join(ROOT, 'sample', 'data', 'workers.sqlite');
-
-  beforeAll(() => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'sample', 'tsconfig.json')]);
-  });
 
   it('runs the backfill across three worker processes, every user given a slug once, and shows all three tasks completed', async () => {
     const result = spawnSync(process.execPath, [SCRIPT], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });

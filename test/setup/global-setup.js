@@ -2,7 +2,7 @@
 // the fixture app's other dependency sets (Nest 12, the peer floors), and probes the database
 // servers. With CI=true an unreachable server or a set that cannot be installed fails the run;
 // otherwise their suites are skipped with a notice.
-const { execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
@@ -25,13 +25,40 @@ function probe(url) {
   });
 }
 
-module.exports = async function globalSetup(globalConfig) {
+/** `tsc -p` of each project, two at a time (each compiles from the sources; none reads another's output). */
+async function buildAll(projects) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  execFileSync(process.execPath, [tsc, '-p', 'test/fixtures/app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  execFileSync(process.execPath, [tsc, '-p', 'test/fixtures/quiet-app/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  const queue = [...projects];
+  const failures = [];
+  const worker = async () => {
+    for (let project = queue.shift(); project !== undefined; project = queue.shift()) {
+      const { code, output } = await new Promise((resolve) => {
+        const child = spawn(process.execPath, [tsc, '-p', project], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        child.stdout.on('data', (chunk) => (text += chunk));
+        child.stderr.on('data', (chunk) => (text += chunk));
+        child.on('close', (exit) => resolve({ code: exit, output: text }));
+      });
+      if (code !== 0) {
+        process.stderr.write(output);
+        failures.push(`tsc -p ${project} exited ${code}`);
+      }
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  if (failures.length > 0) {
+    throw new Error(failures.join('; '));
+  }
+}
 
-  const variants = await installVariants(globalConfig);
+module.exports = async function globalSetup(globalConfig) {
+  // The library, the fixture apps the end-to-end specs run as child processes, and the sample,
+  // built once per run here rather than by the specs; the dependency sets install meanwhile
+  // (npm waits on the network, tsc on the CPU).
+  const built = buildAll(['tsconfig.build.json', 'test/fixtures/app/tsconfig.json', 'test/fixtures/quiet-app/tsconfig.json', 'sample/tsconfig.json']);
+  const installed = installVariants(globalConfig, built);
+  await built;
+  const variants = await installed;
 
   const available = { sqlite: true };
   const missing = [];

@@ -13,9 +13,17 @@
 //
 // From app/dist, Node resolves `after-party`, Nest and the stores to that folder's node_modules
 // only, exactly as in an app that installed them; the copies are refreshed on every run.
-const { spawn } = require('node:child_process');
+//
+// Each install is also kept outside the checkout, in $AFTER_PARTY_CACHE_DIR or
+// ~/.cache/after-party/fixture-variants/<name>-<key>, the key a hash of the set's package.json and
+// lockfile and of Node's version, platform and architecture: a fresh clone hard-links it into
+// its own folder instead of running `npm ci` (nothing writes into an installed package; the
+// drivers, the library and the app are linked or copied beside them afterwards, never into the
+// cache). A changed lockfile is another key, so it is installed afresh.
+const { execFileSync, spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const { homedir } = require('node:os');
 const { join } = require('node:path');
 const { INSTALLED_VARIANTS, variantDir, variantLabel, variantSource } = require('../support/variants');
 
@@ -28,7 +36,38 @@ function lockHash(source) {
   for (const file of ['package.json', 'package-lock.json']) {
     hash.update(readFileSync(join(source, file)));
   }
+  hash.update(`${process.version} ${process.platform} ${process.arch}`);
   return hash.digest('hex');
+}
+
+const CACHE = join(process.env.AFTER_PARTY_CACHE_DIR ?? join(homedir(), '.cache', 'after-party'), 'fixture-variants');
+
+/** The cached install of a set with this hash, when a complete one is there. */
+function cachedInstall(name, hash) {
+  const dir = join(CACHE, `${name}-${hash.slice(0, 16)}`);
+  return existsSync(join(dir, MARKER)) && readFileSync(join(dir, MARKER), 'utf8') === hash ? dir : null;
+}
+
+/** Keeps a just installed set in the cache (hard links), written aside and renamed into place. */
+function saveToCache(name, hash, dir) {
+  const final = join(CACHE, `${name}-${hash.slice(0, 16)}`);
+  if (cachedInstall(name, hash)) {
+    return;
+  }
+  const temporary = `${final}.${process.pid}.tmp`;
+  try {
+    rmSync(temporary, { recursive: true, force: true });
+    mkdirSync(temporary, { recursive: true });
+    execFileSync('cp', ['-al', join(dir, 'node_modules'), join(temporary, 'node_modules')]);
+    rmSync(join(temporary, 'node_modules', '.package-lock.json'), { force: true });
+    writeFileSync(join(temporary, MARKER), hash);
+    rmSync(final, { recursive: true, force: true });
+    renameSync(temporary, final);
+  } catch (error) {
+    // A cache that cannot be written costs the next clone an install, nothing more.
+    rmSync(temporary, { recursive: true, force: true });
+    process.stderr.write(`fixture variants: not cached (${error.message.split('\n')[0]})\n`);
+  }
 }
 
 function npmCi(dir) {
@@ -64,6 +103,13 @@ async function installDependencies(name, log) {
     cpSync(join(source, file), join(dir, file));
   }
   const started = Date.now();
+  const cached = cachedInstall(name, hash);
+  if (cached) {
+    execFileSync('cp', ['-al', join(cached, 'node_modules'), join(dir, 'node_modules')]);
+    writeFileSync(markerFile, hash);
+    log(`linked ${name} (${variantLabel(name)}) from ${cached} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return null;
+  }
   log(`installing ${name} (${variantLabel(name)}) into ${dir}`);
   const failure = await npmCi(dir);
   if (failure) {
@@ -71,6 +117,7 @@ async function installDependencies(name, log) {
     return failure;
   }
   writeFileSync(markerFile, hash);
+  saveToCache(name, hash, dir);
   log(`installed ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return null;
 }
@@ -115,10 +162,11 @@ function wanted(globalConfig) {
 }
 
 /**
- * Prepares every installed set, in parallel, and returns what the suites read: per set, whether
+ * Prepares every installed set, in parallel (with the build, `built`, whose output it copies),
+ * and returns what the suites read: per set, whether
  * it is available and, when not, why. With CI=true a set that cannot be installed fails the run.
  */
-async function installVariants(globalConfig) {
+async function installVariants(globalConfig, built = Promise.resolve()) {
   const log = (message) => process.stderr.write(`fixture variants: ${message}\n`);
   if (!wanted(globalConfig)) {
     return Object.fromEntries(INSTALLED_VARIANTS.map((name) => [name, { available: false, reason: 'not installed for this run' }]));
@@ -126,7 +174,8 @@ async function installVariants(globalConfig) {
   const results = await Promise.all(
     INSTALLED_VARIANTS.map(async (name) => {
       const failure = await installDependencies(name, log);
-      if (!failure) {
+      // The copies are of what the build writes: after it (a failed build fails the setup).
+      if (!failure && (await built.then(() => true, () => false))) {
         refreshCopies(name);
       }
       return [name, failure ? { available: false, reason: failure } : { available: true }];
