@@ -1,7 +1,6 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { FixtureApp, V, ranVersions, statusLine } from '../support/fixture-app';
+import { FixtureApp, V, itOnOneStore, ranVersions, statusLine, waitUntil } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
 import { useFixtureAppWithDatabase, type TestDatabase } from '../support/test-database';
 
@@ -24,7 +23,11 @@ function tally(hits: number[]): Record<number, number> {
   return counts;
 }
 
+// Every store where the store's part is under test (the keyset, checkpoints and cursors, pause
+// and cancel requests, transactions around a kill); the runner's own paths (an empty collection,
+// the progress total, the throttle, --max-duration) on SQLite only, as their titles say.
 describeEachStore('batched tasks', (target) => {
+  const onOneStore = itOnOneStore(target);
   const fixture = useFixtureAppWithDatabase(target);
   let app: FixtureApp;
   let db: TestDatabase;
@@ -53,7 +56,7 @@ describeEachStore('batched tasks', (target) => {
     expect(await db.statuses(BATCHED)).toEqual(['completed']);
   });
 
-  it('completes at once on an empty collection', async () => {
+  onOneStore('completes at once on an empty collection', async () => {
     await db.seedItems(0);
     const run = await app.run([RUN, BATCHED], env());
     expect(run.code).toBe(0);
@@ -115,7 +118,7 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 30, 2: 20 });
   });
 
-  it('keeps the total of a collection that shrinks as it is processed when a run resumes it (done never passes total)', async () => {
+  onOneStore('keeps the total of a collection that shrinks as it is processed when a run resumes it (done never passes total)', async () => {
     await db.seedItems(50);
     const shrinking = (extra: Record<string, string> = {}) => env({ AP_ONLY_UNAPPLIED: '1', ...extra });
     const failed = await app.run([RUN, BATCHED], shrinking({ AP_FAIL: BATCHED, AP_BATCH_FAIL_AT: '3' }));
@@ -242,19 +245,23 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 100 });
   });
 
-  it('backs off while the throttle check says so, shows it in status (kept fresh while it waits), and goes on when it clears', async () => {
+  onOneStore('backs off while the throttle check says so, shows it in status (kept fresh while it waits), and goes on when it clears', async () => {
     await db.seedItems(30);
     const throttleFile = join(app.dir, 'throttle');
     writeFileSync(throttleFile, 'lagging');
     const runner = app.start([RUN, BATCHED], env({ AP_THROTTLE_FILE: throttleFile }));
     await runner.waitFor('Throttled (the throttle file exists): backing off');
-    await sleep(1500);
-    const row = await batchedRow(app, env());
+    // The record says so once the runner has written it.
+    const row = await waitUntil(() => batchedRow(app, env()), (read) => read?.progress?.state === 'throttled', 30_000, 0);
     expect(row).toMatchObject({ state: 'running', progress: expect.objectContaining({ state: 'throttled', throttledBecause: 'the throttle file exists', done: 0 }) });
     expect(tally(await db.hits())).toEqual({ 0: 30 });
     // While it backs off, the record is still written every 2 s: another host sees the runner there.
-    await sleep(2500);
-    const later = await batchedRow(app, env());
+    const later = await waitUntil(
+      () => batchedRow(app, env()),
+      (read) => Date.parse(read.progress.updatedAt) > Date.parse(row.progress.updatedAt),
+      30_000,
+      0,
+    );
     expect(later.progress.state).toBe('throttled');
     expect(Date.parse(later.progress.updatedAt)).toBeGreaterThan(Date.parse(row.progress.updatedAt));
     rmSync(throttleFile);
@@ -264,7 +271,7 @@ describeEachStore('batched tasks', (target) => {
     expect(tally(await db.hits())).toEqual({ 1: 30 });
   });
 
-  it('slices a long task across runs with --max-duration, exiting 5 until it completes', async () => {
+  onOneStore('slices a long task across runs with --max-duration, exiting 5 until it completes', async () => {
     await db.seedItems(60);
     const slow = env({ AP_BATCH_DELAY_MS: '400' });
     const codes: number[] = [];

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { FixtureApp, ranVersions, type RunningCli, useFixtureApp } from '../support/fixture-app';
+import { FixtureApp, itOnOneStore, ranVersions, type RunningCli, useFixtureApp, waitUntil } from '../support/fixture-app';
 import { describeEachStore, REDIS_AVAILABLE } from '../support/stores';
 import { openDatabase, type TestDatabase } from '../support/test-database';
 
@@ -31,7 +31,11 @@ function appliedBatches(outputs: string[]): Map<number, number> {
 (REDIS_AVAILABLE ? describe : describe.skip)(REDIS_AVAILABLE ? 'on Redis' : 'on Redis [Redis at 127.0.0.1:6379 unreachable, SKIPPED]', () =>
 describeEachStore(
   'distributed tasks on BullMQ',
+  // Every store where the batch ledger is under test (fan-out, a killed worker, a killed runner, a
+  // failed batch); following a --no-wait run, repairs of lost jobs and a pause on the queue, whose
+  // paths are the same on every store, on SQLite only, as their titles say.
   (target) => {
+    const onOneStore = itOnOneStore(target);
     const fixture = useFixtureApp(target);
     let app: FixtureApp;
     let db: TestDatabase;
@@ -59,6 +63,20 @@ describeEachStore(
         worker.child.kill('SIGTERM');
       }
       outputs.push(...(await Promise.all(workers.splice(0).map((worker) => worker.result))).map((result) => result.stdout + result.stderr));
+    };
+
+    /** How many jobs wait in the queues of this test's prefix (no worker has taken them). */
+    const waitingJobs = async (): Promise<number> => {
+      const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+      try {
+        let count = 0;
+        for (const key of await redis.keys(`${app.table}:*:wait`)) {
+          count += await redis.llen(key);
+        }
+        return count;
+      } finally {
+        await redis.quit();
+      }
     };
 
     /** Deletes every BullMQ key of this test's prefix, as a flushed Redis would; returns how many. */
@@ -137,9 +155,10 @@ describeEachStore(
       // No worker yet and room for 3 queued batches: dispatch stalls after three.
       const first = app.start([RUN, DISTRIBUTED], env({ AP_MAX_QUEUED: '3' }));
       await first.waitFor('Progress 0/100');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Killed once its three batches are on the queue, the dispatch stalled on the fourth.
+      await waitUntil(waitingJobs, (count) => count >= 3);
       first.child.kill('SIGKILL');
-      await first.result;
+      expect((await first.result).signal).toBe('SIGKILL');
       await startWorkers(2);
       const second = await app.run([RUN, DISTRIBUTED], env({ AP_MAX_QUEUED: '3' }));
       expect(second.code).toBe(0);
@@ -167,7 +186,7 @@ describeEachStore(
       expect(tally(await db.hits())).toEqual({ 1: 50 });
     });
 
-    it('--no-wait queues the batches and returns with the run still running; the next run follows it to completion', async () => {
+    onOneStore('--no-wait queues the batches and returns with the run still running; the next run follows it to completion', async () => {
       await db.seedItems(60);
       const quick = await app.run([RUN, DISTRIBUTED, '--no-wait'], env());
       expect(quick.code).toBe(0);
@@ -184,7 +203,7 @@ describeEachStore(
       expect([...appliedBatches(outputs).values()].every((count) => count === 1)).toBe(true);
     });
 
-    it('repairs a distribution whose jobs Redis lost: the next run queues the missing batches again, each applied once', async () => {
+    onOneStore('repairs a distribution whose jobs Redis lost: the next run queues the missing batches again, each applied once', async () => {
       await db.seedItems(40);
       const queued = await app.run([RUN, DISTRIBUTED, '--no-wait'], env());
       expect(queued.code).toBe(0);
@@ -199,7 +218,7 @@ describeEachStore(
       expect([...appliedBatches(outputs).values()].every((count) => count === 1)).toBe(true);
     });
 
-    it('repairs while it follows: batches whose jobs Redis lost mid-run are queued again and the same run completes, each applied once', async () => {
+    onOneStore('repairs while it follows: batches whose jobs Redis lost mid-run are queued again and the same run completes, each applied once', async () => {
       await db.seedItems(40);
       const running = app.start([RUN, DISTRIBUTED], env());
       await running.waitFor('Dispatched 8 batches');
@@ -215,7 +234,7 @@ describeEachStore(
       expect(await db.statuses(DISTRIBUTED)).toEqual(['completed']);
     }, 60_000);
 
-    it('pauses on the queue (exit 5): queued batches are held, and the next run resumes them, counting what was done from the start', async () => {
+    onOneStore('pauses on the queue (exit 5): queued batches are held, and the next run resumes them, counting what was done from the start', async () => {
       await db.seedItems(100);
       const [worker] = await startWorkers(1, { AP_BATCH_DELAY_MS: '500', AP_CONCURRENCY: '1' });
       const running = app.start([RUN, DISTRIBUTED], env());

@@ -147,3 +147,36 @@ export function useFixtureApp(target: StoreTarget, variant: FixtureVariant = FIX
   });
   return () => app;
 }
+
+/**
+ * Reads `read()` again until `done` accepts what it returns, and returns that: a wait on the
+ * record or the database instead of a sleep. Fails after `timeoutMs` with the last value read.
+ */
+export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000, pauseMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`waited ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
+/** The one store that tests of store-independent paths run on, with their titles saying so. */
+export const ONE_STORE = 'sqlite';
+
+/**
+ * `it` for a test whose code path does not depend on the store: it runs on SQLite only, its
+ * title ending with "[store-independent: SQLite only]"; on other stores it is not defined.
+ */
+export function itOnOneStore(target: StoreTarget): (title: string, fn: () => Promise<void>, timeout?: number) => void {
+  return (title, fn, timeout) => {
+    if (target.name === ONE_STORE) {
+      it(`${title} [store-independent: SQLite only]`, fn, timeout);
+    }
+  };
+}
