@@ -87,11 +87,16 @@ export interface AfterPartyStore {
    */
   resetVersion(version: string, note: string, options?: { unfinished?: boolean }): Promise<number>;
   /**
-   * Asks whoever runs `version` now to pause or cancel it (its runner reads it between batches).
-   * Resolves false when no run of `version` is running.
+   * Asks whoever runs `version` now to pause or cancel it (its runner reads it between batches),
+   * from any process. Resolves false when no run of `version` is running: a run that is not
+   * running gets no request (the same rules on every store: see `ControlRequests`).
    */
   requestControl(version: string, control: RunControl): Promise<boolean>;
-  /** What an operator asked of run `id` with {@link requestControl}, or null. */
+  /**
+   * What an operator asked of run `id` with {@link requestControl} while it runs, or null. A
+   * request does not outlive its run: once the run ended and another request was made, none is
+   * read for it.
+   */
   readControl(id: string): Promise<RunControl | null>;
 }
 
@@ -152,18 +157,29 @@ export interface BatchLedgerCapability {
   prepare(): Promise<void>;
   /** Forgets every batch of `version` (a fresh distribution). */
   clear(version: string): Promise<void>;
-  /** Records a dispatched batch; a batch of that number already recorded is left as it is. */
+  /**
+   * Records a dispatched batch; a batch of that version and number already recorded is left as it
+   * is (whatever its distribution: a fresh distribution clears the version first), also when two
+   * processes add it at once.
+   */
   add(batch: DistributedBatch): Promise<void>;
   /** The batches of a distribution in the given states (all when none), by number. */
   list(version: string, distributionId: string, states?: Array<DistributedBatch['status']>): Promise<DistributedBatch[]>;
   summary(version: string, distributionId: string): Promise<BatchSummary>;
   /** The state of one batch, or null when it is not recorded. */
   state(version: string, distributionId: string, batchNo: number): Promise<DistributedBatch['status'] | null>;
-  /** Marks a batch completed unless it already is; false when it was (a repeated delivery). */
+  /**
+   * Marks a batch completed unless it already is; false when it was (a repeated delivery), or
+   * when the distribution holds no such batch (one that ended, a number never added). Of
+   * completions at the same moment from several processes exactly one resolves true.
+   */
   complete(version: string, distributionId: string, batchNo: number, worker: string): Promise<boolean>;
-  /** Marks a batch failed for good, with its error. */
+  /** Marks a batch failed for good, with its error and tries; a completed batch stays completed. */
   fail(version: string, distributionId: string, batchNo: number, error: string, attempts: number): Promise<void>;
-  /** Failed batches become queued again (to be retried); returns how many. */
+  /**
+   * Failed batches become queued again (to be retried), their error cleared; returns how many.
+   * A requeued batch is completed once more, like a new one.
+   */
   requeue(version: string, distributionId: string): Promise<number>;
 }
 

@@ -41,64 +41,74 @@ const logger = new Logger('AfterParty');
  * lease (after an event-loop stall, say), so no task starts on a lock that may be gone.
  */
 export function watchLock(options: WatchedLockOptions): WatchedLock {
-  const controller = new AbortController();
-  let lastGood = Date.now();
-  let inFlight: Promise<void> | null = null;
-  let released = false;
+  return new Watch(options);
+}
 
-  const markLost = (what: string, cause?: unknown): void => {
-    if (!controller.signal.aborted && !released) {
-      const error = new LockLostError(`${options.name}: ${what}`, cause);
+class Watch implements WatchedLock {
+  private readonly controller = new AbortController();
+  readonly lost = this.controller.signal;
+  private lastGood = Date.now();
+  private inFlight: Promise<void> | null = null;
+  private released = false;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly options: WatchedLockOptions) {
+    this.heartbeat = setInterval(() => {
+      if (!this.lost.aborted) {
+        void this.renewOnce();
+      }
+    }, options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  readonly markLost = (what: string, cause?: unknown): void => {
+    if (!this.lost.aborted && !this.released) {
+      const error = new LockLostError(`${this.options.name}: ${what}`, cause);
       logger.error(error.message);
-      controller.abort(error);
+      this.controller.abort(error);
     }
   };
-  const attempt = async (): Promise<void> => {
+
+  readonly confirm = async (): Promise<void> => {
+    if (!this.lost.aborted && Date.now() - this.lastGood > this.options.leaseMs / 2) {
+      await this.renewOnce();
+    }
+    if (this.lost.aborted) {
+      throw this.lost.reason;
+    }
+  };
+
+  readonly release = async (): Promise<void> => {
+    const wasLost = this.lost.aborted;
+    this.released = true;
+    clearInterval(this.heartbeat);
+    await this.inFlight?.catch(() => undefined);
+    await this.options.release(wasLost);
+  };
+
+  /** One renewal at a time: a caller arriving while one is under way waits for it. */
+  private renewOnce(): Promise<void> {
+    this.inFlight ??= this.attempt().finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async attempt(): Promise<void> {
+    const { leaseMs, name } = this.options;
     try {
-      if (await withTimeout(options.renew(), options.leaseMs)) {
-        lastGood = Date.now();
+      if (await withTimeout(this.options.renew(), leaseMs)) {
+        this.lastGood = Date.now();
       } else {
-        markLost('it is no longer held by this runner');
+        this.markLost('it is no longer held by this runner');
       }
     } catch (error) {
-      const failingFor = Date.now() - lastGood;
-      if (failingFor >= options.leaseMs) {
-        markLost(`renewals failed for ${failingFor} ms, longer than the ${options.leaseMs} ms lease`, error);
+      const failingFor = Date.now() - this.lastGood;
+      if (failingFor >= leaseMs) {
+        this.markLost(`renewals failed for ${failingFor} ms, longer than the ${leaseMs} ms lease`, error);
       } else {
-        logger.warn(`Could not renew the run lock (${options.name}), retrying: ${messageOf(error)}`);
+        logger.warn(`Could not renew the run lock (${name}), retrying: ${messageOf(error)}`);
       }
     }
-  };
-  const renewOnce = (): Promise<void> => {
-    inFlight ??= attempt().finally(() => (inFlight = null));
-    return inFlight;
-  };
-  const heartbeat = setInterval(() => {
-    if (!controller.signal.aborted) {
-      void renewOnce();
-    }
-  }, options.heartbeatMs);
-  heartbeat.unref();
-
-  return {
-    lost: controller.signal,
-    markLost,
-    confirm: async () => {
-      if (!controller.signal.aborted && Date.now() - lastGood > options.leaseMs / 2) {
-        await renewOnce();
-      }
-      if (controller.signal.aborted) {
-        throw controller.signal.reason;
-      }
-    },
-    release: async () => {
-      const wasLost = controller.signal.aborted;
-      released = true;
-      clearInterval(heartbeat);
-      await inFlight?.catch(() => undefined);
-      await options.release(wasLost);
-    },
-  };
+  }
 }
 
 /** A lock that cannot be lost while its process lives (an OS file lock, an in-process lock). */

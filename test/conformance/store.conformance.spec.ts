@@ -197,6 +197,24 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.requestControl('20269999999999', 'pause')).toBe(false);
   });
 
+  it('lets no pause or cancel request outlive its run: once it ended and another request was made, none is read for it', async () => {
+    await store.prepare();
+    const first = runRecord('20260101000021');
+    const second = runRecord('20260101000022');
+    await store.insertRun(first);
+    await store.insertRun(second);
+    expect(await store.requestControl(first.version, 'pause')).toBe(true);
+    expect(await store.requestControl(second.version, 'cancel')).toBe(true);
+    await store.finishRun(first.id, ended('paused'));
+    expect(await store.requestControl(second.version, 'pause')).toBe(true);
+    expect(await store.readControl(first.id)).toBeNull();
+    expect(await store.readControl(second.id)).toBe('pause');
+    // A resumed task is a new run: nothing asked of the paused one reaches it.
+    const resumed = runRecord(first.version);
+    await store.insertRun(resumed);
+    expect(await store.readControl(resumed.id)).toBeNull();
+  });
+
   // Only the Mongoose store keeps requests apart from the records (the SQL stores keep a request
   // on the run's record: nothing is left behind there).
   const mongoOnly = target.db === 'mongo' ? it : null;

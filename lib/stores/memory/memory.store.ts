@@ -1,6 +1,7 @@
 import type { RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
+import { ControlRequests } from '../control-requests';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock } from '../poll-lock';
 import { reduceVersionStates, resettable } from '../version-states';
@@ -15,7 +16,17 @@ export class MemoryStore implements AfterPartyStore {
   readonly description = 'memory';
   readonly capabilities: StoreCapabilities = {};
   private readonly records: TaskRunRecord[] = [];
-  private readonly controls = new Map<string, RunControl>();
+  private readonly requests = new Map<string, RunControl>();
+  private readonly controls = new ControlRequests({
+    runningRuns: async (version) => this.records.filter((record) => record.version === version && record.status === 'running').map((record) => record.id),
+    write: async (id, control) => void this.requests.set(id, control),
+    read: async (id) => this.requests.get(id) ?? null,
+    apart: {
+      requested: async () => [...this.requests.keys()],
+      stillRunning: async (ids) => ids.filter((id) => this.records.some((record) => record.id === id && record.status === 'running')),
+      remove: async (ids) => ids.forEach((id) => this.requests.delete(id)),
+    },
+  });
   private readonly lockKey = `memory-store-${++instances}`;
 
   acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock> {
@@ -66,6 +77,7 @@ export class MemoryStore implements AfterPartyStore {
     const record = this.records.find((r) => r.id === id && r.status === 'running');
     if (record) {
       Object.assign(record, completion);
+      await this.controls.ended(id);
     }
     return record !== undefined;
   }
@@ -77,16 +89,12 @@ export class MemoryStore implements AfterPartyStore {
     }
   }
 
-  async requestControl(version: string, control: RunControl): Promise<boolean> {
-    const running = this.records.filter((record) => record.version === version && record.status === 'running');
-    for (const record of running) {
-      this.controls.set(record.id, control);
-    }
-    return running.length > 0;
+  requestControl(version: string, control: RunControl): Promise<boolean> {
+    return this.controls.request(version, control);
   }
 
-  async readControl(id: string): Promise<RunControl | null> {
-    return this.controls.get(id) ?? null;
+  readControl(id: string): Promise<RunControl | null> {
+    return this.controls.read(id);
   }
 
   async resetVersion(version: string, note: string, options: { unfinished?: boolean } = {}): Promise<number> {

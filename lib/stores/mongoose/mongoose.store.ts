@@ -3,6 +3,7 @@ import type { Collection, Db } from 'mongodb';
 import type { RunControl, TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
+import { ControlRequests, type ControlBackend } from '../control-requests';
 import { pollLock } from '../poll-lock';
 import { reduceVersionStates, resettable } from '../version-states';
 import type { LockTiming } from '../watched-lock';
@@ -47,6 +48,7 @@ interface ControlDocument {
 export class MongooseStore implements AfterPartyStore {
   readonly capabilities: StoreCapabilities;
   private readonly leaseClock: LeaseClock = serverClock(() => this.db());
+  private readonly controls = new ControlRequests(this.controlBackend());
 
   constructor(
     private readonly resolveConnection: () => Connection,
@@ -138,46 +140,12 @@ export class MongooseStore implements AfterPartyStore {
     return result.modifiedCount;
   }
 
-  /**
-   * A request goes into a document of its own, never into the run's record: while a run runs, its
-   * runner is then the only process writing its record. A server that applies an update as a read
-   * and a write (FerretDB does) would otherwise let a request and a checkpoint saved at the same
-   * moment overwrite each other: the checkpoint lost means a batch redone. The requests of runs
-   * that have ended since the last request are deleted here, so the collection holds at most
-   * those of runs still running plus those that ended since.
-   */
-  async requestControl(version: string, control: RunControl): Promise<boolean> {
-    const records = await this.records();
-    const running = await records.find({ version, status: 'running' }, { projection: { _id: 1 } }).toArray();
-    const controls = await this.controls();
-    for (const { _id } of running) {
-      await controls.updateOne({ _id }, { $set: { control } }, { upsert: true });
-    }
-    await this.forgetEndedRequests(records, controls);
-    return running.length > 0;
+  requestControl(version: string, control: RunControl): Promise<boolean> {
+    return this.controls.request(version, control);
   }
 
-  async readControl(id: string): Promise<RunControl | null> {
-    const doc = await (await this.controls()).findOne({ _id: id });
-    if (doc) {
-      return doc.control;
-    }
-    // A request written into the record by an earlier version of this store.
-    const record = await (await this.records()).findOne({ _id: id }, { projection: { control: 1 } });
-    return record?.control ?? null;
-  }
-
-  /**
-   * Deletes the requests of runs that are no longer running. A request is only written for a
-   * running run, and a run that has ended never runs again, so none that can still be read goes.
-   */
-  private async forgetEndedRequests(records: Collection<RecordDocument>, controls: Collection<ControlDocument>): Promise<void> {
-    const ids = (await controls.find({}, { projection: { _id: 1 } }).toArray()).map(({ _id }) => _id);
-    const live = new Set((await records.find({ _id: { $in: ids }, status: 'running' }, { projection: { _id: 1 } }).toArray()).map(({ _id }) => _id));
-    const ended = ids.filter((id) => !live.has(id));
-    if (ended.length > 0) {
-      await controls.deleteMany({ _id: { $in: ended } });
-    }
+  readControl(id: string): Promise<RunControl | null> {
+    return this.controls.read(id);
   }
 
   private async db(): Promise<Db> {
@@ -192,8 +160,32 @@ export class MongooseStore implements AfterPartyStore {
     return (await this.db()).collection<RecordDocument>(this.collectionName);
   }
 
-  private async controls(): Promise<Collection<ControlDocument>> {
-    return (await this.db()).collection<ControlDocument>(`${this.collectionName}_control`);
+  /**
+   * A request goes into a document of its own, never into the run's record: while a run runs, its
+   * runner is then the only process writing its record. A server that applies an update as a read
+   * and a write (FerretDB does) would otherwise let a request and a checkpoint saved at the same
+   * moment overwrite each other: the checkpoint lost means a batch redone. The requests of ended
+   * runs are forgotten at the next request (not when a run ends: that would cost every run a round
+   * trip), so the collection holds at most those of runs still running plus those that ended since.
+   */
+  private controlBackend(): ControlBackend {
+    const records = (): Promise<Collection<RecordDocument>> => this.records();
+    const controls = async (): Promise<Collection<ControlDocument>> => (await this.db()).collection<ControlDocument>(`${this.collectionName}_control`);
+    const ids = (docs: Array<{ _id: string }>): string[] => docs.map(({ _id }) => _id);
+    return {
+      runningRuns: async (version) => ids(await (await records()).find({ version, status: 'running' }, { projection: { _id: 1 } }).toArray()),
+      write: async (id, control) => void (await (await controls()).updateOne({ _id: id }, { $set: { control } }, { upsert: true })),
+      // Else a request written into the record by an earlier version of this store.
+      read: async (id) =>
+        (await (await controls()).findOne({ _id: id }))?.control ??
+        (await (await records()).findOne({ _id: id }, { projection: { control: 1 } }))?.control ??
+        null,
+      apart: {
+        requested: async () => ids(await (await controls()).find({}, { projection: { _id: 1 } }).toArray()),
+        stillRunning: async (of) => ids(await (await records()).find({ _id: { $in: of }, status: 'running' }, { projection: { _id: 1 } }).toArray()),
+        remove: async (of) => void (await (await controls()).deleteMany({ _id: { $in: of } })),
+      },
+    };
   }
 }
 

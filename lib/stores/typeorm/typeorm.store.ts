@@ -11,6 +11,7 @@ import type {
   StoreLock,
 } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
+import { ControlRequests } from '../control-requests';
 import { InProcessLock } from '../in-process.lock';
 import { pollLock, type TryLock } from '../poll-lock';
 import type { LockTiming } from '../watched-lock';
@@ -20,13 +21,15 @@ import type { SqlDialect } from './dialects/sql-dialect';
 import { MysqlNamedLock } from './locks/mysql-named.lock';
 import { PostgresAdvisoryLock } from './locks/postgres-advisory.lock';
 import { SqliteControlFiles } from './locks/sqlite-control-files';
+import { batchesTableName } from './batch-columns';
 import { SqliteFileLock } from './locks/sqlite-file.lock';
 import { fitCompletion, fitRecord, withCharsetFallback } from './charset-fallback';
-import { recordParams, toRecord, type RecordRow } from './record-row';
+import { toRecord, type RecordRow } from './record-row';
 import { recordsTable } from './records-schema';
-import { RecordsSql, type Statement } from './records-sql';
 import { TypeOrmBatchLedger } from './typeorm.batch-ledger';
+import { fileControls, recordControls, type StatementRunner } from './typeorm.controls';
 import { TypeOrmMigrations } from './typeorm.migrations';
+import { TypeOrmSql, type Statement } from './typeorm.sql';
 import { TypeOrmTransaction } from './typeorm.transaction';
 
 /**
@@ -35,8 +38,8 @@ import { TypeOrmTransaction } from './typeorm.transaction';
  */
 export class TypeOrmStore implements AfterPartyStore {
   readonly capabilities: StoreCapabilities;
-  private cached?: { dialect: SqlDialect; sql: RecordsSql };
-  private controlFilesOf?: SqliteControlFiles | null;
+  private cached?: { dialect: SqlDialect; sql: TypeOrmSql };
+  private controlRequests?: ControlRequests;
   /** Settles when the open transaction ends, on single-connection databases. */
   private transactionGate: Promise<void> = Promise.resolve();
 
@@ -45,7 +48,11 @@ export class TypeOrmStore implements AfterPartyStore {
     private readonly configuredTable: string,
     private readonly lockTiming: LockTiming,
   ) {
-    const ledger = new TypeOrmBatchLedger(() => this.dataSource, () => this.tableName, () => this.dialect);
+    const ledger = new TypeOrmBatchLedger(
+      () => this.dataSource,
+      () => this.sql,
+      () => ({ table: batchesTableName(this.tableName), dialect: this.dialect }),
+    );
     const singleConnection = (): boolean => this.singleConnection;
     this.capabilities = {
       transactions: {
@@ -63,7 +70,7 @@ export class TypeOrmStore implements AfterPartyStore {
       finishAndStart: {
         finishAndStart: async (id, completion, next) => {
           const finished = await this.finishAndStart(id, completion, next);
-          this.controlFiles?.remove(id);
+          await this.controls.ended(id);
           return finished;
         },
       },
@@ -80,7 +87,7 @@ export class TypeOrmStore implements AfterPartyStore {
 
   async prepare(): Promise<void> {
     // The common case, the table exists, costs one trivial statement instead of a catalog query.
-    if (await this.query(`SELECT 1 FROM ${this.sql.table} WHERE 1 = 0`).then(() => true, () => false)) {
+    if (await this.rows(this.sql.probe()).then(() => true, () => false)) {
       return;
     }
     const runner = this.dataSource.createQueryRunner();
@@ -99,30 +106,18 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
-    const rows: RecordRow[] = await this.query(`SELECT ${this.sql.select()} FROM ${this.sql.table} WHERE status = ${this.sql.p(1)}`, ['running']);
+    const rows = await this.rows<RecordRow>(this.sql.running());
     if (rows.length === 0) {
       return [];
     }
-    const { sql, params } = this.sql.interruptRunning(finishedAt, ORPHANED_RUN_ERROR);
-    await this.query(sql, params);
+    await this.rows(this.sql.interruptRunning(finishedAt, ORPHANED_RUN_ERROR));
     return rows.map(toRecord);
   }
 
   async versionStates(deployId: string | null): Promise<VersionState[]> {
-    const p = (index: number) => this.sql.p(index);
-    const rows: Array<{ version: string; completed: unknown; in_deploy: unknown; cut_short: unknown; cancelled: unknown }> = await this.readOrEmpty(() =>
-      // The deploy id as insertRun wrote it: escaped where the table's character set lacks some of it.
-      withCharsetFallback((fit) =>
-        this.query(
-          `SELECT version,
-             MAX(CASE WHEN status = ${p(1)} THEN 1 ELSE 0 END) AS completed,
-             MAX(CASE WHEN status = ${p(2)} AND deploy_id = ${p(3)} THEN 1 ELSE 0 END) AS in_deploy,
-             MAX(CASE WHEN status IN (${p(4)}, ${p(5)}, ${p(6)}) THEN 1 ELSE 0 END) AS cut_short,
-             MAX(CASE WHEN status = ${p(7)} THEN 1 ELSE 0 END) AS cancelled
-           FROM ${this.sql.table} GROUP BY version`,
-          ['completed', 'completed', fit(deployId ?? ''), 'failed', 'interrupted', 'paused', 'cancelled'],
-        ),
-      ),
+    // The deploy id as insertRun wrote it: escaped where the table's character set lacks some of it.
+    const rows = await this.rowsOrNone<{ version: string; completed: unknown; in_deploy: unknown; cut_short: unknown; cancelled: unknown }>(() =>
+      withCharsetFallback((fit) => this.rows(this.sql.versionStates(fit(deployId ?? '')))),
     );
     return rows.map((row) => ({
       version: row.version,
@@ -134,117 +129,66 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   async lastRun(version: string): Promise<TaskRunRecord | null> {
-    const rows: RecordRow[] = await this.readOrEmpty(() =>
-      this.query(
-        `SELECT ${this.sql.select()} FROM ${this.sql.table} WHERE version = ${this.sql.p(1)} ORDER BY started_at DESC LIMIT 1`,
-        [version],
-      ),
-    );
-    return rows.length > 0 ? toRecord(rows[0]) : null;
+    const [row] = await this.rowsOrNone<RecordRow>(() => this.rows(this.sql.lastRun(version)));
+    return row ? toRecord(row) : null;
   }
 
   async latestRuns(): Promise<TaskRunRecord[]> {
-    const rows: RecordRow[] = await this.readOrEmpty(() =>
-      this.query(
-        `SELECT ${this.sql.select('r')} FROM ${this.sql.table} r
-         JOIN (SELECT version, MAX(started_at) AS last_started FROM ${this.sql.table} GROUP BY version) l
-           ON l.version = r.version AND l.last_started = r.started_at
-         ORDER BY r.version`,
-      ),
-    );
+    const rows = await this.rowsOrNone<RecordRow>(() => this.rows(this.sql.latestRuns()));
     // Two runs of one version can share a start time; keep one.
     return [...new Map(rows.map((row) => [String(row.version), toRecord(row)])).values()];
   }
 
   async insertRun(record: TaskRunRecord): Promise<void> {
-    await this.write(() => withCharsetFallback((fit) => this.query(this.sql.insert(), recordParams(fitRecord(record, fit), this.dialect))));
+    await this.write(() => withCharsetFallback((fit) => this.rows(this.sql.insert(fitRecord(record, fit)))));
   }
 
   async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
     const finished = (await this.write(() => withCharsetFallback((fit) => this.affected(this.sql.finish(id, fitCompletion(completion, fit)))))) === 1;
-    this.controlFiles?.remove(id);
+    await this.controls.ended(id);
     return finished;
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<void> {
     const statement = this.sql.update(id, update);
     if (statement) {
-      await this.query(statement.sql, statement.params);
+      await this.rows(statement);
     }
   }
 
   async resetVersion(version: string, note: string, options: { unfinished?: boolean } = {}): Promise<number> {
-    const p = (index: number) => this.sql.p(index);
-    const statuses = resettable(options);
-    return this.readOrEmpty(async () => [
-      await withCharsetFallback((fit) =>
-        this.affected({
-          sql: `UPDATE ${this.sql.table} SET status = ${p(1)}, error = ${p(2)} WHERE version = ${p(3)} AND status IN (${statuses.map((_, index) => p(4 + index)).join(', ')})`,
-          params: ['reset', fit(note), version, ...statuses],
-        }),
-      ),
-    ]).then((counts) => counts[0] ?? 0);
+    const [count] = await this.rowsOrNone(async () => [
+      await withCharsetFallback((fit) => this.affected(this.sql.reset(version, fit(note), resettable(options)))),
+    ]);
+    return count ?? 0;
   }
 
-  async requestControl(version: string, control: RunControl): Promise<boolean> {
-    const p = (index: number) => this.sql.p(index);
-    const files = this.controlFiles;
-    if (files) {
-      // SQLite: beside the database file, not in it (see SqliteControlFiles); reading the records
-      // needs no write lock.
-      const running: Array<{ id: string }> = await this.readOrEmpty(() =>
-        this.query(`SELECT id FROM ${this.sql.table} WHERE version = ${p(1)} AND status = ${p(2)}`, [version, 'running']),
-      );
-      for (const { id } of running) {
-        files.write(id, control);
-      }
-      await this.forgetEndedRequests(files);
-      return running.length > 0;
-    }
-    return (
-      (await this.write(() =>
-        this.affected({
-          sql: `UPDATE ${this.sql.table} SET control = ${p(1)} WHERE version = ${p(2)} AND status = ${p(3)}`,
-          params: [control, version, 'running'],
-        }),
-      )) > 0
-    );
+  requestControl(version: string, control: RunControl): Promise<boolean> {
+    return this.controls.request(version, control);
   }
 
-  async readControl(id: string): Promise<RunControl | null> {
-    const requested = this.controlFiles?.read(id);
-    if (requested) {
-      return requested;
-    }
-    const [row]: Array<{ control: string | null }> = await this.query(`SELECT control FROM ${this.sql.table} WHERE id = ${this.sql.p(1)}`, [id]);
-    return (row?.control as RunControl | null) ?? null;
-  }
-
-  /** Deletes the request files of runs that are no longer running (a run that ended never runs again). */
-  private async forgetEndedRequests(files: SqliteControlFiles): Promise<void> {
-    const ids = files.runIds();
-    if (ids.length === 0) {
-      return;
-    }
-    const p = (index: number) => this.sql.p(index);
-    const running: Array<{ id: string }> = await this.query(
-      `SELECT id FROM ${this.sql.table} WHERE status = ${p(1)} AND id IN (${ids.map((_, index) => p(index + 2)).join(', ')})`,
-      ['running', ...ids],
-    );
-    const live = new Set(running.map((row) => row.id));
-    ids.filter((id) => !live.has(id)).forEach((id) => files.remove(id));
+  readControl(id: string): Promise<RunControl | null> {
+    return this.controls.read(id);
   }
 
   /**
-   * Where pause and cancel requests go on a SQLite database file (null elsewhere: they go into
-   * the run's record).
+   * Pause and cancel requests: on a SQLite database file beside it (see SqliteControlFiles),
+   * elsewhere in the run's record.
    */
-  private get controlFiles(): SqliteControlFiles | null {
-    if (this.controlFilesOf === undefined) {
+  private get controls(): ControlRequests {
+    if (!this.controlRequests) {
       const database = String((this.dataSource.options as { database?: string }).database ?? '');
-      this.controlFilesOf = this.dialect.family === 'sqlite' && database !== '' && database !== ':memory:' ? new SqliteControlFiles(database, this.tableName) : null;
+      const run: StatementRunner = {
+        rows: (statement) => this.rows(statement),
+        rowsOrNone: (statement) => this.rowsOrNone(() => this.rows(statement)),
+        write: (work) => this.write(work),
+        affected: (statement) => this.affected(statement),
+      };
+      const onFile = this.dialect.family === 'sqlite' && database !== '' && database !== ':memory:';
+      const sql = (): TypeOrmSql => this.sql;
+      this.controlRequests = new ControlRequests(onFile ? fileControls(new SqliteControlFiles(database, this.tableName), sql, run) : recordControls(sql, run));
     }
-    return this.controlFilesOf;
+    return this.controlRequests;
   }
 
   private finishAndStart(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {
@@ -252,25 +196,20 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   private async finishAndStartOnce(id: string, completion: RunCompletion, next: TaskRunRecord): Promise<boolean> {
-    const finish = this.sql.finish(id, completion);
-    const nextParams = recordParams(next, this.dialect);
     if (this.dialect.family === 'postgres') {
-      // One statement: one round trip, one commit; the insert happens only if the update matched.
-      const rows: unknown[] = await this.query(
-        `WITH finished AS (${finish.sql} RETURNING 1) ${this.sql.insertSelect(7, 'EXISTS (SELECT 1 FROM finished)')} RETURNING id`,
-        [...finish.params, ...nextParams],
-      );
-      return rows.length === 1;
+      return (await this.rows(this.sql.finishAndStart(id, completion, next))).length === 1;
     }
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
     try {
+      const finish = this.sql.finish(id, completion);
       if ((await runner.query(finish.sql, finish.params, true)).affected !== 1) {
         await runner.rollbackTransaction();
         return false;
       }
-      await runner.query(this.sql.insert(), nextParams);
+      const insert = this.sql.insert(next);
+      await runner.query(insert.sql, insert.params);
       await runner.commitTransaction();
       return true;
     } catch (error) {
@@ -324,21 +263,22 @@ export class TypeOrmStore implements AfterPartyStore {
     return this.prepared().dialect;
   }
 
-  private get sql(): RecordsSql {
+  private get sql(): TypeOrmSql {
     return this.prepared().sql;
   }
 
-  private prepared(): { dialect: SqlDialect; sql: RecordsSql } {
+  private prepared(): { dialect: SqlDialect; sql: TypeOrmSql } {
     if (!this.cached) {
       const dialect = dialectOf(this.dataSource.options.type);
       const quote = (identifier: string): string => this.dataSource.driver.escape(identifier);
-      this.cached = { dialect, sql: new RecordsSql(dialect, this.tableName.split('.').map(quote).join('.'), quote) };
+      const qualified = (name: string): string => name.split('.').map(quote).join('.');
+      this.cached = { dialect, sql: new TypeOrmSql(dialect, qualified(this.tableName), quote, qualified(batchesTableName(this.tableName))) };
     }
     return this.cached;
   }
 
-  private query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
-    return this.dataSource.query(sql, parameters);
+  private rows<T = unknown>({ sql, params }: Statement): Promise<T[]> {
+    return this.dataSource.query(sql, params);
   }
 
   /** Runs a statement and returns how many rows it changed. */
@@ -373,7 +313,7 @@ export class TypeOrmStore implements AfterPartyStore {
   }
 
   /** Runs a read; when it fails because the table does not exist yet, the answer is empty. */
-  private async readOrEmpty<T>(read: () => Promise<T[]>): Promise<T[]> {
+  private async rowsOrNone<T>(read: () => Promise<T[]>): Promise<T[]> {
     try {
       return await read();
     } catch (error) {
@@ -422,21 +362,20 @@ function spareConnections(dataSource: DataSource): number {
   if (!pool) {
     return 0;
   }
-  const count = (value: unknown): number | undefined =>
-    typeof value === 'number' ? value : typeof (value as { length?: unknown })?.length === 'number' ? (value as { length: number }).length : undefined;
-  // pg.Pool
-  const pgMax = count(pool.options?.max);
-  const pgTotal = count(pool.totalCount);
-  const pgIdle = count(pool.idleCount);
-  if (pgMax !== undefined && pgTotal !== undefined && pgIdle !== undefined) {
-    return pgMax - pgTotal + pgIdle;
+  // pg.Pool, then mysql2's Pool: the most the pool opens, how many it has open, how many of those are idle.
+  return spare(pool.options?.max, pool.totalCount, pool.idleCount) ?? spare(pool.config?.connectionLimit, pool._allConnections, pool._freeConnections) ?? 0;
+}
+
+/** `most - open + idle`, when the pool exposes all three (as numbers or lists); undefined otherwise. */
+function spare(most: unknown, open: unknown, idle: unknown): number | undefined {
+  const [max, total, free] = [most, open, idle].map(count);
+  return max === undefined || total === undefined || free === undefined ? undefined : max - total + free;
+}
+
+function count(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    return value;
   }
-  // mysql2 Pool
-  const limit = count(pool.config?.connectionLimit);
-  const all = count(pool._allConnections);
-  const free = count(pool._freeConnections);
-  if (limit !== undefined && all !== undefined && free !== undefined) {
-    return limit - all + free;
-  }
-  return 0;
+  const length = (value as { length?: unknown } | null | undefined)?.length;
+  return typeof length === 'number' ? length : undefined;
 }

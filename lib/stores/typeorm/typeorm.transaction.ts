@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RunCompletion, RunUpdate, StoreTransaction } from '../../interfaces/store.interface';
-import type { RecordsSql } from './records-sql';
+import type { TypeOrmSql } from './typeorm.sql';
 import type { TypeOrmBatchLedger } from './typeorm.batch-ledger';
 
 /**
@@ -13,7 +13,7 @@ export class TypeOrmTransaction implements StoreTransaction {
   private constructor(
     private readonly dataSource: DataSource,
     private readonly runner: QueryRunner,
-    private readonly sql: RecordsSql,
+    private readonly sql: TypeOrmSql,
     private readonly writeError: (error: unknown) => Error,
     private readonly ledger: TypeOrmBatchLedger,
     private readonly onEnd: () => void,
@@ -22,7 +22,7 @@ export class TypeOrmTransaction implements StoreTransaction {
   /** Starts a transaction; `onEnd` is called once when it ends (or fails to start). */
   static async begin(
     dataSource: DataSource,
-    sql: RecordsSql,
+    sql: TypeOrmSql,
     writeError: (error: unknown) => Error,
     ledger: TypeOrmBatchLedger,
     onEnd: () => void = () => undefined,
@@ -103,20 +103,20 @@ export class TypeOrmTransaction implements StoreTransaction {
   private async closeOnServer(): Promise<boolean> {
     const connection = (this.runner as unknown as { databaseConnection?: { processID?: number; threadId?: number } })
       .databaseConnection;
-    const type = this.dataSource.options.type;
-    if (type === 'postgres' && connection?.processID) {
-      await this.dataSource.query('SELECT pg_terminate_backend($1)', [connection.processID]);
+    const id = connection?.processID ?? connection?.threadId;
+    const terminate = id ? this.sql.terminate(id) : null;
+    if (!terminate) {
+      return false;
+    }
+    await this.dataSource.query(terminate.sql, terminate.params);
+    if (this.dataSource.options.type === 'postgres') {
       await (this.runner as unknown as { releasePostgresConnection(error: Error): Promise<void> }).releasePostgresConnection(
         new Error('after-party abandoned this transaction'),
       );
-      return true;
-    }
-    if ((type === 'mysql' || type === 'mariadb') && connection?.threadId) {
+    } else {
       // The server closes the killed connection: its pending query fails, and the pool drops it.
-      await this.dataSource.query(`KILL ${Number(connection.threadId)}`);
       (this.runner as { isReleased: boolean }).isReleased = true;
-      return true;
     }
-    return false;
+    return true;
   }
 }
