@@ -31,3 +31,4 @@ export type {
 } from './api/after-party-service-options.interface';
 export { OnAfterPartyEvent } from './events/on-after-party-event.decorator';
 export type { AfterPartyEventOf } from './events/after-party-event.interface';
+export type { ControlDocument, MarkDoneDocument, PlanDocument, ResetDocument, RunReportDocument, StatusDocument, TaskRef } from './operator/operator-documents';
