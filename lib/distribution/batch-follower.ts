@@ -1,6 +1,6 @@
-import type { Queue } from 'bullmq';
 import { plural } from '../format/text.format';
 import type { BatchLedgerCapability, BatchSummary } from '../interfaces/store.interface';
+import type { BatchQueue } from './batch-queue.interface';
 import { Bell } from './bell';
 import { batchJobId, batchNoOf, givenUpReason, type LeftForOtherBuild } from './batch-job';
 import { reconcile } from './batch-jobs';
@@ -49,7 +49,7 @@ export class BatchFollower {
 
   constructor(
     private readonly deps: DispatchDeps,
-    private readonly queue: Queue,
+    private readonly queue: BatchQueue,
     private readonly ledger: BatchLedgerCapability,
     private readonly distributionId: string,
     doneBefore: number,

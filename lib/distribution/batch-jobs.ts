@@ -1,12 +1,12 @@
-import type { Job, Queue } from 'bullmq';
 import { plural } from '../format/text.format';
 import type { BatchLedgerCapability, DistributedBatch } from '../interfaces/store.interface';
+import type { BatchJobHandle, BatchQueue } from './batch-queue.interface';
 import { batchJobId, givenUpReason, type BatchJobData } from './batch-job';
 import { buildFingerprint } from './build-fingerprint';
 import type { DispatchDeps } from './dispatch';
 
 /** Queues the job of a batch recorded in the ledger (a no-op when its job exists: the id is per batch). */
-export async function enqueue(deps: DispatchDeps, queue: Queue, batch: DistributedBatch): Promise<void> {
+export async function enqueue(deps: DispatchDeps, queue: BatchQueue, batch: DistributedBatch): Promise<void> {
   const data: BatchJobData = {
     version: batch.version,
     distributionId: batch.distributionId,
@@ -30,11 +30,11 @@ export async function enqueue(deps: DispatchDeps, queue: Queue, batch: Distribut
  * whose job is gone (a runner died between ledger and queue, or Redis lost its data) or failed
  * gets a new job, with all its attempts.
  */
-export async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string): Promise<void> {
+export async function repair(deps: DispatchDeps, queue: BatchQueue, ledger: BatchLedgerCapability, distributionId: string): Promise<void> {
   const retried = await ledger.requeue(deps.task.version, distributionId);
   let restored = 0;
   for (const batch of await ledger.list(deps.task.version, distributionId, ['queued'])) {
-    const job: Job | undefined = await queue.getJob(batchJobId(batch));
+    const job: BatchJobHandle | undefined = await queue.getJob(batchJobId(batch));
     if (!job) {
       await enqueue(deps, queue, batch);
       restored += 1;
@@ -61,11 +61,11 @@ export async function repair(deps: DispatchDeps, queue: Queue, ledger: BatchLedg
  * again is recorded failed, so that nothing can keep the run waiting. `lost` holds the batches
  * queued again by this run.
  */
-export async function reconcile(deps: DispatchDeps, queue: Queue, ledger: BatchLedgerCapability, distributionId: string, lost: Set<number>): Promise<void> {
+export async function reconcile(deps: DispatchDeps, queue: BatchQueue, ledger: BatchLedgerCapability, distributionId: string, lost: Set<number>): Promise<void> {
   const { version } = deps.task;
   let requeued = 0;
   for (const batch of await ledger.list(version, distributionId, ['queued'])) {
-    const job: Job | undefined = await queue.getJob(batchJobId(batch));
+    const job: BatchJobHandle | undefined = await queue.getJob(batchJobId(batch));
     if (job && (await job.isFailed())) {
       await ledger.fail(version, distributionId, batch.batchNo, givenUpReason(job.failedReason), job.attemptsMade);
     } else if (!job && (await ledger.state(version, distributionId, batch.batchNo)) === 'queued') {

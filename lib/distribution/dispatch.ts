@@ -1,5 +1,4 @@
 import type { Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeCursor, encodeCursor } from '../batch/cursor-codec';
@@ -13,6 +12,7 @@ import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedB
 import type { TaskContext } from '../interfaces/task-context.interface';
 import type { ProgressSink } from '../ports/progress-sink.interface';
 import type { RunRecordWriter } from '../ports/run-record-writer.interface';
+import type { BatchQueue } from './batch-queue.interface';
 import type { DistributionService } from './distribution.service';
 import { BatchFollower, MIN_READ_GAP_MS, POLL_MS } from './batch-follower';
 import { enqueue, repair } from './batch-jobs';
@@ -79,7 +79,7 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
   delete state.detached;
   const pausedByRun = state.pausedQueue === true;
   delete state.pausedQueue;
-  await resumePausedQueue(deps, queue, pausedByRun);
+  await resumePausedQueue(deps, pausedByRun);
   if (deps.resumeFrom?.distribution) {
     await repair(deps, queue, ledger, state.id);
   } else {
@@ -99,7 +99,7 @@ export async function runDistributed(deps: DispatchDeps): Promise<DistributedEnd
       await saveCheckpoint(deps, state);
       return { status: 'detached', reason: `Left ${plural(state.dispatched, 'batch', 'batches')} to the workers (--no-wait); the next after-party:run follows them to the end` };
     }
-    return await noteQueuePaused(deps, state, await follow(deps, queue, follower));
+    return await noteQueuePaused(deps, state, await follow(deps, follower));
   } finally {
     await follower.stop();
   }
@@ -122,11 +122,10 @@ async function noteQueuePaused(deps: DispatchDeps, state: DistributionCheckpoint
  * resumed. After a run that paused it (`pausedByRun`), that is the resumption the pause
  * promised: one log line. A pause left behind by hand or by an older version gets a warning.
  */
-async function resumePausedQueue(deps: DispatchDeps, queue: Queue, pausedByRun: boolean): Promise<void> {
-  if (!(await queue.isPaused())) {
+async function resumePausedQueue(deps: DispatchDeps, pausedByRun: boolean): Promise<void> {
+  if (!(await deps.distribution.resumeQueue(deps.task))) {
     return;
   }
-  await queue.resume();
   const queueName = deps.distribution.queueName(deps.task);
   if (pausedByRun) {
     deps.logger.log(`Resumed the queue ${queueName} of ${deps.context.name}, paused when its last run was paused`);
@@ -171,7 +170,7 @@ function saveCheckpoint(deps: DispatchDeps, state: DistributionCheckpoint['distr
  */
 async function dispatchAll(
   deps: DispatchDeps,
-  queue: Queue,
+  queue: BatchQueue,
   ledger: BatchLedgerCapability,
   collection: KeysetCollection<unknown, unknown>,
   state: DistributionCheckpoint['distribution'],
@@ -180,11 +179,11 @@ async function dispatchAll(
   const { task } = deps;
   const dispatchedBefore = state.dispatched;
   while (!state.done) {
-    const stop = await interruption(deps, queue);
+    const stop = await interruption(deps);
     if (stop) {
       return stop;
     }
-    await waitForRoom(deps, queue, follower);
+    await waitForRoom(deps, follower);
     const cursor = state.cursor === null ? undefined : decodeCursor(collection, state.cursor);
     const keys = collection.keys
       ? await collection.keys(cursor, task.batch!.size)
@@ -246,14 +245,14 @@ function failOnFailedBatch(summary: BatchSummary): void {
 }
 
 /** Follows the batches until all are completed, one fails for good, or the run is stopped. */
-async function follow(deps: DispatchDeps, queue: Queue, follower: BatchFollower): Promise<DistributedEnd> {
+async function follow(deps: DispatchDeps, follower: BatchFollower): Promise<DistributedEnd> {
   for (;;) {
     const summary = await follower.observe();
     failOnFailedBatch(summary);
     if (summary.completed === summary.total) {
       return { status: 'completed' };
     }
-    const stop = await interruption(deps, queue);
+    const stop = await interruption(deps);
     if (stop) {
       return stop;
     }
@@ -265,28 +264,27 @@ async function follow(deps: DispatchDeps, queue: Queue, follower: BatchFollower)
 }
 
 /** Shutdown throws; pause and cancel act on the queue (held, or emptied) and end the run; so does a spent budget. */
-async function interruption(deps: DispatchDeps, queue: Queue): Promise<DistributedEnd | null> {
+async function interruption(deps: DispatchDeps): Promise<DistributedEnd | null> {
   if (deps.signal.aborted) {
     throw deps.signal.reason;
   }
   const control = await deps.store.readControl(deps.runId);
   if (control === 'pause' || (deps.deadline !== null && Date.now() >= deps.deadline)) {
-    await queue.pause();
+    await deps.distribution.pauseQueue(deps.task);
     const why = control === 'pause' ? 'Paused by after-party:pause' : `Time budget spent (--max-duration ${deps.budget})`;
     return { status: 'paused', reason: `${why}: queued batches are held, running ones finish; after-party:run resumes it` };
   }
   if (control === 'cancel') {
-    await queue.drain(true);
+    await deps.distribution.removeQueuedBatches(deps.task);
     return { status: 'cancelled', reason: 'Cancelled by after-party:cancel: queued batches were removed, running ones finish' };
   }
   return null;
 }
 
 /** Waits while the queue holds `maxQueued` batches or more that no worker has taken yet, reporting the workers' progress meanwhile. */
-async function waitForRoom(deps: DispatchDeps, queue: Queue, follower: BatchFollower): Promise<void> {
+async function waitForRoom(deps: DispatchDeps, follower: BatchFollower): Promise<void> {
   for (;;) {
-    const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
-    const queued = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    const queued = await deps.distribution.queuedBatches(deps.task);
     if (queued < deps.distribution.maxQueued || deps.signal.aborted) {
       return;
     }

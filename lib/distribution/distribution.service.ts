@@ -6,6 +6,8 @@ import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { DistributionUnavailableError } from '../errors/distribution-unavailable.error';
 import { firstLine, messageOf, taskLabel } from '../format/text.format';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
+import { withTimeout } from '../async/with-timeout';
+import type { BatchQueue } from './batch-queue.interface';
 import { loadBullmq } from './load-bullmq';
 
 /** How far back in the queue's event stream the runner starts reading. */
@@ -60,8 +62,43 @@ export class DistributionService implements OnApplicationShutdown {
     return this.resolved;
   }
 
-  /** The queue of a distributed task (one per task, created once). */
-  queue(task: RegisteredTask): Queue {
+  /** The queue of a distributed task, for its dispatcher (one per task, created once). */
+  queue(task: RegisteredTask): BatchQueue {
+    return this.bullQueue(task);
+  }
+
+  /** Holds the queued batches of `task` (running ones finish) until {@link resumeQueue}. */
+  async pauseQueue(task: RegisteredTask): Promise<void> {
+    await this.bullQueue(task).pause();
+  }
+
+  /** Resumes the queue of `task` when it is paused; resolves whether it was. */
+  async resumeQueue(task: RegisteredTask): Promise<boolean> {
+    const queue = this.bullQueue(task);
+    if (!(await queue.isPaused())) {
+      return false;
+    }
+    await queue.resume();
+    return true;
+  }
+
+  /** Whether the queue of `task` is paused. */
+  isQueuePaused(task: RegisteredTask): Promise<boolean> {
+    return this.bullQueue(task).isPaused();
+  }
+
+  /** Removes the batches of `task` that wait in its queue, delayed ones (retries) too; running ones finish. */
+  async removeQueuedBatches(task: RegisteredTask): Promise<void> {
+    await this.bullQueue(task).drain(true);
+  }
+
+  /** Batches of `task` queued that no worker has taken yet. */
+  async queuedBatches(task: RegisteredTask): Promise<number> {
+    const counts = await this.bullQueue(task).getJobCounts('waiting', 'delayed', 'prioritized');
+    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  }
+
+  private bullQueue(task: RegisteredTask): Queue {
     const name = this.queueName(task);
     let queue = this.queues.get(name);
     if (!queue) {
@@ -95,15 +132,7 @@ export class DistributionService implements OnApplicationShutdown {
     events.on('failed', ({ jobId, failedReason }) => listener.failed(jobId, failedReason));
     events.on('progress', ({ jobId, data }) => listener.progress(jobId, data));
     // Closing never holds the run up: a Redis gone away would keep close() waiting.
-    return () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 2000);
-        timer.unref();
-        events.close().then(
-          () => (clearTimeout(timer), resolve()),
-          () => (clearTimeout(timer), resolve()),
-        );
-      });
+    return () => withTimeout(events.close(), 2000).catch(() => undefined);
   }
 
   queueName(task: RegisteredTask): string {
@@ -127,19 +156,14 @@ export class DistributionService implements OnApplicationShutdown {
 
   /** Throws a one-line {@link DistributionUnavailableError} when Redis does not answer in time. */
   async ensureReachable(task: RegisteredTask): Promise<void> {
-    const queue = this.queue(task);
-    let timer: NodeJS.Timeout | undefined;
+    const queue = this.bullQueue(task);
     try {
-      await Promise.race([
-        (async () => {
-          await queue.waitUntilReady();
-          // A count is a real round trip to Redis.
-          await queue.count();
-        })(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${REACH_TIMEOUT_MS} ms`)), REACH_TIMEOUT_MS);
-        }),
-      ]);
+      const answered = async (): Promise<void> => {
+        await queue.waitUntilReady();
+        // A count is a real round trip to Redis.
+        await queue.count();
+      };
+      await withTimeout(answered(), REACH_TIMEOUT_MS);
     } catch (error) {
       this.queues.delete(this.queueName(task));
       await queue.close().catch(() => undefined);
@@ -147,8 +171,6 @@ export class DistributionService implements OnApplicationShutdown {
       throw new DistributionUnavailableError(
         `Cannot reach Redis (${where}) for the distributed task ${taskLabel(task)}: ${firstLine(messageOf(error))}. Check the BullMQ connection (BullModule.forRoot or distribution.connection) and that Redis is up.`,
       );
-    } finally {
-      clearTimeout(timer);
     }
   }
 
