@@ -25,7 +25,7 @@ function probe(url) {
   });
 }
 
-/** `tsc -p` of each project, two at a time (each compiles from the sources; none reads another's output). */
+/** `tsc -p` of each project, two at a time (none of them reads another's output). */
 async function buildAll(projects) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const queue = [...projects];
@@ -55,7 +55,10 @@ module.exports = async function globalSetup(globalConfig) {
   // The library, the fixture apps the end-to-end specs run as child processes, and the sample,
   // built once per run here rather than by the specs; the dependency sets install meanwhile
   // (npm waits on the network, tsc on the CPU).
-  const built = buildAll(['tsconfig.build.json', 'test/fixtures/app/tsconfig.json', 'test/fixtures/quiet-app/tsconfig.json', 'sample/tsconfig.json']);
+  // The apps import `after-party` from its built dist/ (its types): the library first.
+  const built = buildAll(['tsconfig.build.json']).then(() =>
+    buildAll(['test/fixtures/app/tsconfig.json', 'test/fixtures/quiet-app/tsconfig.json', 'sample/tsconfig.json']),
+  );
   const installed = installVariants(globalConfig, built);
   await built;
   const variants = await installed;
