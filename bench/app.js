@@ -15,7 +15,9 @@ require('reflect-metadata');
 if (process.env.BENCH_PRELOAD_COMMANDER === '1') require('nest-commander');
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { AfterPartyModule, AfterPartyTask, AfterPartyCliLogger, runAfterPartyCommand } = require('after-party');
+const { AfterPartyModule, AfterPartyTask, runAfterPartyCommand } = require('after-party');
+// The commands' own logger, internal to the package: the bare boot logs as they do.
+const { AfterPartyCliLogger } = require('../dist/cli/after-party-cli.logger');
 const { versionOf } = require('./versions');
 
 const db = process.env.BENCH_DB ?? 'sqlite';

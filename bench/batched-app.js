@@ -30,7 +30,8 @@ const { performance } = require('node:perf_hooks');
 const { Inject, Injectable, Module } = require('@nestjs/common');
 const { TypeOrmModule } = require('@nestjs/typeorm');
 const { DataSource, EntitySchema } = require('typeorm');
-const { AfterPartyEvents, AfterPartyModule, AfterPartyTask, runAfterPartyCommand, typeormKeyset } = require('after-party');
+const { AfterPartyEvents, AfterPartyModule, AfterPartyTask, runAfterPartyCommand } = require('after-party');
+const { typeormKeyset } = require('after-party/typeorm');
 
 const db = process.env.BENCH_DB ?? 'sqlite';
 const url = process.env.BENCH_URL ?? 'bench.sqlite';

@@ -24,7 +24,8 @@ const { Inject, Injectable, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { TypeOrmModule } = require('@nestjs/typeorm');
 const { DataSource, EntitySchema } = require('typeorm');
-const { AfterPartyEvents, AfterPartyModule, AfterPartyTask, runAfterPartyCommand, typeormKeyset } = require('after-party');
+const { AfterPartyEvents, AfterPartyModule, AfterPartyTask, runAfterPartyCommand } = require('after-party');
+const { typeormKeyset } = require('after-party/typeorm');
 
 const url = process.env.BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const table = process.env.BENCH_TABLE ?? 'bench_distributed_runs';

@@ -1,25 +1,12 @@
-export { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA, DEFAULT_RECORDS_TABLE, DEPLOY_ID_ENV } from './config/after-party.constants';
+// The main entry, `after-party`: what an app imports to declare, run and watch deploy tasks.
+// Nothing here imports an optional peer's types: the store helpers are `after-party/typeorm`
+// and `after-party/mongoose`, the spec helpers `after-party/testing`, the health indicator
+// `after-party/terminus`. Stores, tokens and metadata keys stay internal.
 export { AfterPartyModule } from './after-party.module';
-export { AfterPartyExitCode } from './errors/exit-codes';
-export { AfterPartyCliLogger } from './cli/after-party-cli.logger';
 export { runAfterPartyCommand } from './cli/run-after-party-command';
-export { AfterPartyTask } from './decorators/after-party-task.decorator';
-export { mongooseKeyset, type MongooseKeysetOptions } from './batch/mongoose-keyset';
-export { typeormKeyset, type TypeOrmKeysetOptions } from './batch/typeorm-keyset';
-export * from './errors';
-export { AfterPartyEvents } from './events/after-party.events';
-export type { AfterPartyEvent, AfterPartyEventType, TaskEventSubject } from './events/after-party-event.interface';
-export * from './interfaces';
 export { isAfterPartyCommand } from './quiet/is-after-party-command';
-export type { RunReport, TaskOutcome } from './interfaces/run-report.interface';
-export type { StatusRow, TaskState } from './status/status-row.interface';
-export type { BatchCheckpoint } from './batch/batch-loop';
-export {
-  createAfterPartyMigration,
-  createAfterPartyRecordEntity,
-  type AfterPartyRecordEntityOptions,
-  type AfterPartyRecordsSchemaOptions,
-} from './stores/typeorm/records-schema';
+export { AfterPartyTask } from './decorators/after-party-task.decorator';
+export * from './interfaces';
 export { AfterPartyService } from './api/after-party.service';
 export type {
   AfterPartyLockOptions,
@@ -29,6 +16,11 @@ export type {
   AfterPartyStatus,
   PlannedTask,
 } from './api/after-party-service-options.interface';
+export type { RunReport, TaskOutcome } from './interfaces/run-report.interface';
+export type { StatusRow, TaskState } from './status/status-row.interface';
+export { AfterPartyEvents } from './events/after-party.events';
 export { OnAfterPartyEvent } from './events/on-after-party-event.decorator';
-export type { AfterPartyEventOf } from './events/after-party-event.interface';
+export type { AfterPartyEvent, AfterPartyEventOf, AfterPartyEventType, TaskEventSubject } from './events/after-party-event.interface';
+export { AfterPartyExitCode } from './errors/exit-codes';
+export * from './errors';
 export type { ControlDocument, MarkDoneDocument, PlanDocument, ResetDocument, RunReportDocument, StatusDocument, TaskRef } from './operator/operator-documents';

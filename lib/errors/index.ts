@@ -13,7 +13,7 @@ export * from './missing-store-package.error';
 export * from './null-cursor.error';
 export * from './null-key.error';
 export * from './mongo-duplicate-key.error';
-export * from './mongo-key-cast-mismatch.error';
+export { MongoKeyCastMismatchError } from './mongo-key-cast-mismatch.error';
 export * from './mongo-mixed-key-types.error';
 export * from './mongo-null-key.error';
 export * from './mongo-undeclared-key.error';

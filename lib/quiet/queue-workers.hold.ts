@@ -1,6 +1,5 @@
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { providerClass, type ProviderClass } from '../discovery/provider-class';
-import { isAfterPartyWorker } from './after-party-worker.decorator';
 
 // The metadata keys of @nestjs/bullmq's @Processor(queue, workerOptions).
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
@@ -14,13 +13,11 @@ export interface WorkerLike {
   pause(doNotWaitActive?: boolean): Promise<void>;
 }
 
-/** The app's `@Processor()` classes and their providers, after-party's own workers aside. */
+/** The app's `@Processor()` classes and their providers (after-party's batch workers are no such class). */
 function appProcessors(providers: InstanceWrapper[]): Array<{ wrapper: InstanceWrapper; target: ProviderClass }> {
   return providers.flatMap((wrapper) => {
     const target = providerClass(wrapper);
-    return target && Reflect.getMetadata(PROCESSOR_METADATA, target) && !isAfterPartyWorker(target)
-      ? [{ wrapper, target }]
-      : [];
+    return target && Reflect.getMetadata(PROCESSOR_METADATA, target) ? [{ wrapper, target }] : [];
   });
 }
 

@@ -1,5 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { createAfterPartyMigration, createAfterPartyRecordEntity } from '../../lib';
+import { createAfterPartyMigration, createAfterPartyRecordEntity } from '../../lib/typeorm';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import { ended, runRecord } from '../support/run-records';
 import { openHarness, type StoreHarness } from '../support/store-harness';

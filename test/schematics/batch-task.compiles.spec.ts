@@ -60,8 +60,7 @@ function fillIn(task: string, store: Store): string {
   const keyset = store === 'typeorm' ? 'typeormKeyset' : 'mongooseKeyset';
   return task
     .replace(/^type Item = .*$/m, store === 'typeorm' ? 'type Item = User;' : 'type Item = User & { _id: Types.ObjectId };')
-    .replace('  AfterPartyTask,\n', `  AfterPartyTask,\n  ${keyset},\n`)
-    .replace("} from 'after-party';\n", "} from 'after-party';\nimport { slugify, User } from './user';\n")
+    .replace("} from 'after-party';\n", `} from 'after-party';\nimport { ${keyset} } from 'after-party/${store}';\nimport { slugify, User } from './user';\n`)
     .replace(/^ {4}\/\/ {3}/gm, '    ')
     .replace(/^ {4}ctx\.logger\.warn\(.*\n/gm, '')
     .replace(/^ {4}return \{ page: .*\n/m, '')

@@ -60,7 +60,8 @@ export class BackfillUserSlugsTask implements BatchedTask<Item> {
   constructor(private readonly dataSource: DataSource) {}
 
   collection(ctx: TaskContext): KeysetCollection<Item> {
-    // Describe the rows as keyset pages by a unique key, e.g. the users without a slug:
+    // Describe the rows as keyset pages by a unique key with typeormKeyset (imported from
+    // 'after-party/typeorm'), e.g. the users without a slug:
     //   return typeormKeyset(
     //     this.dataSource.getRepository(User).createQueryBuilder('user').where('user.slug IS NULL'),
     //     { key: 'id' },

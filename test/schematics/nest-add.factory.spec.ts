@@ -182,7 +182,7 @@ void bootstrap();
     const app = createAppTree({ files: { 'src/app.module.ts': TYPEORM_WITH_MIGRATIONS } });
     const tree = await runner.runSchematic('nest-add', {}, app);
 
-    expect(tree.readContent(MIGRATION)).toBe(`import { createAfterPartyMigration } from 'after-party';
+    expect(tree.readContent(MIGRATION)).toBe(`import { createAfterPartyMigration } from 'after-party/typeorm';
 
 /** Creates the table where after-party records which deploy tasks ran. */
 export class AfterPartyRecords1795686312345 extends createAfterPartyMigration() {}

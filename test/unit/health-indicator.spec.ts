@@ -1,7 +1,8 @@
 import { Controller, Get, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule, type HealthCheckResult } from '@nestjs/terminus';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { AFTER_PARTY_STORE, AfterPartyService, AfterPartyTask, type DeployTask } from '../../lib';
+import { AfterPartyService, AfterPartyTask, type DeployTask } from '../../lib';
+import { AFTER_PARTY_STORE } from '../../lib/config/after-party.constants';
 import { AfterPartyTestingModule } from '../../lib/testing';
 import { AfterPartyHealthIndicator, type AfterPartyHealthOptions } from '../../lib/terminus';
 

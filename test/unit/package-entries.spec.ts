@@ -24,6 +24,9 @@ afterAll(() => {
   rmSync(app, { recursive: true, force: true });
 });
 
+/** The entries besides the main one: `after-party/<name>`, each a folder of dist/. */
+const SUBPATHS = ['testing', 'terminus', 'typeorm', 'mongoose'];
+
 const RESOLUTIONS: Array<[string, ts.CompilerOptions]> = [
   ['node (node10)', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }],
   ['node16', { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }],
@@ -37,17 +40,34 @@ describe.each(RESOLUTIONS)('TypeScript with moduleResolution %s', (_name, option
     return resolved && realpathSync(resolved.resolvedFileName);
   };
 
-  it('finds the types of after-party and after-party/testing', () => {
+  it('finds the types of after-party and of each subpath entry', () => {
     expect(typesOf('after-party')).toBe(join(ROOT, 'dist', 'index.d.ts'));
-    expect(typesOf('after-party/testing')).toBe(join(ROOT, 'dist', 'testing', 'index.d.ts'));
+    for (const entry of SUBPATHS) {
+      expect(typesOf(`after-party/${entry}`)).toBe(join(ROOT, 'dist', entry, 'index.d.ts'));
+    }
   });
 });
 
 describe('at runtime', () => {
-  it('require resolves after-party/testing through exports, and through its folder for tools that ignore exports', () => {
-    expect(require.resolve('after-party/testing', { paths: [app] })).toBe(join(ROOT, 'dist', 'testing', 'index.js'));
-    const throughFolder = require.resolve(join(app, 'node_modules', 'after-party', 'testing'));
-    expect(realpathSync(throughFolder)).toBe(join(ROOT, 'dist', 'testing', 'index.js'));
+  it.each(SUBPATHS)('require resolves after-party/%s through exports, and through its folder for tools that ignore exports', (entry) => {
+    expect(require.resolve(`after-party/${entry}`, { paths: [app] })).toBe(join(ROOT, 'dist', entry, 'index.js'));
+    const throughFolder = require.resolve(join(app, 'node_modules', 'after-party', entry));
+    expect(realpathSync(throughFolder)).toBe(join(ROOT, 'dist', entry, 'index.js'));
+  });
+
+  it('is exported and shipped as testing and terminus are', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    for (const entry of SUBPATHS) {
+      expect(manifest.exports[`./${entry}`]).toEqual({ types: `./dist/${entry}/index.d.ts`, default: `./dist/${entry}/index.js` });
+      expect(manifest.files).toContain(`${entry}/package.json`);
+    }
+  });
+
+  it('keeps the store helpers out of the main entry, and each in its own', () => {
+    const main = readFileSync(join(ROOT, 'dist', 'index.d.ts'), 'utf8');
+    expect(main).not.toMatch(/typeormKeyset|mongooseKeyset|createAfterPartyMigration|createAfterPartyRecordEntity/);
+    expect(readFileSync(join(ROOT, 'dist', 'typeorm', 'index.d.ts'), 'utf8')).toMatch(/typeormKeyset[\s\S]*createAfterPartyMigration[\s\S]*createAfterPartyRecordEntity/);
+    expect(readFileSync(join(ROOT, 'dist', 'mongoose', 'index.d.ts'), 'utf8')).toMatch(/mongooseKeyset/);
   });
 
   it('keeps the testing helpers out of the main entry', () => {
@@ -66,11 +86,11 @@ describe('the build', () => {
     expect(scripts.build).toMatch(/rmSync\('dist'.*&& tsc -p tsconfig\.build\.json$/);
   });
 
-  it('npm pack ships dist/ and the testing entry, and no sources', () => {
+  it('npm pack ships dist/ and every entry, and no sources', () => {
     const output = execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
     const files = (JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path);
 
-    const entries = ['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'testing/package.json'];
+    const entries = ['dist/index.js', 'dist/index.d.ts', ...SUBPATHS.flatMap((entry) => [`dist/${entry}/index.js`, `dist/${entry}/index.d.ts`, `${entry}/package.json`])];
     expect(files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', ...entries]));
     expect(files.filter((file) => file.startsWith('lib/') || file.startsWith('test/'))).toEqual([]);
   });

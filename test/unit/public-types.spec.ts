@@ -30,7 +30,7 @@ const errors = typeErrors({
   `,
   plainRows: `
     import type { Repository } from 'typeorm';
-    import { typeormKeyset } from 'after-party';
+    import { typeormKeyset } from 'after-party/typeorm';
     interface User { id: number; name: string; email: string }
     export async function read(users: Repository<User>): Promise<void> {
       const entities = await typeormKeyset(users, { key: 'id' }).page(undefined, 10);
@@ -45,7 +45,7 @@ const errors = typeErrors({
   `,
   plainMistakes: `
     import type { Repository } from 'typeorm';
-    import { typeormKeyset } from 'after-party';
+    import { typeormKeyset } from 'after-party/typeorm';
     interface User { id: number; name: string }
     export function mistakes(users: Repository<User>): void {
       typeormKeyset(users, { key: 'id', plain: true, select: ['nmae'] });

@@ -1,6 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { AfterPartyWorker } from '../../lib/quiet/after-party-worker.decorator';
 import { holdBackWorkers, keepWorkersFromStarting, type WorkerLike } from '../../lib/quiet/queue-workers.hold';
 
 const WORKER_METADATA = 'bullmq:worker_metadata';
@@ -12,12 +11,6 @@ class EmailsProcessor extends WorkerHost {
 
 @Processor('exports')
 class ExportsProcessor extends WorkerHost {
-  async process(): Promise<void> {}
-}
-
-@AfterPartyWorker()
-@Processor('after-party-batches')
-class BatchProcessor extends WorkerHost {
   async process(): Promise<void> {}
 }
 
@@ -40,12 +33,6 @@ describe('keepWorkersFromStarting', () => {
     expect(Reflect.getMetadata(WORKER_METADATA, ExportsProcessor)).toEqual({ autorun: false });
     expect(Reflect.getMetadata(WORKER_METADATA, NotAProcessor)).toBeUndefined();
   });
-
-  it("leaves after-party's own workers alone", () => {
-    keepWorkersFromStarting([classProvider(BatchProcessor)]);
-
-    expect(Reflect.getMetadata(WORKER_METADATA, BatchProcessor)).toBeUndefined();
-  });
 });
 
 describe('holdBackWorkers', () => {
@@ -61,12 +48,10 @@ describe('holdBackWorkers', () => {
   it("lists the app's workers and pauses one that runs anyway", async () => {
     const idle = worker('emails', false);
     const started = worker('exports', true);
-    const own = worker('after-party-batches', true);
 
     const held = await holdBackWorkers([
       classProvider(EmailsProcessor, withWorker(new EmailsProcessor(), idle)),
       classProvider(ExportsProcessor, withWorker(new ExportsProcessor(), started)),
-      classProvider(BatchProcessor, withWorker(new BatchProcessor(), own)),
       // Registered manually and not yet: no worker.
       classProvider(ExportsProcessor, new ExportsProcessor()),
     ]);
@@ -74,6 +59,5 @@ describe('holdBackWorkers', () => {
     expect(held.map((w) => w.name)).toEqual(['emails', 'exports']);
     expect(idle.pause).not.toHaveBeenCalled();
     expect(started.pause).toHaveBeenCalledWith(true);
-    expect(own.pause).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { mongooseKeyset, type KeysetCollection } from 'after-party';
+import type { KeysetCollection } from 'after-party';
+import { mongooseKeyset } from 'after-party/mongoose';
 import type { Model } from 'mongoose';
 import { USER_MODEL, type UserDocument } from './user.schema';
 import { demoNames, slugify, UsersService, type UserRecord } from './users.service';

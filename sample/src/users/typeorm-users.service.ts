@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { typeormKeyset, type KeysetCollection } from 'after-party';
+import type { KeysetCollection } from 'after-party';
+import { typeormKeyset } from 'after-party/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { User } from './user.entity';
 import { demoNames, slugify, UsersService, type UserRecord } from './users.service';

@@ -1,9 +1,14 @@
 import 'reflect-metadata';
-import { AfterPartyCliLogger, runAfterPartyCommand } from 'after-party';
+import { ConsoleLogger } from '@nestjs/common';
+import { runAfterPartyCommand } from 'after-party';
 import { StressAppModule } from './app.module';
 
-/** The default command logger, with millisecond ISO timestamps so the stress script can order runners' events. */
-class StressLogger extends AfterPartyCliLogger {
+/** Nest's console logger, uncoloured, with millisecond ISO timestamps so the stress script can order runners' events. */
+class StressLogger extends ConsoleLogger {
+  constructor() {
+    super({ colors: false });
+  }
+
   protected override getTimestamp(): string {
     return new Date().toISOString();
   }

@@ -10,8 +10,9 @@ export const LIB = join(ROOT, 'lib').replace(/\\/g, '/');
  * Type-checks files as a strict TypeScript app would build them, in one program (building it
  * is the slow part), in a temporary folder under .tmp/. Keys are paths in that folder; a
  * `package.json` among them sets the module system of its folder, as in an app. Imports of
- * `after-party` (and `after-party/testing`) are pointed at lib/ (at lib/index.js under an ESM
- * package.json, which resolves to lib/index.ts).
+ * `after-party` and its other entries (`after-party/testing`, `/terminus`, `/typeorm`,
+ * `/mongoose`) are pointed at lib/ (at lib/index.js under an ESM package.json, which resolves
+ * to lib/index.ts).
  *
  * @returns each .ts file's error messages, by path, and under `*` those of no file.
  */
@@ -28,7 +29,9 @@ export function typeErrors(files: Record<string, string>): Record<string, string
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(
         file,
-        text.replaceAll("'after-party'", `'${LIB}${esm ? '/index.js' : ''}'`).replaceAll("'after-party/testing'", `'${LIB}/testing${esm ? '/index.js' : ''}'`),
+        text
+          .replaceAll("'after-party'", `'${LIB}${esm ? '/index.js' : ''}'`)
+          .replace(/'after-party\/(testing|terminus|typeorm|mongoose)'/g, (_specifier, entry: string) => `'${LIB}/${entry}${esm ? '/index.js' : ''}'`),
       );
       return [path, file] as const;
     });

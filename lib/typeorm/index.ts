@@ -1,0 +1,10 @@
+// The `after-party/typeorm` entry: helpers for apps on the TypeORM store. Their types import
+// typeorm, an optional peer, so they stay out of the main entry: an app without typeorm
+// compiles against `after-party` with `skipLibCheck: false`.
+export { typeormKeyset, type TypeOrmKeysetOptions } from '../batch/typeorm-keyset';
+export {
+  createAfterPartyMigration,
+  createAfterPartyRecordEntity,
+  type AfterPartyRecordEntityOptions,
+  type AfterPartyRecordsSchemaOptions,
+} from '../stores/typeorm/records-schema';
