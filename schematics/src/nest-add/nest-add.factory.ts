@@ -124,7 +124,7 @@ function addRecordsMigration(sourceRoot: string): Rule {
     const setup = findTypeOrmMigrations(tree, sourceRoot);
     if (!setup) {
       context.logger.info(
-        'No TypeORM migrations setup found (no `migrations` option in TypeORM options: TypeOrmModule.forRoot, new DataSource, or a config file they share), so no records-table migration was added. If you add migrations later, add one holding `export class AfterPartyRecords<timestamp> extends createAfterPartyMigration() {}`.',
+        'No TypeORM migrations setup found (no `migrations` option in TypeORM options: TypeOrmModule.forRoot, new DataSource, or a config file they share), so no records-table migration was added. If you add migrations later, add one holding `export class AfterPartyRecords<timestamp> extends createAfterPartyMigration() {}` (createAfterPartyMigration from `after-party/typeorm`).',
       );
       return tree;
     }
