@@ -285,3 +285,41 @@ export class TypeOrmSql {
     }).join(', ');
   }
 }
+
+/**
+ * The statements of the PostgreSQL run lock: a session-level advisory lock on two keys, whose
+ * holder waiters find through `pg_stat_activity`.
+ */
+export const postgresLockSql = {
+  currentSchema: (): Statement => ({ sql: 'SELECT current_schema() AS schema', params: [] }),
+  /** Names this session in `pg_stat_activity` (at most 63 characters). */
+  nameSession: (name: string): Statement => ({ sql: `SELECT set_config('application_name', $1, false)`, params: [name.slice(0, 63)] }),
+  tryLock: (keys: [number, number]): Statement => ({ sql: 'SELECT pg_try_advisory_lock($1, $2) AS locked', params: keys }),
+  isHeld: (keys: [number, number]): Statement => ({
+    sql: `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted
+               AND classid = $1 AND objid = $2 AND objsubid = 2) AS held`,
+    params: keys,
+  }),
+  unlock: (keys: [number, number]): Statement => ({ sql: 'SELECT pg_advisory_unlock($1, $2)', params: keys }),
+  holder: (keys: [number, number]): Statement => ({
+    sql: `SELECT a.pid, a.application_name, a.client_addr, a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    params: keys,
+  }),
+};
+
+/** The statements of the MySQL/MariaDB run lock: a named lock (`GET_LOCK`), server-wide. */
+export const mysqlLockSql = {
+  currentDatabase: (): Statement => ({ sql: 'SELECT DATABASE() AS db', params: [] }),
+  tryLock: (name: string): Statement => ({ sql: 'SELECT GET_LOCK(?, 0) AS locked', params: [name] }),
+  isHeld: (name: string): Statement => ({ sql: 'SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', params: [name] }),
+  unlock: (name: string): Statement => ({ sql: 'SELECT RELEASE_LOCK(?)', params: [name] }),
+  holder: (name: string): Statement => ({ sql: 'SELECT IS_USED_LOCK(?) AS holder', params: [name] }),
+  connection: (id: unknown): Statement => ({ sql: 'SELECT HOST AS host, TIME AS seconds FROM information_schema.PROCESSLIST WHERE ID = ?', params: [id] }),
+};
+
+/** Runs a statement on a query runner or data source; resolves its rows (as the driver gives them). */
+export function run(on: { query(sql: string, params?: unknown[]): Promise<any> }, { sql, params }: Statement): Promise<any> {
+  return on.query(sql, params);
+}

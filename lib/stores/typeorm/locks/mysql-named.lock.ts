@@ -4,6 +4,7 @@ import type { TryLock } from '../../poll-lock';
 import type { LockTiming } from '../../watched-lock';
 import { trySessionLock } from './connection-lock';
 import { lockDigest } from './lock-key';
+import { mysqlLockSql, run } from '../typeorm.sql';
 
 /**
  * A MySQL/MariaDB named lock (`GET_LOCK`) held on a dedicated connection. Named locks are
@@ -29,14 +30,14 @@ export class MysqlNamedLock implements TryLock<StoreLock> {
       {
         name: () => this.name,
         attempt: async (runner) => {
-          const [row] = await runner.query('SELECT GET_LOCK(?, 0) AS locked', [await this.scope(runner)]);
+          const [row] = await run(runner, mysqlLockSql.tryLock(await this.scope(runner)));
           return Number(row.locked) === 1;
         },
         check: async (runner) => {
-          const [row] = await runner.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', [this.lockName]);
+          const [row] = await run(runner, mysqlLockSql.isHeld(this.lockName as string));
           return Number(row.held) === 1;
         },
-        unlock: (runner) => runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]),
+        unlock: (runner) => run(runner, mysqlLockSql.unlock(this.lockName as string)),
       },
       this.timing,
     );
@@ -46,20 +47,18 @@ export class MysqlNamedLock implements TryLock<StoreLock> {
     if (!this.lockName) {
       return undefined;
     }
-    const [row] = await this.dataSource.query('SELECT IS_USED_LOCK(?) AS holder', [this.lockName]);
+    const [row] = await run(this.dataSource, mysqlLockSql.holder(this.lockName));
     if (!row?.holder) {
       return undefined;
     }
-    const [process] = await this.dataSource
-      .query('SELECT HOST AS host, TIME AS seconds FROM information_schema.PROCESSLIST WHERE ID = ?', [row.holder])
-      .catch(() => [] as unknown[]);
+    const [process] = await run(this.dataSource, mysqlLockSql.connection(row.holder)).catch(() => [] as unknown[]);
     return process ? `connection ${row.holder} from ${process.host}, for ${process.seconds} s` : `connection ${row.holder}`;
   }
 
   /** The lock name for this connection's current database and the records table. */
   private async scope(runner: QueryRunner): Promise<string> {
     if (!this.lockName) {
-      const [row] = await runner.query('SELECT DATABASE() AS db');
+      const [row] = await run(runner, mysqlLockSql.currentDatabase());
       this.lockName = `after-party:${lockDigest(`${row?.db ?? ''}.${this.tableName}`).toString('hex').slice(0, 40)}`;
     }
     return this.lockName;

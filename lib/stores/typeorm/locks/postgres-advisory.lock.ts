@@ -5,6 +5,7 @@ import type { TryLock } from '../../poll-lock';
 import type { LockTiming } from '../../watched-lock';
 import { trySessionLock } from './connection-lock';
 import { advisoryKeys } from './lock-key';
+import { postgresLockSql, run } from '../typeorm.sql';
 
 /**
  * A session-level PostgreSQL advisory lock held on a dedicated connection. Advisory locks belong
@@ -33,19 +34,15 @@ export class PostgresAdvisoryLock implements TryLock<StoreLock> {
         attempt: async (runner) => {
           const keys = await this.scope(runner);
           // The application name makes the holder visible to waiters through pg_stat_activity.
-          await runner.query(`SELECT set_config('application_name', $1, false)`, [`after-party ${hostname()} pid ${process.pid}`.slice(0, 63)]);
-          const [row] = await runner.query('SELECT pg_try_advisory_lock($1, $2) AS locked', keys);
+          await run(runner, postgresLockSql.nameSession(`after-party ${hostname()} pid ${process.pid}`));
+          const [row] = await run(runner, postgresLockSql.tryLock(keys));
           return row.locked === true;
         },
         check: async (runner) => {
-          const [row] = await runner.query(
-            `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted
-               AND classid = $1 AND objid = $2 AND objsubid = 2) AS held`,
-            this.keys,
-          );
+          const [row] = await run(runner, postgresLockSql.isHeld(this.keys as [number, number]));
           return row.held === true;
         },
-        unlock: (runner) => runner.query('SELECT pg_advisory_unlock($1, $2)', this.keys),
+        unlock: (runner) => run(runner, postgresLockSql.unlock(this.keys as [number, number])),
       },
       this.timing,
     );
@@ -55,13 +52,10 @@ export class PostgresAdvisoryLock implements TryLock<StoreLock> {
     if (!this.keys) {
       return undefined;
     }
-    const rows: Array<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }> =
-      await this.dataSource.query(
-        `SELECT a.pid, a.application_name, a.client_addr, a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-        this.keys,
-      );
+    const rows: Array<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date }> = await run(
+      this.dataSource,
+      postgresLockSql.holder(this.keys),
+    );
     const [holder] = rows;
     if (!holder) {
       return undefined;
@@ -75,7 +69,7 @@ export class PostgresAdvisoryLock implements TryLock<StoreLock> {
     if (!this.keys) {
       let qualified = this.tableName;
       if (!qualified.includes('.')) {
-        const [row] = await runner.query('SELECT current_schema() AS schema');
+        const [row] = await run(runner, postgresLockSql.currentSchema());
         qualified = `${row?.schema ?? 'public'}.${this.tableName}`;
       }
       this.keys = advisoryKeys(qualified);
