@@ -130,7 +130,7 @@ export class AfterPartyModule {
         EventListenerExplorer,
         EventEmitterBridge,
       ],
-      exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, StatusService, AfterPartyEvents, AfterPartyService],
+      exports: [AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, TaskRegistry, TaskRunner, OperatorCore, StatusService, AfterPartyEvents, AfterPartyService],
     };
   }
 }
