@@ -170,6 +170,22 @@ describeEachConformanceTarget('store conformance: the run lock', (target) => {
       expect(await leases.countDocuments({})).toBe(0);
     });
 
+    it('lets exactly one of two runners on two connections take over an expired lease at the same moment', async () => {
+      const leases = harness.mongo!.db!.collection(`${table}_lock`);
+      const [first, second] = [await harness.otherStore(table), await harness.otherStore(table)];
+      for (let round = 0; round < 10; round++) {
+        const expired = { owner: 'crashed', host: 'gone-host', pid: 9, acquiredAt: new Date(Date.now() - 60_000), expiresAt: new Date(Date.now() - 1000) };
+        await leases.insertOne({ _id: 'run-lock' as never, ...expired });
+        const outcomes = await Promise.allSettled([first.acquireLock(owner(1000 + round), 0), second.acquireLock(owner(2000 + round), 0)]);
+        const taken = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+        expect({ round, taken: taken.length }).toEqual({ round, taken: 1 });
+        const refused = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+        expect(refused.reason).toBeInstanceOf(LockTimeoutError);
+        await Promise.all(taken.map((lock) => lock.release()));
+        expect(await leases.countDocuments({})).toBe(0);
+      }
+    });
+
     it('renews the lease while held', async () => {
       await take(harness.store(table, { leaseMs: 300 }), 808);
       await sleep(700);

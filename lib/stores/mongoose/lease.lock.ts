@@ -17,11 +17,12 @@ export interface LeaseDocument {
 }
 
 const LEASE_ID = 'run-lock';
+const DUPLICATE_KEY = 11000;
 
 /**
- * A lease on MongoDB, which has no advisory locks. Taking it is a single atomic write
- * against the unique `_id`: an insert, or a takeover update whose filter only matches an
- * expired lease. Never a read followed by a write. A heartbeat renews the lease while the run
+ * A lease on MongoDB, which has no advisory locks. Taking it is decided by an insert on a
+ * unique `_id`, the one write every server (FerretDB too) applies atomically: the lease itself,
+ * or, for an expired one, a takeover claim naming it (see `takeOver`). A heartbeat renews the lease while the run
  * lasts; a crashed runner's lease simply expires and the next runner takes it over. A renewal
  * that finds the lease taken over, or that keeps failing for longer than the lease, loses it.
  * Every time in the lease comes from one clock (the database server's, see `serverClock`), never
@@ -47,15 +48,11 @@ export class LeaseLock implements TryLock<StoreLock> {
       await this.leases.insertOne({ _id: LEASE_ID, ...lease });
       return this.hold();
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) {
         throw error;
       }
     }
-    const previous = await this.leases.findOneAndUpdate(
-      { _id: LEASE_ID, expiresAt: { $lt: now } },
-      { $set: lease },
-      { returnDocument: 'before' },
-    );
+    const previous = await this.takeOver(now, lease);
     if (!previous) {
       return null;
     }
@@ -66,6 +63,36 @@ export class LeaseLock implements TryLock<StoreLock> {
   async describeHolder(): Promise<string | undefined> {
     const lease = await this.leases.findOne({ _id: LEASE_ID });
     return lease ? `${describeOwner({ ...lease, since: lease.acquiredAt.toISOString() })}, lease until ${lease.expiresAt.toISOString()}` : undefined;
+  }
+
+  /**
+   * Takes over the lease if it has expired; resolves the lease as it was, or null. Of the runners
+   * that find the same expired lease, only the one that inserts its takeover claim (a unique
+   * `_id` naming that lease) replaces it: FerretDB serves a guarded update, `findOneAndUpdate`
+   * too, as a read and a write, so two runners taking over at the same moment both matched the
+   * expired lease and both held the lock. The claim goes once the lease is replaced: a runner
+   * claiming after that finds the lease changed, and its guarded update matches nothing.
+   */
+  private async takeOver(now: Date, lease: Omit<LeaseDocument, '_id'>): Promise<LeaseDocument | null> {
+    const previous = await this.leases.findOne({ _id: LEASE_ID, expiresAt: { $lt: now } });
+    if (!previous) {
+      return null;
+    }
+    const claim = `${LEASE_ID}-takeover:${previous.owner}:${previous.expiresAt.getTime()}`;
+    try {
+      await this.leases.insertOne({ _id: claim, ...lease });
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+        return null;
+      }
+      throw error;
+    }
+    try {
+      const replaced = await this.leases.updateOne({ _id: LEASE_ID, owner: previous.owner, expiresAt: previous.expiresAt }, { $set: lease });
+      return replaced.matchedCount === 1 ? previous : null;
+    } finally {
+      await this.leases.deleteOne({ _id: claim });
+    }
   }
 
   private hold(): StoreLock {
