@@ -9,6 +9,7 @@ import type { TaskContext } from '../interfaces/task-context.interface';
 import { SAVE_INTERVAL_MS, type ProgressSink } from '../ports/progress-sink.interface';
 import type { RunRecordWriter } from '../ports/run-record-writer.interface';
 import { TaskInterruption } from '../errors/task-interruption.error';
+import { budgetSpent, stopReasons } from '../records/stop-reasons';
 import { decodeCursor, encodeCursor } from './cursor-codec';
 import { refuseUnorderedKeys } from './key-order';
 
@@ -61,99 +62,155 @@ export interface BatchLoopDeps {
  * The author writes none of it.
  */
 export async function runBatches(deps: BatchLoopDeps): Promise<BatchLoopEnd> {
-  const { task, options, context, signal, store, progress } = deps;
-  const collection: KeysetCollection<unknown, unknown> = await task.collection(context);
+  const collection: KeysetCollection<unknown, unknown> = await deps.task.collection(deps.context);
   // A key that cannot keep the keyset contract is refused before anything is processed.
   await collection.verify?.();
-  let processed = deps.resumeFrom?.processed ?? 0;
-  let batches = deps.resumeFrom?.batches ?? 0;
-  let cursor = deps.resumeFrom ? decodeCursor(collection, deps.resumeFrom.cursor) : undefined;
+  return new BatchLoop(deps, collection, await startPosition(deps, collection)).run();
+}
+
+/** Where the loop stands: the cursor after the last committed batch, and what was done up to it. */
+interface Position {
+  cursor: unknown;
+  processed: number;
+  batches: number;
+}
+
+/** Where a run starts (its checkpoint's place, or the beginning), with the progress's total set. */
+async function startPosition(deps: BatchLoopDeps, collection: KeysetCollection<unknown, unknown>): Promise<Position> {
+  const from = deps.resumeFrom;
+  const processed = from?.processed ?? 0;
+  const cursor = from ? decodeCursor(collection, from.cursor) : undefined;
   // What earlier runs did plus what is left after the cursor: right whether or not the
   // collection shrinks as it is processed.
   const total = collection.count ? processed + (await collection.count(cursor)) : null;
-  if (deps.resumeFrom) {
-    progress.resumeAt(processed, deps.resumeFrom.cursor, total);
+  if (from) {
+    deps.progress.resumeAt(processed, from.cursor, total);
   } else if (total !== null) {
-    progress.setTotal(total);
+    deps.progress.setTotal(total);
   }
-  progress.startBatches();
-  const control = controlPoller(store, deps.runId);
-  const turn = eventLoopTurns();
-  // Without a batch transaction, a batch's checkpoint is written while the next page is read,
-  // and always saved before the next batch writes anything: at most one batch is ever redone.
-  let saving: Promise<unknown> | null = null;
-  const saved = async (): Promise<void> => {
-    const pending = saving;
+  deps.progress.startBatches();
+  return { cursor, processed, batches: from?.batches ?? 0 };
+}
+
+/** One run of the loop: each step stops it, or reads, processes and checkpoints one batch. */
+class BatchLoop {
+  private readonly control: () => Promise<RunControl | null>;
+  private readonly turn = eventLoopTurns();
+  /**
+   * Without a batch transaction, a batch's checkpoint is written while the next page is read, and
+   * always saved before the next batch writes anything: at most one batch is ever redone. Settles
+   * with the save's failure, if any.
+   */
+  private saving: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly deps: BatchLoopDeps,
+    private readonly collection: KeysetCollection<unknown, unknown>,
+    private position: Position,
+  ) {
+    this.control = controlPoller(deps.store, deps.runId);
+  }
+
+  async run(): Promise<BatchLoopEnd> {
+    try {
+      for (;;) {
+        const end = await this.step();
+        if (end) {
+          await this.saved();
+          return end;
+        }
+      }
+    } finally {
+      // A loop left by an error still lets its last checkpoint land before the run is recorded.
+      await this.saving;
+    }
+  }
+
+  /** Stops between batches, or runs the next batch; resolves how the loop ended, or null to go on. */
+  private async step(): Promise<BatchLoopEnd | null> {
+    await this.turn();
+    const stop = await betweenBatches(this.deps, this.control);
+    if (stop) {
+      return stop;
+    }
+    // Where the pool has room, a batch's transaction opens while its page is read: one round
+    // trip less per batch on a server. The page is the same: a transaction takes its snapshot
+    // at its first statement, not when it opens.
+    const { options, store, onTransaction } = this.deps;
+    const alongside = options.transaction && store.capabilities.transactions?.canOpenWhileReading?.() === true;
+    const opening = alongside ? openTransaction(store, onTransaction) : null;
+    const read = await this.read(opening);
+    if (read === null) {
+      return { status: 'completed' };
+    }
+    const next: BatchCheckpoint = { cursor: read.lastKey, processed: this.position.processed + read.items.length, batches: this.position.batches + 1 };
+    await this.process(read.items, next, opening);
+    this.position = { cursor: decodeCursor(this.collection, next.cursor), processed: next.processed, batches: next.batches };
+    this.deps.progress.batchDone(read.items.length, next.cursor);
+    if (!read.more) {
+      return { status: 'completed' };
+    }
+    await this.pauseOption();
+    return null;
+  }
+
+  /** The next batch, or null when nothing is left; a transaction opened for it is rolled back when it will not run. */
+  private async read(opening: Opening | null): Promise<ReadBatch | null> {
+    let read: ReadBatch | null;
+    try {
+      read = await readBatch(this.collection, this.position.cursor, this.deps.options.size, this.deps.context.name);
+    } catch (error) {
+      await abandon(opening, this.deps.onTransaction);
+      throw error;
+    }
+    if (read === null) {
+      await abandon(opening, this.deps.onTransaction);
+    }
+    return read;
+  }
+
+  /** Processes a batch: with its checkpoint in one transaction, or with the checkpoint saved after it. */
+  private async process(items: unknown[], next: BatchCheckpoint, opening: Opening | null): Promise<void> {
+    const { task, context, store, runId, onTransaction } = this.deps;
+    const after = this.position.cursor;
+    const batchContext = (manager: unknown): BatchContext => ({ ...context, manager, batch: { number: next.batches, after } });
+    if (this.deps.options.transaction) {
+      await inTransaction(opening ?? openTransaction(store, onTransaction), onTransaction, async (transaction) => {
+        await task.processBatch(items, batchContext(transaction.manager));
+        // The checkpoint commits with the batch, and only over this runner's own running record.
+        if (!(await transaction.updateRun(runId, { checkpoint: next }))) {
+          throw new TaskInterruption('Another runner took this run over; the batch was rolled back', 'interrupted');
+        }
+      });
+      return;
+    }
+    await this.saved();
+    await task.processBatch(items, batchContext(undefined));
+    this.saving = this.deps.records.saveCheckpoint(next).then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('The checkpoint could not be saved'),
+    );
+  }
+
+  /** Waits for the checkpoint save under way, and throws its failure. */
+  private async saved(): Promise<void> {
+    const pending = this.saving;
     if (pending === null) {
       return;
     }
-    saving = null;
+    this.saving = null;
     const failure = await pending;
     if (failure !== undefined) {
       throw failure;
     }
-  };
+  }
 
-  try {
-    for (;;) {
-      await turn();
-      const stop = await betweenBatches(deps, control);
-      if (stop) {
-        await saved();
-        return stop;
-      }
-      // Where the pool has room, a batch's transaction opens while its page is read: one round
-      // trip less per batch on a server. The page is the same: a transaction takes its snapshot
-      // at its first statement, not when it opens.
-      const alongside = options.transaction && store.capabilities.transactions?.canOpenWhileReading?.() === true;
-      const opening = alongside ? openTransaction(store, deps.onTransaction) : null;
-      let read: ReadBatch | null;
-      try {
-        read = await readBatch(collection, cursor, options.size, context.name);
-      } catch (error) {
-        await abandon(opening, deps.onTransaction);
-        throw error;
-      }
-      if (read === null) {
-        await abandon(opening, deps.onTransaction);
-        await saved();
-        return { status: 'completed' };
-      }
-      const { items, more } = read;
-      const next: BatchCheckpoint = { cursor: read.lastKey, processed: processed + items.length, batches: batches + 1 };
-      const batchContext = (manager: unknown): BatchContext => ({ ...context, manager, batch: { number: next.batches, after: cursor } });
-
-      if (options.transaction) {
-        await inTransaction(opening ?? openTransaction(store, deps.onTransaction), deps.onTransaction, async (transaction) => {
-          await task.processBatch(items, batchContext(transaction.manager));
-          // The checkpoint commits with the batch, and only over this runner's own running record.
-          if (!(await transaction.updateRun(deps.runId, { checkpoint: next }))) {
-            throw new TaskInterruption('Another runner took this run over; the batch was rolled back', 'interrupted');
-          }
-        });
-      } else {
-        await saved();
-        await task.processBatch(items, batchContext(undefined));
-        saving = deps.records.saveCheckpoint(next).then(
-          () => undefined,
-          (error: unknown) => error ?? new Error('The checkpoint could not be saved'),
-        );
-      }
-      processed = next.processed;
-      batches = next.batches;
-      cursor = decodeCursor(collection, next.cursor);
-      progress.batchDone(items.length, next.cursor);
-      if (!more) {
-        await saved();
-        return { status: 'completed' };
-      }
-      if (options.pause > 0 && !signal.aborted) {
-        await sleep(options.pause, undefined, { signal }).catch(() => undefined);
-      }
+  /** The task's `pause` option between batches, cut short by a stop. */
+  private async pauseOption(): Promise<void> {
+    const { options, signal } = this.deps;
+    if (options.pause > 0 && !signal.aborted) {
+      await sleep(options.pause, undefined, { signal }).catch(() => undefined);
     }
-  } finally {
-    // A loop left by an error still lets its last checkpoint land before the run is recorded.
-    await (saving as Promise<unknown> | null);
   }
 }
 
@@ -171,13 +228,13 @@ async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<RunCon
     }
     const requested = await control();
     if (requested === 'pause') {
-      return { status: 'paused', reason: 'Paused by after-party:pause after a batch; after-party:run resumes it' };
+      return { status: 'paused', reason: stopReasons.pausedAfterBatch };
     }
     if (requested === 'cancel') {
-      return { status: 'cancelled', reason: 'Cancelled by after-party:cancel after a batch' };
+      return { status: 'cancelled', reason: stopReasons.cancelledAfterBatch };
     }
-    if (deps.deadline !== null && Date.now() >= deps.deadline) {
-      return { status: 'paused', reason: `Time budget spent (--max-duration ${deps.budget}); after-party:run resumes it` };
+    if (budgetSpent(deps.deadline)) {
+      return { status: 'paused', reason: stopReasons.budgetSpent(deps.budget) };
     }
     const because = await throttleReason(deps);
     if (because === null) {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeCursor, encodeCursor } from '../batch/cursor-codec';
 import { refuseUnorderedKeys } from '../batch/key-order';
 import { BatchFailedError } from '../errors/batch-failed.error';
+import { budgetSpent, stopReasons } from '../records/stop-reasons';
 import type { BatchLoopEnd } from '../batch/batch-loop';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { plural } from '../format/text.format';
@@ -269,14 +270,13 @@ async function interruption(deps: DispatchDeps): Promise<DistributedEnd | null> 
     throw deps.signal.reason;
   }
   const control = await deps.store.readControl(deps.runId);
-  if (control === 'pause' || (deps.deadline !== null && Date.now() >= deps.deadline)) {
+  if (control === 'pause' || budgetSpent(deps.deadline)) {
     await deps.distribution.pauseQueue(deps.task);
-    const why = control === 'pause' ? 'Paused by after-party:pause' : `Time budget spent (--max-duration ${deps.budget})`;
-    return { status: 'paused', reason: `${why}: queued batches are held, running ones finish; after-party:run resumes it` };
+    return { status: 'paused', reason: stopReasons.queueHeld(control === 'pause', deps.budget) };
   }
   if (control === 'cancel') {
     await deps.distribution.removeQueuedBatches(deps.task);
-    return { status: 'cancelled', reason: 'Cancelled by after-party:cancel: queued batches were removed, running ones finish' };
+    return { status: 'cancelled', reason: stopReasons.queueCancelled };
   }
   return null;
 }

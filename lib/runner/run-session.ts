@@ -4,6 +4,7 @@ import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { ShutdownWatch } from './shutdown-watch';
 import { TaskInterruption } from '../errors/task-interruption.error';
+import { budgetSpent as spent, stopReasons } from '../records/stop-reasons';
 
 /** What every task of one `after-party:run` shares: the store, the held lock, the shutdown watch. */
 export interface RunSession {
@@ -37,14 +38,14 @@ export function stopReason(session: RunSession): TaskInterruption | null {
     return new TaskInterruption(messageOf(session.lock.lost.reason), 'interrupted');
   }
   const signal = session.shutdown.signal;
-  return signal ? new TaskInterruption(`${signal} arrived before the task started; it did not run`, 'interrupted') : null;
+  return signal ? new TaskInterruption(stopReasons.signalBeforeStart(signal), 'interrupted') : null;
 }
 
 /** Whether the run's time budget (`--max-duration`) is spent. */
 export function budgetSpent(session: RunSession): boolean {
-  return session.deadline !== null && Date.now() >= session.deadline;
+  return spent(session.deadline);
 }
 
 function messageOf(reason: unknown): string {
-  return reason instanceof Error ? reason.message : 'The run lock was lost';
+  return reason instanceof Error ? reason.message : stopReasons.lockLost;
 }

@@ -1,4 +1,5 @@
 import { TaskInterruption } from '../errors/task-interruption.error';
+import { stopReasons } from '../records/stop-reasons';
 import type { ShutdownWatch } from './shutdown-watch';
 
 /** How a supervised task ended. */
@@ -26,12 +27,12 @@ export async function supervise<T>(work: Promise<T>, { controller, timeoutMs, gr
   });
   if (timeoutMs !== null) {
     timeoutTimer = setTimeout(
-      () => controller.abort(new TaskInterruption(`Timed out after ${timeoutMs} ms (the task's timeout option)`, 'failed')),
+      () => controller.abort(new TaskInterruption(stopReasons.timedOut(timeoutMs), 'failed')),
       timeoutMs,
     );
   }
   const unsubscribe = shutdown.onSignal((signal) =>
-    controller.abort(new TaskInterruption(`Interrupted by ${signal} before the task finished`, 'interrupted')),
+    controller.abort(new TaskInterruption(stopReasons.signalDuringTask(signal), 'interrupted')),
   );
   try {
     const settled = await Promise.race([work.then((value) => ({ value })), abandoned]);
