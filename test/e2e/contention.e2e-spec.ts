@@ -1,14 +1,7 @@
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { V, ranVersions, useFixtureApp, type RunningCli } from '../support/fixture-app';
 import { openHarness } from '../support/store-harness';
 import { describeEachStore } from '../support/stores';
-
-/**
- * How long the test keeps holding the run lock once every runner has signalled that it is
- * about to ask for it: a runner that got past the lock runs the fixture's tasks well within it.
- */
-const HOLD_AFTER_READY_MS = 2000;
 
 const alive = (runner: RunningCli): boolean => runner.child.exitCode === null && runner.child.signalCode === null;
 
@@ -25,7 +18,8 @@ describeEachStore('run lock contention', (target) => {
       let whileHeld: { effects: Record<string, number>; alive: boolean[] };
       try {
         await Promise.all(runners.map((runner) => runner.waitFor('fixture app: ready', 60_000)));
-        await sleep(HOLD_AFTER_READY_MS);
+        // Each runner found the lock held and says it waits: none can have run a task meanwhile.
+        await Promise.all(runners.map((runner) => runner.waitFor('for the run lock, held by', 60_000)));
         whileHeld = { effects: app.effects(), alive: runners.map(alive) };
       } catch (error) {
         runners.forEach((runner) => runner.child.kill('SIGKILL'));
