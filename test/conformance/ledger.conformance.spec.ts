@@ -116,6 +116,29 @@ describeEachConformanceTarget('store conformance: batch ledger', (target) => {
     expect(await count({ version })).toBe(8);
   });
 
+  // Workers of tasks with `batch.transaction` complete the batch inside the batch's transaction.
+  const serverSql = target.sql && target.db !== 'sqlite' ? it : null;
+  serverSql?.("completes a batch once when one completion commits in a worker's transaction while another arrives: the other is refused, or counts after a rollback", async () => {
+    const version = nextVersion();
+    await addBatches(version, 2);
+    const other = await harness.ledger(table, true);
+    const transactions = harness.store(table).capabilities.transactions!;
+    for (const [batchNo, end] of [
+      [1, 'commit'],
+      [2, 'rollback'],
+    ] as const) {
+      const transaction = await transactions.begin();
+      expect(await transaction.completeBatch(version, 'dist-a', batchNo, 'host-1 11')).toBe(true);
+      // Waits for the transaction's row lock: decided by how the transaction ends.
+      const meanwhile = other.complete(version, 'dist-a', batchNo, 'host-2 22');
+      await (end === 'commit' ? transaction.commit() : transaction.rollback());
+      expect(await meanwhile).toBe(end === 'rollback');
+      const completedBy = end === 'commit' ? 'host-1 11' : 'host-2 22';
+      expect((await ledger.list(version, 'dist-a')).find((b) => b.batchNo === batchNo)).toMatchObject({ status: 'completed', worker: completedBy });
+    }
+    expect(await count({ version, status: 'completed' })).toBe(2);
+  });
+
   it('refuses to complete a batch it does not hold: another number, another distribution, another version', async () => {
     const version = nextVersion();
     await addBatches(version, 1);
