@@ -15,30 +15,37 @@ export function compareKeys(a: unknown, b: unknown): number | null {
     return Math.sign(a - b);
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    for (let index = 0; index < Math.min(a.length, b.length); index++) {
-      const order = compareKeys(a[index], b[index]);
-      if (order !== 0) {
-        return order;
-      }
+    return compareParts(a, b);
+  }
+  for (const [tag, order] of TAGGED_ORDERS) {
+    const [x, y] = [tagged(a, tag), tagged(b, tag)];
+    if (x !== undefined && y !== undefined) {
+      return order(x, y);
     }
-    return a.length === b.length ? 0 : null;
-  }
-  const date = [tagged(a, '@date'), tagged(b, '@date')];
-  if (date[0] !== undefined && date[1] !== undefined) {
-    return Math.sign(Date.parse(date[0]) - Date.parse(date[1]));
-  }
-  const big = [tagged(a, '@bigint'), tagged(b, '@bigint')];
-  if (big[0] !== undefined && big[1] !== undefined) {
-    const [x, y] = [BigInt(big[0]), BigInt(big[1])];
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  const oid = [tagged(a, '@oid'), tagged(b, '@oid')];
-  if (oid[0] !== undefined && oid[1] !== undefined) {
-    // Fixed-length hex: text order is byte order.
-    return oid[0] < oid[1] ? -1 : oid[0] > oid[1] ? 1 : 0;
   }
   return null;
 }
+
+/** Composite keys, part by part; null when one is a prefix of the other (they are not keys of one shape). */
+function compareParts(a: unknown[], b: unknown[]): number | null {
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    const order = compareKeys(a[index], b[index]);
+    if (order !== 0) {
+      return order;
+    }
+  }
+  return a.length === b.length ? 0 : null;
+}
+
+const ascending = <T>(x: T, y: T): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** How the tagged encodings (see the cursor codec) compare. */
+const TAGGED_ORDERS: ReadonlyArray<readonly ['@date' | '@bigint' | '@oid', (x: string, y: string) => number]> = [
+  ['@date', (x, y) => Math.sign(Date.parse(x) - Date.parse(y))],
+  ['@bigint', (x, y) => ascending(BigInt(x), BigInt(y))],
+  // Fixed-length hex: text order is byte order.
+  ['@oid', ascending],
+];
 
 function tagged(value: unknown, tag: '@date' | '@bigint' | '@oid'): string | undefined {
   const text = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[tag] : undefined;
@@ -56,17 +63,22 @@ export function refuseUnorderedKeys(task: string, previous: unknown, keys: unkno
   let before = previous;
   for (const key of keys) {
     if (before !== undefined && before !== null) {
-      if (typeof before === 'number' && typeof key === 'number') {
-        // Most keys: one comparison.
-        if (key <= before) {
-          throw key === before ? new NonUniqueKeyError(task, key) : new UnorderedKeysError(task, before, key);
-        }
-      } else if (sameCursor(before, key)) {
-        throw new NonUniqueKeyError(task, key);
-      } else if ((compareKeys(before, key) ?? -1) > 0) {
-        throw new UnorderedKeysError(task, before, key);
-      }
+      refuseOutOfOrder(task, before, key);
     }
     before = key;
+  }
+}
+
+/** Throws when `key` does not rise strictly after `before`: repeated, or lower. */
+function refuseOutOfOrder(task: string, before: unknown, key: unknown): void {
+  if (typeof before === 'number' && typeof key === 'number') {
+    // Most keys: one comparison.
+    if (key <= before) {
+      throw key === before ? new NonUniqueKeyError(task, key) : new UnorderedKeysError(task, before, key);
+    }
+  } else if (sameCursor(before, key)) {
+    throw new NonUniqueKeyError(task, key);
+  } else if ((compareKeys(before, key) ?? -1) > 0) {
+    throw new UnorderedKeysError(task, before, key);
   }
 }

@@ -37,33 +37,29 @@ const ALIASES: Record<string, string> = {
  * width as `number`.
  */
 export function bsonTypeOf(value: unknown): string {
-  if (value === undefined) {
-    return 'missing';
+  if (value === undefined || value === null) {
+    return value === null ? 'null' : 'missing';
   }
-  if (value === null) {
-    return 'null';
-  }
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'number':
-    case 'bigint':
-      return 'number';
-    case 'boolean':
-      return 'bool';
-    default:
-  }
-  if (value instanceof Date) {
-    return 'date';
-  }
+  return PRIMITIVE_ALIASES[typeof value] ?? objectTypeOf(value as object);
+}
+
+/** The aliases of JavaScript's primitive types (`object` and `function` are told apart by {@link objectTypeOf}). */
+const PRIMITIVE_ALIASES: Partial<Record<string, string>> = { string: 'string', number: 'number', bigint: 'number', boolean: 'bool' };
+
+/** The built-in classes the driver reads values as, in the order they are checked. */
+const CLASS_ALIASES: ReadonlyArray<readonly [new (...args: never[]) => object, string]> = [
+  [Date, 'date'],
+  [RegExp, 'regex'],
+  [Uint8Array, 'binData'],
+];
+
+function objectTypeOf(value: object): string {
   if (Array.isArray(value)) {
     return 'array';
   }
-  if (value instanceof RegExp) {
-    return 'regex';
-  }
-  if (value instanceof Uint8Array) {
-    return 'binData';
+  const known = CLASS_ALIASES.find(([type]) => value instanceof type);
+  if (known) {
+    return known[1];
   }
   const tag = (value as { _bsontype?: unknown })._bsontype;
   return (typeof tag === 'string' && ALIASES[tag]) || 'object';
