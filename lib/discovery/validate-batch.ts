@@ -16,26 +16,11 @@ export const MAX_BATCH_SIZE = 100_000;
  */
 export function batchOptionsOf(className: string, options: AfterPartyTaskOptions, instance: unknown): ResolvedBatchOptions | null {
   const has = (method: string): boolean => typeof (instance as Record<string, unknown> | undefined)?.[method] === 'function';
-  const batched = has('processBatch') || has('collection');
-  if (!batched) {
-    if (options.batch !== undefined) {
-      throw new InvalidTaskClassError(className, 'has batch options but no processBatch()', 'Add `collection()` and `processBatch(items, ctx)` (implement BatchedTask), or remove the batch option.');
-    }
-    if (!has('run')) {
-      throw new InvalidTaskClassError(className, 'has no run() method', 'Add `async run(ctx: TaskContext): Promise<void>` (implement DeployTask), or `collection()` and `processBatch()` for a batched task.');
-    }
+  if (!has('processBatch') && !has('collection')) {
+    refusePlainMisuse(className, options, has('run'));
     return null;
   }
-  const missing = ['collection', 'processBatch'].find((method) => !has(method));
-  if (missing) {
-    throw new InvalidTaskClassError(className, `is a batched task without ${missing}()`, 'A batched task needs both `collection(ctx)` (the keyset pages) and `processBatch(items, ctx)` (implement BatchedTask).');
-  }
-  if (has('run')) {
-    throw new InvalidTaskClassError(className, 'has both run() and processBatch()', 'A task is either plain (`run`) or batched (`collection` and `processBatch`): remove one.');
-  }
-  if (options.transaction) {
-    throw new InvalidTaskClassError(className, 'is a batched task with transaction: true', 'Use `batch: { transaction: true }`: one transaction per batch, with its checkpoint.');
-  }
+  refuseHalfBatched(className, options, has);
   const batch = options.batch ?? {};
   if (typeof batch !== 'object' || batch === null) {
     throw new InvalidTaskClassError(className, `has batch ${JSON.stringify(batch)}`, 'Set `batch` to an object such as `{ size: 1000 }`, or leave it out.');
@@ -49,6 +34,30 @@ export function batchOptionsOf(className: string, options: AfterPartyTaskOptions
   };
 }
 
+/** A plain task must have `run()`, and no batch options. */
+function refusePlainMisuse(className: string, options: AfterPartyTaskOptions, hasRun: boolean): void {
+  if (options.batch !== undefined) {
+    throw new InvalidTaskClassError(className, 'has batch options but no processBatch()', 'Add `collection()` and `processBatch(items, ctx)` (implement BatchedTask), or remove the batch option.');
+  }
+  if (!hasRun) {
+    throw new InvalidTaskClassError(className, 'has no run() method', 'Add `async run(ctx: TaskContext): Promise<void>` (implement DeployTask), or `collection()` and `processBatch()` for a batched task.');
+  }
+}
+
+/** A batched task needs both of its methods, no `run()`, and its transactions per batch. */
+function refuseHalfBatched(className: string, options: AfterPartyTaskOptions, has: (method: string) => boolean): void {
+  const missing = ['collection', 'processBatch'].find((method) => !has(method));
+  if (missing) {
+    throw new InvalidTaskClassError(className, `is a batched task without ${missing}()`, 'A batched task needs both `collection(ctx)` (the keyset pages) and `processBatch(items, ctx)` (implement BatchedTask).');
+  }
+  if (has('run')) {
+    throw new InvalidTaskClassError(className, 'has both run() and processBatch()', 'A task is either plain (`run`) or batched (`collection` and `processBatch`): remove one.');
+  }
+  if (options.transaction) {
+    throw new InvalidTaskClassError(className, 'is a batched task with transaction: true', 'Use `batch: { transaction: true }`: one transaction per batch, with its checkpoint.');
+  }
+}
+
 /** A task's `batch.distribute` with its queue name settled; null when it is not distributed. */
 function distributeOptionsOf(className: string, options: AfterPartyTaskOptions, distribute: BatchOptions['distribute']): ResolvedBatchOptions['distribute'] {
   if (distribute === undefined || distribute === false) {
@@ -58,15 +67,22 @@ function distributeOptionsOf(className: string, options: AfterPartyTaskOptions, 
   if (typeof given !== 'object' || given === null) {
     throw new InvalidTaskClassError(className, `has batch.distribute ${JSON.stringify(distribute)}`, 'Set `batch.distribute` to true, or an object such as `{ concurrency: 8 }`.');
   }
-  const queue = given.queue ?? `after-party-${options.name ?? defaultTaskName(className)}`;
+  return {
+    queue: queueNameOf(className, given.queue ?? `after-party-${options.name ?? defaultTaskName(className)}`),
+    concurrency: optionalWhole(className, 'batch.distribute.concurrency', given.concurrency, 1, 1000),
+    attempts: optionalWhole(className, 'batch.distribute.attempts', given.attempts, 1, 100),
+  };
+}
+
+function queueNameOf(className: string, queue: unknown): string {
   if (typeof queue !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(queue)) {
     throw new InvalidTaskClassError(className, `has batch.distribute.queue ${JSON.stringify(queue)}`, 'Use letters, digits, ".", "_" and "-" (BullMQ queue names cannot hold ":").');
   }
-  return {
-    queue,
-    concurrency: given.concurrency === undefined ? null : whole(className, 'batch.distribute.concurrency', given.concurrency, 1, 1000),
-    attempts: given.attempts === undefined ? null : whole(className, 'batch.distribute.attempts', given.attempts, 1, 100),
-  };
+  return queue;
+}
+
+function optionalWhole(className: string, option: string, value: unknown, min: number, max: number): number | null {
+  return value === undefined ? null : whole(className, option, value, min, max);
 }
 
 function whole(className: string, option: string, value: unknown, min: number, max: number): number {

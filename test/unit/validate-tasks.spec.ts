@@ -70,6 +70,29 @@ describe('validateTasks', () => {
     ]);
   });
 
+  const both = { collection: () => undefined, processBatch: async () => undefined };
+  it.each([
+    ['batch options on a plain task', runnable, { batch: { size: 10 } }, /has batch options but no processBatch\(\).*implement BatchedTask/],
+    ['no run() and no batch methods', {}, {}, /has no run\(\) method.*implement DeployTask/],
+    ['processBatch() alone', { processBatch: both.processBatch }, {}, /is a batched task without collection\(\)/],
+    ['run() and processBatch()', { ...both, run: runnable.run }, {}, /has both run\(\) and processBatch\(\)/],
+    ['transaction: true on a batched task', both, { transaction: true }, /Use `batch: \{ transaction: true \}`/],
+    ['batch that is not an object', both, { batch: 5 }, /has batch 5.*\{ size: 1000 \}/],
+    ['batch.size of 0', both, { batch: { size: 0 } }, /has batch.size 0.*from 1 to 100000/],
+    ['batch.distribute that is a string', both, { batch: { distribute: 'yes' } }, /has batch.distribute "yes"/],
+    ['a queue name with a colon', both, { batch: { distribute: { queue: 'a:b' } } }, /has batch.distribute.queue "a:b".*cannot hold ":"/],
+    ['a concurrency of 0', both, { batch: { distribute: { concurrency: 0 } } }, /has batch.distribute.concurrency 0.*from 1 to 1000/],
+  ])('refuses %s, naming the fix', (_, instance, options, message) => {
+    const attempt = () => validateTasks([candidate('OddTask', '20260101000001', { instance, options: { version: '20260101000001', ...options } as never })]);
+    expect(attempt).toThrow(InvalidTaskClassError);
+    expect(attempt).toThrow(message);
+  });
+
+  it('settles a distributed task\'s queue name from its name, and leaves its limits to the module', () => {
+    const [task] = validateTasks([candidate('SpreadTask', '20260101000001', { instance: both, options: { version: '20260101000001', batch: { distribute: true } } })]);
+    expect(task.batch).toEqual({ size: 1000, transaction: false, pause: 0, maxBackoff: 30_000, distribute: { queue: 'after-party-spread', concurrency: null, attempts: null } });
+  });
+
   it('keeps a name the decorator sets, as the generator writes it', () => {
     const [task] = validateTasks([candidate('Sync3dModelsTask', '20260101000000', { options: { version: '20260101000000', name: 'sync-3d-models' } })]);
     expect(task.name).toBe('sync-3d-models');
