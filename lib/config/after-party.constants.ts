@@ -1,10 +1,10 @@
-/** Injection token of the resolved {@link AfterPartyModuleOptions}. */
+/** Injection token of the resolved module options (internal: apps inject `AfterPartyService`). */
 export const AFTER_PARTY_OPTIONS = 'AFTER_PARTY_OPTIONS';
-/** Injection token of the active {@link AfterPartyStore}. */
+/** Injection token of the active record store (internal: apps inject `AfterPartyService`). */
 export const AFTER_PARTY_STORE = 'AFTER_PARTY_STORE';
 /** Token of the raw options given to `forRootAsync` factories (internal). */
 export const AFTER_PARTY_ASYNC_OPTIONS = 'AFTER_PARTY_ASYNC_OPTIONS';
-/** Metadata key under which `@AfterPartyTask()` stores its options. */
+/** Metadata key under which `@AfterPartyTask()` stores its options (internal). */
 export const AFTER_PARTY_TASK_METADATA = 'after-party:task_metadata';
 /** Default name of the records table (TypeORM) or collection (Mongoose). */
 export const DEFAULT_RECORDS_TABLE = 'after_party_runs';
