@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { advisoryKeys, lockDigest } from '../../lib/stores/typeorm/locks/lock-key';
 import { FixtureApp, ONE_STORE, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
 import { openDatabase, useFixtureAppWithDatabase, type TestDatabase } from '../support/test-database';
@@ -188,7 +189,9 @@ describeEachStore(
       const lease = { AP_EXTRA: 'blocking', AP_LEASE_MS: '2000' };
       const stalled = app.start([RUN], { ...lease, AP_BLOCK_MS: '9000' });
       await stalled.waitFor(`Running ${BLOCKING}`);
-      // Started at once: it waits for the run lock until the stalled runner's lease of 2 s runs out.
+      // What the test waits for is time itself: the stalled runner's lease of 2 s running out (a
+      // runner started earlier plans without the stalled task, still running under its lease).
+      await sleep(2500);
       const takeover = await app.run([RUN], { ...lease, AP_BLOCK_MS: '0' });
       const late = await stalled.result;
 
