@@ -32,7 +32,6 @@ export interface MongoKeyTarget {
  */
 export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
   const { model, key, filter } = target;
-  const name = model.modelName;
   refuseDroppedKey(model, key);
   const one = async (conditions: Record<string, unknown>, order?: 1 | -1): Promise<Record<string, unknown> | undefined> => {
     const query = model.find(conditions as never, { [key]: 1 });
@@ -44,9 +43,27 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
     return;
   }
   const lowest = readPath(first, key);
+  const type = refuseLowestKey(model.modelName, key, lowest, first._id);
+  const highest = bsonTypeOf(readPath(last, key));
+  if (highest !== type) {
+    throw highest === 'array' ? new MongoUnsupportedKeyTypeError(model.modelName, key, highest) : new MongoMixedKeyTypesError(model.modelName, key, type, highest);
+  }
+  // An array sorts by its smallest (or largest) element, so it can hide between two scalars.
+  // MongoDB refuses an array as `_id`.
+  if (key !== '_id' && (await one({ $and: [filter, anArrayOn(key)] })) !== undefined) {
+    throw new MongoUnsupportedKeyTypeError(model.modelName, key, 'array');
+  }
+  refuseCastToAnotherType(target, lowest, readPath(last, key), type);
+  if (key !== '_id') {
+    await refuseDuplicates(target);
+  }
+}
+
+/** The BSON type of the lowest key, refused when keyset pages cannot start from it. */
+function refuseLowestKey(name: string, key: string, lowest: unknown, id: unknown): string {
   // Null and missing sort before every other type.
   if (lowest === null || lowest === undefined) {
-    throw new MongoNullKeyError(name, key, lowest === null ? 'null' : 'missing', first._id);
+    throw new MongoNullKeyError(name, key, lowest === null ? 'null' : 'missing', id);
   }
   const type = bsonTypeOf(lowest);
   if (!PAGEABLE_TYPES.has(type)) {
@@ -56,19 +73,7 @@ export async function verifyMongoKey(target: MongoKeyTarget): Promise<void> {
     // NaN sorts before every number; a checkpoint would keep it as null, after which no number comes.
     throw new MongoUnsupportedKeyTypeError(name, key, 'NaN');
   }
-  const highest = bsonTypeOf(readPath(last, key));
-  if (highest !== type) {
-    throw highest === 'array' ? new MongoUnsupportedKeyTypeError(name, key, highest) : new MongoMixedKeyTypesError(name, key, type, highest);
-  }
-  // An array sorts by its smallest (or largest) element, so it can hide between two scalars.
-  // MongoDB refuses an array as `_id`.
-  if (key !== '_id' && (await one({ $and: [filter, anArrayOn(key)] })) !== undefined) {
-    throw new MongoUnsupportedKeyTypeError(name, key, 'array');
-  }
-  refuseCastToAnotherType(target, lowest, readPath(last, key), type);
-  if (key !== '_id') {
-    await refuseDuplicates(target);
-  }
+  return type;
 }
 
 /**
