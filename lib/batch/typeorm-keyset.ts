@@ -69,37 +69,14 @@ export function typeormKeyset<T extends ObjectLiteral>(
   source: Repository<T> | SelectQueryBuilder<T>,
   options: TypeOrmKeysetOptions = {},
 ): KeysetCollection<T, unknown> {
-  const keys = typeof options.key === 'string' ? [options.key] : (options.key ?? ['id']);
-  if (keys.length === 0 || keys.some((key) => typeof key !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))) {
-    throw new InvalidOptionsError(`typeormKeyset needs key property names (letters, digits, "_"), not ${JSON.stringify(options.key)}.`);
-  }
+  const keys = keyNamesOf(options.key);
   const base: SelectQueryBuilder<T> = isQueryBuilder(source) ? source : source.createQueryBuilder('item');
-  const mainAlias = base.expressionMap.mainAlias;
-  if (mainAlias?.hasMetadata) {
-    const metadata = mainAlias.metadata;
-    const missing = keys.filter((key) => !metadata.findColumnWithPropertyPath(key));
-    if (missing.length > 0) {
-      throw new InvalidOptionsError(
-        `typeormKeyset: the key ${missing.map((key) => JSON.stringify(key)).join(', ')} is not a column of ${metadata.name} (its columns: ${metadata.columns.map((column) => column.propertyPath).join(', ')}).`,
-      );
-    }
-  }
+  refuseUnknownKeys(base, keys);
   const parts = keyParts(base, keys);
   const composite = keys.length > 1;
   const valuesOf = (cursor: unknown): unknown[] => (composite ? (cursor as unknown[]) : [cursor]);
   const bound = (cursor: unknown): unknown[] | undefined => (cursor === undefined ? undefined : valuesOf(cursor).map((value, index) => parts[index].bind(value)));
-  // The caller's query, its conditions bracketed, after `after` and up to `last` (bound values), in key order.
-  const ordered = (after: readonly unknown[] | undefined, last?: readonly unknown[]): SelectQueryBuilder<T> => {
-    const query = scoped(base);
-    if (after !== undefined) {
-      compareKey(query, parts, '>', after, 'after');
-    }
-    if (last !== undefined) {
-      compareKey(query, parts, '<=', last, 'last');
-    }
-    orderByKey(query, parts);
-    return query;
-  };
+  const ordered = (after: readonly unknown[] | undefined, last?: readonly unknown[]): SelectQueryBuilder<T> => orderedQuery(base, parts, after, last);
   const cursors = textCursors<T>(parts);
   const plain = options.plain === true ? plainReader<T>(base, parts, options.select, ordered, cursors.remember) : undefined;
   if (!plain && options.select !== undefined) {
@@ -128,18 +105,54 @@ export function typeormKeyset<T extends ObjectLiteral>(
     cursorOf: cursors.cursorOf,
     verify: () => verifyKey(base, parts),
     decodeCursor: (json) => fittingCursor(json, keys),
-    count:
-      options.count === false
-        ? undefined
-        : (after) => {
-            const query = scoped(base);
-            const values = bound(after);
-            if (values !== undefined) {
-              compareKey(query, parts, '>', values, 'after');
-            }
-            return query.getCount();
-          },
+    count: options.count === false ? undefined : (after) => countAfter(base, parts, bound(after)),
   };
+}
+
+/** The key's property names, refused unless they are plain identifiers. */
+function keyNamesOf(key: TypeOrmKeysetOptions['key']): readonly string[] {
+  const keys = typeof key === 'string' ? [key] : (key ?? ['id']);
+  if (keys.length === 0 || keys.some((name) => typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))) {
+    throw new InvalidOptionsError(`typeormKeyset needs key property names (letters, digits, "_"), not ${JSON.stringify(key)}.`);
+  }
+  return keys;
+}
+
+/** Refuses key properties that are not columns of the query's entity (when it has one). */
+function refuseUnknownKeys(base: SelectQueryBuilder<ObjectLiteral>, keys: readonly string[]): void {
+  const mainAlias = base.expressionMap.mainAlias;
+  if (!mainAlias?.hasMetadata) {
+    return;
+  }
+  const metadata = mainAlias.metadata;
+  const missing = keys.filter((key) => !metadata.findColumnWithPropertyPath(key));
+  if (missing.length > 0) {
+    throw new InvalidOptionsError(
+      `typeormKeyset: the key ${missing.map((key) => JSON.stringify(key)).join(', ')} is not a column of ${metadata.name} (its columns: ${metadata.columns.map((column) => column.propertyPath).join(', ')}).`,
+    );
+  }
+}
+
+/** The caller's query, its conditions bracketed, after `after` and up to `last` (bound values), in key order. */
+function orderedQuery<T extends ObjectLiteral>(base: SelectQueryBuilder<T>, parts: KeyPart[], after: readonly unknown[] | undefined, last?: readonly unknown[]): SelectQueryBuilder<T> {
+  const query = scoped(base);
+  if (after !== undefined) {
+    compareKey(query, parts, '>', after, 'after');
+  }
+  if (last !== undefined) {
+    compareKey(query, parts, '<=', last, 'last');
+  }
+  orderByKey(query, parts);
+  return query;
+}
+
+/** The items of the caller's query after `after` (bound values), or all of them. */
+function countAfter<T extends ObjectLiteral>(base: SelectQueryBuilder<T>, parts: KeyPart[], after: readonly unknown[] | undefined): Promise<number> {
+  const query = scoped(base);
+  if (after !== undefined) {
+    compareKey(query, parts, '>', after, 'after');
+  }
+  return query.getCount();
 }
 
 /** Where items' cursors come from: see {@link textCursors}. */
@@ -233,18 +246,24 @@ async function readKeys<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, p
 function fittingCursor(json: unknown, keys: readonly string[]): unknown {
   const cursor = decodeValue(json);
   const composite = keys.length > 1;
-  const fits = composite
-    ? Array.isArray(cursor) && cursor.length === keys.length
-    : !Array.isArray(cursor) && (cursor === null || typeof cursor !== 'object' || cursor instanceof Date);
-  if (fits && (composite ? (cursor as unknown[]).includes(null) : cursor === null)) {
-    throw new NullCursorError(JSON.stringify(json), JSON.stringify(composite ? keys : keys[0]));
-  }
-  if (!fits) {
+  const keyText = JSON.stringify(composite ? keys : keys[0]);
+  if (!fitsKey(cursor, keys.length)) {
     throw new InvalidOptionsError(
-      `typeormKeyset: the saved cursor ${JSON.stringify(json)} does not fit the key ${JSON.stringify(composite ? keys : keys[0])} (was the key changed after the run that saved it?). after-party:reset <task> starts the task over.`,
+      `typeormKeyset: the saved cursor ${JSON.stringify(json)} does not fit the key ${keyText} (was the key changed after the run that saved it?). after-party:reset <task> starts the task over.`,
     );
   }
+  if (composite ? (cursor as unknown[]).includes(null) : cursor === null) {
+    throw new NullCursorError(JSON.stringify(json), keyText);
+  }
   return cursor;
+}
+
+/** Whether a decoded cursor has the shape of a key of `parts` parts: an array of as many, or one value. */
+function fitsKey(cursor: unknown, parts: number): boolean {
+  if (parts > 1) {
+    return Array.isArray(cursor) && cursor.length === parts;
+  }
+  return !Array.isArray(cursor) && (cursor === null || typeof cursor !== 'object' || cursor instanceof Date);
 }
 
 /**
