@@ -56,6 +56,18 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     expect(await store.versionStates(null)).toEqual([{ version: record.version, completed: false, completedInDeploy: false, cutShort: true, cancelled: false }]);
   });
 
+  it('ends a run once when its runner finishes it while a runner that took the lock over interrupts it: finishRun says which', async () => {
+    await store.prepare();
+    const other = await harness.otherStore(table);
+    for (let round = 0; round < 8; round++) {
+      const record = runRecord(`2026010100004${round}`);
+      await store.insertRun(record);
+      const [finished] = await Promise.all([store.finishRun(record.id, ended('completed')), other.interruptOrphans(new Date().toISOString())]);
+      const status = (await store.lastRun(record.version))?.status;
+      expect({ round, finished, status }).toEqual({ round, finished, status: finished ? 'completed' : 'interrupted' });
+    }
+  });
+
   it('keeps failed runs out of the completed versions, with their error, and shows the latest of several runs', async () => {
     await store.prepare();
     const failed = runRecord('20260101000003');

@@ -10,7 +10,7 @@ export async function dropTestTables(target: StoreTarget | { db: 'memory'; url?:
   if (target.db === 'mongo') {
     const connection = await createConnection(target.url, { serverSelectionTimeoutMS: 3000 }).asPromise();
     try {
-      for (const name of [table, `${table}_lock`, `${table}_control`, `${table}_batches`, `${table}_batch_claims`, `${table}_effects`, `${table}_items`]) {
+      for (const name of [table, `${table}_lock`, `${table}_control`, `${table}_batches`, `${table}_batch_claims`, `${table}_run_ends`, `${table}_effects`, `${table}_items`]) {
         await connection.db?.dropCollection(name).catch(() => undefined);
       }
     } finally {

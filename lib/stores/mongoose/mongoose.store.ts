@@ -74,13 +74,9 @@ export class MongooseStore implements AfterPartyStore {
   }
 
   async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
-    const records = await this.records();
-    const orphans = await records.find({ status: 'running' }).toArray();
-    if (orphans.length > 0) {
-      await records.updateMany(
-        { _id: { $in: orphans.map((orphan) => orphan._id) }, status: 'running' },
-        { $set: { status: 'interrupted', finishedAt: new Date(finishedAt), error: ORPHANED_RUN_ERROR } },
-      );
+    const orphans = await (await this.records()).find({ status: 'running' }).toArray();
+    for (const orphan of orphans) {
+      await this.endRun(orphan._id, { status: 'interrupted', finishedAt: new Date(finishedAt), error: ORPHANED_RUN_ERROR });
     }
     return orphans.map(toRecord);
   }
@@ -120,12 +116,8 @@ export class MongooseStore implements AfterPartyStore {
     await (await this.records()).insertOne(toDocument(record));
   }
 
-  async finishRun(id: string, completion: RunCompletion): Promise<boolean> {
-    const result = await (await this.records()).updateOne(
-      { _id: id, status: 'running' },
-      { $set: { ...completion, finishedAt: new Date(completion.finishedAt) } },
-    );
-    return result.matchedCount === 1;
+  finishRun(id: string, completion: RunCompletion): Promise<boolean> {
+    return this.endRun(id, { ...completion, finishedAt: new Date(completion.finishedAt) });
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<void> {
@@ -146,6 +138,27 @@ export class MongooseStore implements AfterPartyStore {
 
   readControl(id: string): Promise<RunControl | null> {
     return this.controls.read(id);
+  }
+
+  /**
+   * Writes how run `id` ended, only while it is running; false when it is not. Its runner finishing
+   * it and a runner that took the lock over interrupting it may write at the same moment, and
+   * FerretDB applies a guarded update as a read and a write: both matched the running record,
+   * the runner was told it recorded its end, and the record said interrupted. So the end is
+   * decided by an insert on a unique `_id` (the run id) in `<collection>_run_ends`, the one write
+   * applied atomically everywhere; the claim goes once the record is written (a later writer
+   * finds it ended). A claim left by a process that died holding it is taken over once stale.
+   */
+  private async endRun(id: string, set: Partial<RecordDocument>): Promise<boolean> {
+    const ends = (await this.db()).collection<EndClaim>(`${this.collectionName}_run_ends`);
+    if (!(await claim(ends, id))) {
+      return false;
+    }
+    try {
+      return (await (await this.records()).updateOne({ _id: id, status: 'running' }, { $set: set })).matchedCount === 1;
+    } finally {
+      await ends.deleteOne({ _id: id });
+    }
   }
 
   private async db(): Promise<Db> {
@@ -187,6 +200,29 @@ export class MongooseStore implements AfterPartyStore {
       },
     };
   }
+}
+
+/** A run whose end is being written, in `<collection>_run_ends`: the run id as `_id`. */
+interface EndClaim {
+  _id: string;
+  at: Date;
+}
+
+/** How long a claim on a run's end may stand before it counts as left by a process that died. */
+const STALE_CLAIM_MS = 60_000;
+
+/** Inserts the claim `id`; false when another stands (a stale one is removed and claimed again, once). */
+async function claim(ends: Collection<EndClaim>, id: string, retry = true): Promise<boolean> {
+  try {
+    await ends.insertOne({ _id: id, at: new Date() });
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) {
+      throw error;
+    }
+  }
+  const stale = await ends.deleteOne({ _id: id, at: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } });
+  return retry && stale.deletedCount === 1 && claim(ends, id, false);
 }
 
 function toDocument({ id, startedAt, finishedAt, ...rest }: TaskRunRecord): RecordDocument {
