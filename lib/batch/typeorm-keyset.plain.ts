@@ -16,6 +16,74 @@ const textName = (index: number): string => `after_party_c${index}`;
 const slot = (name: string, index: number): string => `\u0000after_party_${name}_${index}`;
 
 /**
+ * The columns plain rows hold: those of `select` (else what an entity would hold: columns marked
+ * `select: false` left out) and the key's. Only the entity's own columns: not those TypeORM adds
+ * for a relation without a property of their own (an explicit `userId` column behind a relation
+ * stays), embedded ones or virtual properties.
+ */
+function plainColumns(all: ColumnMetadata[], select: readonly string[] | undefined, keys: readonly string[]): ColumnMetadata[] {
+  const own = all.filter((column) => !column.embeddedMetadata && !column.isVirtual && !(column as { isVirtualProperty?: boolean }).isVirtualProperty);
+  const byName = new Map(own.map((column) => [column.propertyName, column]));
+  const unknown = [...(select ?? []), ...keys].filter((name) => !byName.has(name));
+  if (unknown.length > 0) {
+    throw new InvalidOptionsError(
+      `typeormKeyset: plain mode reads the entity's own columns (${[...byName.keys()].join(', ')}), not ${unknown.map((name) => JSON.stringify(name)).join(', ')}.`,
+    );
+  }
+  const chosen = select ?? own.filter((column) => column.isSelect !== false).map((column) => column.propertyName);
+  return [...new Set([...chosen, ...keys])].map((name) => byName.get(name)!);
+}
+
+/** A cursor value as the driver binds a parameter (SQLite: dates as text, booleans as 0 or 1). */
+function binder(driver: SelectQueryBuilder<ObjectLiteral>['connection']['driver'], known: boolean): (value: unknown) => unknown {
+  return (value) => {
+    if (known && (typeof value === 'number' || typeof value === 'string')) {
+      // Bound as they are: most keys.
+      return value;
+    }
+    // TypeORM before 0.3.18 takes a third argument, native parameters; later ones ignore it.
+    const escape = driver.escapeQueryWithParameters as (sql: string, parameters: ObjectLiteral, native: ObjectLiteral) => [string, unknown[]];
+    const [, escaped] = escape.call(driver, ':value', { value }, {});
+    return escaped.length === 1 ? escaped[0] : value;
+  };
+}
+
+/** A page statement built once per shape: its SQL, its parameters, and where the cursor values go among them. */
+interface BuiltStatement {
+  sql: string;
+  params: unknown[];
+  slots: Array<[number, 'after' | 'last', number]>;
+}
+
+/** The slot markers of a cursor's values, or undefined without a cursor. */
+function marked(keys: readonly string[], name: 'after' | 'last', cursor: unknown): string[] | undefined {
+  return cursor === undefined ? undefined : keys.map((_, index) => slot(name, index));
+}
+
+/** Selects the plain columns (and the key's text) on `query`, built with slot markers, and finds where each slot went. */
+function buildStatement(
+  query: SelectQueryBuilder<ObjectLiteral>,
+  { alias, columns, texts, keys, limit }: { alias: string; columns: ColumnMetadata[]; texts: Array<[number, string]>; keys: readonly string[]; limit: number | undefined },
+): BuiltStatement {
+  if (limit !== undefined) {
+    query.limit(limit);
+  }
+  // Each column under its property name: the driver's rows are the items, converted in place.
+  query.select(`${alias}.${columns[0].propertyPath}`, columns[0].propertyName);
+  columns.slice(1).forEach((column) => query.addSelect(`${alias}.${column.propertyPath}`, column.propertyName));
+  // Last: a property added last is taken off a row without slowing it down.
+  texts.forEach(([index, text]) => query.addSelect(text, textName(index)));
+  const [sql, params] = query.getQueryAndParameters();
+  const slots: BuiltStatement['slots'] = [];
+  params.forEach((param, position) => {
+    for (const name of ['after', 'last'] as const) {
+      keys.forEach((_, index) => param === slot(name, index) && slots.push([position, name, index]));
+    }
+  });
+  return { sql, params, slots };
+}
+
+/**
  * Plain-object pages: the statement for each shape of page (with or without a start and an end,
  * and its limit) is built once through the query builder, which keeps its conditions and
  * parameters; later pages only put their cursor values into its parameter list. Where the key is
@@ -34,21 +102,7 @@ export function plainReader<T extends ObjectLiteral>(
   if (!alias?.hasMetadata) {
     throw new InvalidOptionsError('typeormKeyset: `plain: true` needs a repository or a query builder over an entity.');
   }
-  // The entity's own columns: not those TypeORM adds for a relation without a property of their
-  // own (an explicit `userId` column behind a relation stays), embedded ones or virtual properties.
-  const own = alias.metadata.columns.filter(
-    (column) => !column.embeddedMetadata && !column.isVirtual && !(column as { isVirtualProperty?: boolean }).isVirtualProperty,
-  );
-  const byName = new Map(own.map((column) => [column.propertyName, column]));
-  const unknown = [...(select ?? []), ...keys].filter((name) => !byName.has(name));
-  if (unknown.length > 0) {
-    throw new InvalidOptionsError(
-      `typeormKeyset: plain mode reads the entity's own columns (${[...byName.keys()].join(', ')}), not ${unknown.map((name) => JSON.stringify(name)).join(', ')}.`,
-    );
-  }
-  // Without `select`, what an entity would hold: columns marked `select: false` are left out.
-  const chosen = select ?? own.filter((column) => column.isSelect !== false).map((column) => column.propertyName);
-  const columns: ColumnMetadata[] = [...new Set([...chosen, ...keys])].map((name) => byName.get(name)!);
+  const columns = plainColumns(alias.metadata.columns, select, keys);
   const names = columns.map((column) => column.propertyName);
   const driver = base.connection.driver;
   const known = KNOWN_DRIVERS.has(String(driver.options.type));
@@ -59,43 +113,15 @@ export function plainReader<T extends ObjectLiteral>(
   // The key parts held as the database's text, read under names no property has.
   const texts = parts.flatMap((part, index): Array<[number, string]> => (part.text === undefined ? [] : [[index, part.text]]));
   const takeCursors = cursorTaker(parts, remember);
-  const statements = new Map<string, { sql: string; params: unknown[]; slots: Array<[number, 'after' | 'last', number]> }>();
+  const statements = new Map<string, BuiltStatement>();
   const composite = keys.length > 1;
   const valuesOf = (cursor: unknown): unknown[] => (composite ? (cursor as unknown[]) : [cursor]);
-  // A cursor value as the driver binds a parameter (SQLite: dates as text, booleans as 0 or 1).
-  const bindable = (value: unknown): unknown => {
-    if (known && (typeof value === 'number' || typeof value === 'string')) {
-      // Bound as they are: most keys.
-      return value;
-    }
-    // TypeORM before 0.3.18 takes a third argument, native parameters; later ones ignore it.
-    const escape = driver.escapeQueryWithParameters as (sql: string, parameters: ObjectLiteral, native: ObjectLiteral) => [string, unknown[]];
-    const [, escaped] = escape.call(driver, ':value', { value }, {});
-    return escaped.length === 1 ? escaped[0] : value;
-  };
-
+  const bindable = binder(driver, known);
   const statement = (after: unknown, last: unknown, limit: number | undefined) => {
     const shape = `${after !== undefined}:${last !== undefined}:${limit ?? ''}`;
     let built = statements.get(shape);
     if (!built) {
-      const marked = (name: string, cursor: unknown) => (cursor === undefined ? undefined : keys.map((_, index) => slot(name, index)));
-      const query = ordered(marked('after', after), marked('last', last));
-      if (limit !== undefined) {
-        query.limit(limit);
-      }
-      // Each column under its property name: the driver's rows are the items, converted in place.
-      query.select(`${alias.name}.${columns[0].propertyPath}`, columns[0].propertyName);
-      columns.slice(1).forEach((column) => query.addSelect(`${alias.name}.${column.propertyPath}`, column.propertyName));
-      // Last: a property added last is taken off a row without slowing it down.
-      texts.forEach(([index, text]) => query.addSelect(text, textName(index)));
-      const [sql, params] = query.getQueryAndParameters();
-      const slots: Array<[number, 'after' | 'last', number]> = [];
-      params.forEach((param, position) => {
-        for (const name of ['after', 'last'] as const) {
-          keys.forEach((_, index) => param === slot(name, index) && slots.push([position, name, index]));
-        }
-      });
-      built = { sql, params, slots };
+      built = buildStatement(ordered(marked(keys, 'after', after), marked(keys, 'last', last)), { alias: alias.name, columns, texts, keys, limit });
       statements.set(shape, built);
     }
     const params = [...built.params];
