@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FixtureApp, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
+import { FixtureApp, V, itOnOneStore, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
 import { ALL_STORES, describeEachVariant } from '../support/fixture-variants';
 import { withFixtureDatabase } from '../support/test-database';
 
@@ -10,6 +10,8 @@ const BATCHED = '20260101000007';
 const PRODUCTION_ONLY = '20260101000008';
 
 // Nest 12 on one store of each adapter: the commands' parsing and output do not depend on the store.
+// Within a set, the tests of what a store records (mark-done, reset, a checkpoint) run on each of
+// its stores; the plan, the documents, --check, environments and events on SQLite only.
 const plan = { nest11: ALL_STORES, nest12: { sqlite: 'full', mongo: 'full' } } as const;
 
 describeEachVariant(
@@ -17,10 +19,11 @@ describeEachVariant(
   plan,
   (target, variant) => {
     const fixture = useFixtureApp(target, variant);
+    const onOneStore = itOnOneStore(target);
     let app: FixtureApp;
     beforeEach(() => (app = fixture()));
 
-    it('--dry-run lists what would run, in order, and runs and records nothing', async () => {
+    onOneStore('--dry-run lists what would run, in order, and runs and records nothing', async () => {
       const dry = await app.run([RUN, '--dry-run']);
       expect(dry.code).toBe(0);
       expect(dry.stdout).toBe(
@@ -36,7 +39,7 @@ describeEachVariant(
       expect((await app.run([STATUS])).stdout).toContain('0 completed, 3 pending');
     });
 
-    it('--json prints one document on stdout with the run and the status', async () => {
+    onOneStore('--json prints one document on stdout with the run and the status', async () => {
       const run = await app.run([RUN, '--json'], { AP_FAIL: V.backfill });
       expect(run.code).toBe(1);
       const report = JSON.parse(run.stdout);
@@ -53,7 +56,7 @@ describeEachVariant(
       expect(status.tasks[1]).toMatchObject({ state: 'failed', version: V.backfill, name: 'backfill-slugs', error: `task ${V.backfill} was told to fail` });
     });
 
-    it('status --check exits 4 while tasks are pending or failed and 0 once all completed', async () => {
+    onOneStore('status --check exits 4 while tasks are pending or failed and 0 once all completed', async () => {
       expect((await app.run([STATUS, '--check'])).code).toBe(4);
       await app.run([RUN], { AP_FAIL: V.warm });
       const failed = await app.run([STATUS, '--check']);
@@ -101,7 +104,7 @@ describeEachVariant(
       expect(JSON.parse(again.stdout)).toEqual({ task, action: 'reset', result: 'not-completed', resetRuns: 0 });
     });
 
-    it('runs environment-limited tasks only in their environment and shows them as excluded elsewhere', async () => {
+    onOneStore('runs environment-limited tasks only in their environment and shows them as excluded elsewhere', async () => {
       const env = { AP_EXTRA: 'env' };
       const here = await app.run([RUN, '--json'], env);
       expect(ranVersions(here.stderr)).not.toContain(PRODUCTION_ONLY);
@@ -135,7 +138,7 @@ describeEachVariant(
       expect(app.effects()).toEqual({ 'item-1': 1, 'item-2': 1, 'item-3': 1 });
     });
 
-    it('emits run and task events to listeners in order', async () => {
+    onOneStore('emits run and task events to listeners in order', async () => {
       const eventsFile = join(app.dir, 'events.txt');
       await app.run([RUN], { AP_EVENTS_FILE: eventsFile, AP_FAIL: V.warm });
       expect(readFileSync(eventsFile, 'utf8').trim().split('\n')).toEqual([
