@@ -39,8 +39,7 @@ import { recordCancelled, stopDistributed, type ControlDeps } from './task-contr
  * `after-party:*` commands and `AfterPartyService` (and any later surface) call these, and only
  * word the outcome. Every rule and every refusal is here; the wording is in `operator.messages.ts`.
  * Refusals are `InvalidOptionsError`s (exit 2); the lock, unknown tasks and pending migrations
- * throw their own typed errors.
- * @internal
+ * throw their own typed errors. Internal: not exported from the package; apps use `AfterPartyService`.
  */
 @Injectable()
 export class OperatorCore {
