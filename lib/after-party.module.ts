@@ -36,8 +36,8 @@ function commandProviders(): Provider[] {
   if (!isAfterPartyCommandProcess() || !hasNestCommander()) {
     return [];
   }
-  const { commandClasses } = require('./commands') as typeof import('./commands');
-  return commandClasses;
+  const { commandClassesFor } = require('./commands') as typeof import('./commands');
+  return commandClassesFor(process.argv[2]);
 }
 
 /**

@@ -1,11 +1,31 @@
 import type { Type } from '@nestjs/common';
-import { CancelCommand } from './cancel.command';
-import { MarkDoneCommand } from './mark-done.command';
-import { PauseCommand } from './pause.command';
-import { ResetCommand } from './reset.command';
-import { ResumeCommand } from './resume.command';
-import { RunCommand } from './run.command';
-import { StatusCommand } from './status.command';
+
+/**
+ * Each after-party command's class by its name, loaded on demand: a process started with one
+ * command loads and registers only that one, so nest-commander, which looks through every
+ * provider of the app for each command's options, does that once rather than once per command.
+ */
+const COMMANDS: Record<string, () => Type> = {
+  'after-party:run': () => require('./run.command').RunCommand,
+  'after-party:status': () => require('./status.command').StatusCommand,
+  'after-party:mark-done': () => require('./mark-done.command').MarkDoneCommand,
+  'after-party:reset': () => require('./reset.command').ResetCommand,
+  'after-party:pause': () => require('./pause.command').PauseCommand,
+  'after-party:resume': () => require('./resume.command').ResumeCommand,
+  'after-party:cancel': () => require('./cancel.command').CancelCommand,
+};
 
 /** Every after-party command (providers for nest-commander). */
-export const commandClasses: Type[] = [RunCommand, StatusCommand, MarkDoneCommand, ResetCommand, PauseCommand, ResumeCommand, CancelCommand];
+export function allCommandClasses(): Type[] {
+  return Object.values(COMMANDS).map((load) => load());
+}
+
+/**
+ * The command providers a process started as `node main <name> ...` needs: that command alone,
+ * or, for a name that is no command (a typo, `--help`), all of them, so that commander's usage
+ * error can list and suggest them.
+ */
+export function commandClassesFor(name: string | undefined): Type[] {
+  const load = name === undefined ? undefined : COMMANDS[name];
+  return load ? [load()] : allCommandClasses();
+}

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AfterPartyModule, AfterPartyService, AfterPartyTask, type BatchedTask, type DeployTask, type KeysetCollection } from '../../lib';
-import { commandClasses } from '../../lib/commands';
+import { allCommandClasses } from '../../lib/commands';
 import type { AfterPartyCommand } from '../../lib/commands/after-party.command';
 import * as messages from '../../lib/operator/operator.messages';
 
@@ -87,7 +87,7 @@ beforeEach(async () => {
       TypeOrmModule.forRoot({ type: 'better-sqlite3', database: join(dir, 'records.sqlite') }),
       AfterPartyModule.forRoot({ store: 'typeorm', lockTimeout: 2000 }),
     ],
-    providers: [Gates, PlainTask, HeldTask, SixItemsTask, ...commandClasses],
+    providers: [Gates, PlainTask, HeldTask, SixItemsTask, ...allCommandClasses()],
   }).compile();
   await moduleRef.init();
   service = moduleRef.get(AfterPartyService);
@@ -104,7 +104,7 @@ afterEach(async () => {
 
 /** Runs `after-party:<name>` in this process, as nest-commander would: its stdout, stderr and exit code. */
 async function command(name: string, params: string[], flags: Record<string, unknown> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const type = commandClasses.find((candidate) => candidate.name.toLowerCase() === `${name.replace(/-/g, '')}command`) as Type<AfterPartyCommand>;
+  const type = allCommandClasses().find((candidate) => candidate.name.toLowerCase() === `${name.replace(/-/g, '')}command`) as Type<AfterPartyCommand>;
   const out: string[] = [];
   const err: string[] = [];
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
