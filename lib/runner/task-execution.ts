@@ -15,25 +15,6 @@ import { runWork, type WorkEnd } from './task-kinds';
 
 export type { TaskEnd } from './task-end';
 
-/**
- * How one task's run ended, as flags: the shape {@link executeTask} returns for callers written
- * before {@link TaskEnd}. New code reads {@link runTask}'s `TaskEnd` instead.
- */
-export interface TaskResult {
-  record: TaskRunRecord;
-  completion: RunCompletion;
-  /** Already recorded, in the task's transaction together with its work. */
-  recorded: boolean;
-  /** Another runner took the record over (the lock was lost): nothing more may be written for it. */
-  takenOver: boolean;
-  /** The task kept running after its abort and grace period: the process must exit when done. */
-  abandoned: boolean;
-  /** What went wrong, whole, for the log. */
-  error?: unknown;
-  /** A distributed task left to its workers (`--no-wait`): its record stays running. Why, for the log. */
-  detached?: string;
-}
-
 const logger = new Logger('AfterParty');
 
 /**
@@ -73,24 +54,6 @@ export async function runTask(task: RegisteredTask, session: RunSession, started
     return settled(run.record, run.finish(opened.status, opened.error), opened.error);
   }
   return superviseWork(task, session, run, opened.transaction);
-}
-
-/** {@link runTask}, its end as the flags of {@link TaskResult}. */
-export async function executeTask(task: RegisteredTask, session: RunSession, started?: TaskRunRecord): Promise<TaskResult> {
-  return toTaskResult(await runTask(task, session, started));
-}
-
-/** A {@link TaskEnd} as the flags of {@link TaskResult}. */
-export function toTaskResult(end: TaskEnd): TaskResult {
-  return {
-    record: end.record,
-    completion: end.completion,
-    recorded: end.end === 'recorded',
-    takenOver: end.end === 'taken over',
-    abandoned: end.end === 'settled' && end.abandoned,
-    error: end.end === 'settled' || end.end === 'taken over' ? end.error : undefined,
-    detached: end.end === 'detached' ? end.reason : undefined,
-  };
 }
 
 /** Reads the checkpoint to resume (before this run's own record exists), and inserts the record unless it was started already. */

@@ -21,7 +21,7 @@ import type { RunOptions } from './run-options.interface';
 import type { RunReport, TaskOutcome } from '../interfaces/run-report.interface';
 import { budgetSpent, stopReason, type RunSession } from './run-session';
 import { ShutdownWatch } from './shutdown-watch';
-import { executeTask, type TaskResult } from './task-execution';
+import { runTask, type TaskEnd } from './task-execution';
 import { TaskInterruption } from '../errors/task-interruption.error';
 
 /**
@@ -145,21 +145,21 @@ export class TaskRunner {
 
   /** Runs `plan[index]` (whose record the previous completion may have started) and says whether the run goes on. */
   private async step(plan: RegisteredTask[], index: number, session: RunSession, report: RunReport, started: TaskRunRecord | undefined): Promise<Step> {
-    // A task whose record the previous completion started is settled by executeTask, even on a stop.
+    // A task whose record the previous completion started is settled by runTask, even on a stop.
     if (!started && (await this.stopsBefore(session, report))) {
       this.stop(report, plan.slice(index), session);
       return { stop: true };
     }
     const task = plan[index];
-    const result = await executeTask(task, session, started);
-    if (result.detached) {
-      this.detach(report, plan, index, result);
+    const end = await runTask(task, session, started);
+    if (end.end === 'detached') {
+      this.detach(report, plan, index, end);
       return { stop: true };
     }
-    const next = this.chainedNext(plan[index + 1], result, session);
-    const recorded = await this.record(result, session, next);
+    const next = this.chainedNext(plan[index + 1], end, session);
+    const recorded = await this.record(end, session, next);
     report.outcomes.push(recorded.outcome);
-    report.abandoned ||= result.abandoned;
+    report.abandoned ||= end.end === 'settled' && end.abandoned;
     // A cancelled task no longer blocks the tasks after it; every other outcome stops the run.
     if (recorded.lost || !hasStatus(GOES_ON, recorded.outcome.status)) {
       report.lockLost ||= recorded.lost;
@@ -180,16 +180,16 @@ export class TaskRunner {
   }
 
   /** The next task's record, to start in the commit of this completion (when nothing may need resuming). */
-  private chainedNext(next: RegisteredTask | undefined, result: TaskResult, session: RunSession): TaskRunRecord | undefined {
-    const chain = next && result.completion.status === 'completed' && !result.recorded && !session.mayResume(next.version);
+  private chainedNext(next: RegisteredTask | undefined, end: RecordableEnd, session: RunSession): TaskRunRecord | undefined {
+    const chain = next && end.completion.status === 'completed' && end.end !== 'recorded' && !session.mayResume(next.version);
     return chain ? newRunRecord(next, { kind: session.kind, deployId: session.deployId, environment: this.options.environment }) : undefined;
   }
 
   /** A distributed task left to its workers: its record stays running, and the run ends here. */
-  private detach(report: RunReport, plan: RegisteredTask[], index: number, result: TaskResult): void {
+  private detach(report: RunReport, plan: RegisteredTask[], index: number, end: DetachedEnd): void {
     const task = plan[index];
-    this.logger.log(`${taskLabel(task)}: ${result.detached}`);
-    report.outcomes.push({ version: task.version, name: task.name, runId: result.record.id, status: 'running', durationMs: result.completion.durationMs, error: null });
+    this.logger.log(`${taskLabel(task)}: ${end.reason}`);
+    report.outcomes.push({ version: task.version, name: task.name, runId: end.record.id, status: 'running', durationMs: end.completion.durationMs, error: null });
     report.detached.push(taskLabel(task));
     report.notRun = plan.slice(index + 1).map(taskLabel);
     if (report.notRun.length > 0) {
@@ -233,18 +233,18 @@ export class TaskRunner {
    * Records how a task ended (when its transaction has not already), logs it and emits its
    * event. A completion may start `next` in the same commit, unless a stop came in meanwhile.
    */
-  private async record(result: TaskResult, session: RunSession, next: TaskRunRecord | undefined): Promise<{ outcome: TaskOutcome; lost: boolean; startedNext: boolean }> {
-    const { written, startedNext } = await this.write(result, session, next);
-    const outcome = outcomeOf(result, !written);
-    await this.announce(outcome, result, !written);
-    return { outcome, lost: !written || result.takenOver, startedNext };
+  private async record(end: RecordableEnd, session: RunSession, next: TaskRunRecord | undefined): Promise<{ outcome: TaskOutcome; lost: boolean; startedNext: boolean }> {
+    const { written, startedNext } = await this.write(end, session, next);
+    const outcome = outcomeOf(end, !written);
+    await this.announce(outcome, end, !written);
+    return { outcome, lost: !written || end.end === 'taken over', startedNext };
   }
 
   /** Writes how a task ended: whether it was written, and whether the next task's record started with it. */
-  private async write(result: TaskResult, session: RunSession, next: TaskRunRecord | undefined): Promise<{ written: boolean; startedNext: boolean }> {
-    const { record, completion } = result;
-    if (result.recorded || result.takenOver) {
-      return { written: result.recorded, startedNext: false };
+  private async write(end: RecordableEnd, session: RunSession, next: TaskRunRecord | undefined): Promise<{ written: boolean; startedNext: boolean }> {
+    const { record, completion } = end;
+    if (end.end !== 'settled') {
+      return { written: end.end === 'recorded', startedNext: false };
     }
     if (completion.status !== 'completed') {
       // Recording a failure must never fail the failure: a store error is logged, the outcome stands.
@@ -263,9 +263,9 @@ export class TaskRunner {
   }
 
   /** Logs how a task ended and emits its event. */
-  private async announce(outcome: TaskOutcome, result: TaskResult, lost: boolean): Promise<void> {
+  private async announce(outcome: TaskOutcome, end: RecordableEnd, lost: boolean): Promise<void> {
     const label = taskLabel(outcome);
-    const { durationMs } = result.completion;
+    const { durationMs } = end.completion;
     const subject = { version: outcome.version, name: outcome.name, runId: outcome.runId };
     if (outcome.status === 'completed') {
       this.logger.log(`Completed ${label} in ${durationMs} ms`);
@@ -278,14 +278,14 @@ export class TaskRunner {
       await this.events.emit({ type: outcome.status === 'paused' ? 'task.paused' : 'task.cancelled', ...subject, reason, durationMs });
       return;
     }
-    await this.announceFailure(outcome, result, lost);
+    await this.announceFailure(outcome, end, lost);
   }
 
   /** Logs a failed or interrupted task, with its whole error, and emits `task.failed`. */
-  private async announceFailure(outcome: TaskOutcome, result: TaskResult, lost: boolean): Promise<void> {
-    const { durationMs } = result.completion;
+  private async announceFailure(outcome: TaskOutcome, end: RecordableEnd, lost: boolean): Promise<void> {
+    const { durationMs } = end.completion;
     // The log gets the whole error (the record keeps what fits).
-    const thrown = result.error;
+    const thrown = end.end === 'recorded' ? undefined : end.error;
     const whole = thrown instanceof Error && !lost ? messageOf(thrown) : outcome.error;
     const status = outcome.status as 'failed' | 'interrupted';
     this.logger.error(`${status === 'interrupted' ? 'Interrupted' : 'Failed'} ${taskLabel(outcome)} after ${durationMs} ms: ${whole}`, stackToLog(thrown));
@@ -339,12 +339,18 @@ interface Step {
   started?: TaskRunRecord;
 }
 
+/** A distributed task's end when it was left to its workers (`--no-wait`). */
+type DetachedEnd = Extract<TaskEnd, { end: 'detached' }>;
+
+/** Every other end: one the run loop records (or finds recorded, or lost to another runner). */
+type RecordableEnd = Exclude<TaskEnd, DetachedEnd>;
+
 /** Outcomes after which the run goes on to the next task: a cancelled task no longer blocks the tasks after it. */
 const GOES_ON: readonly TaskRunStatus[] = ['completed', 'cancelled'];
 
 /** A task's outcome; `lost`: another runner took its record over, so its outcome is not recorded. */
-function outcomeOf(result: TaskResult, lost: boolean): TaskOutcome {
-  const { record, completion } = result;
+function outcomeOf(end: RecordableEnd, lost: boolean): TaskOutcome {
+  const { record, completion } = end;
   return {
     version: record.version,
     name: record.name,
