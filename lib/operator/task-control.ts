@@ -26,16 +26,15 @@ export type DistributedStop = 'requested' | 'recorded' | 'not running';
  */
 export async function stopDistributed(deps: ControlDeps, task: RegisteredTask, control: RunControl): Promise<DistributedStop> {
   await deps.distribution.ensureReachable(task);
-  const queue = deps.distribution.queue(task);
   if (control === 'cancel') {
-    await queue.drain(true);
+    await deps.distribution.removeQueuedBatches(task);
   }
   if (!(await deps.store.requestControl(task.version, control))) {
     // A refused pause changes nothing: a queue paused here would hold the next run's batches.
     return 'not running';
   }
   if (control === 'pause') {
-    await queue.pause();
+    await deps.distribution.pauseQueue(task);
   }
   const lock = await deps.store.acquireLock({ id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString() }, 0).catch(() => null);
   if (!lock) {
