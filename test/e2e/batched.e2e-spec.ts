@@ -34,6 +34,16 @@ describeEachStore('batched tasks', (target) => {
   // A short lease: after a SIGKILL on MongoDB the next runner takes the lease over soon.
   const env = (extra: Record<string, string> = {}) => ({ AP_EXTRA: 'batched', AP_BATCH_SIZE: '10', AP_LEASE_MS: '2000', ...extra });
   beforeEach(() => ([app, db] = [fixture.app(), fixture.db()]));
+  /**
+   * Batch `at` waits, after its writes, until the gate is opened: a pause or cancel asked from
+   * another process is recorded while the task is certainly still running, however slow the
+   * machine (a timed bet on the task outlasting the command's boot failed under load).
+   */
+  const gate = (at: number) => {
+    const file = join(app.dir, `gate-${at}`);
+    rmSync(file, { force: true });
+    return { env: { AP_BATCH_GATE_AT: String(at), AP_BATCH_GATE_FILE: file }, open: () => writeFileSync(file, 'open') };
+  };
 
   /** Runs the batched task by name over 50 items whose first two batches are done: it goes on at batch 3, each item applied once. */
   async function expectResumedAtBatch3(): Promise<void> {
@@ -153,13 +163,14 @@ describeEachStore('batched tasks', (target) => {
 
   it('pauses after the current batch when asked from another process (exit 5), then resumes from its cursor', async () => {
     await db.seedItems(100);
-    // A second per batch: the pause command (a whole app boot) lands long before the last batch.
-    const slow = env({ AP_BATCH_DELAY_MS: '1000' });
+    const held = gate(2);
+    const slow = env({ AP_BATCH_DELAY_MS: '200', ...held.env });
     const runner = app.start([RUN, BATCHED], slow);
     await runner.waitFor('batch 2 applied');
     const pause = await app.run(['after-party:pause', 'batched-items'], slow);
     expect({ code: pause.code, stderr: pause.stderr }).toEqual({ code: 0, stderr: '' });
     expect(pause.stdout).toContain(`Asked the runner of ${BATCHED} batched-items to pause it after its current batch`);
+    held.open();
     const paused = await runner.result;
     expect(paused.code).toBe(5);
     expect(paused.stdout + paused.stderr).toMatch(/Paused 20260101000020 batched-items after \d+ ms: Paused by after-party:pause/);
@@ -177,11 +188,15 @@ describeEachStore('batched tasks', (target) => {
   it('pauses, from another process, a task whose batches hold their transaction (on SQLite: the write lock) nearly all the time', async () => {
     await db.seedItems(100);
     // MongoDB has no batch transaction here: its batches hold the same work without one.
-    const holding = env({ AP_BATCH_TX: target.sql ? '1' : '0', AP_BATCH_HOLD_MS: '400' });
+    // Batch 2 holds its transaction until the pause is recorded: the pause command writes while
+    // the runner holds the write lock (SQLite) and its batch's transaction is open.
+    const held = gate(2);
+    const holding = env({ AP_BATCH_TX: target.sql ? '1' : '0', AP_BATCH_HOLD_MS: '400', ...held.env });
     const runner = app.start([RUN, BATCHED], holding);
     await runner.waitFor('batch 2 applied');
     const pause = await app.run(['after-party:pause', BATCHED], holding);
     expect({ code: pause.code, stderr: pause.stderr }).toEqual({ code: 0, stderr: '' });
+    held.open();
     const paused = await runner.result;
     expect(paused.code).toBe(5);
     expect((await batchedRow(app, holding)).state).toBe('paused');
@@ -219,11 +234,13 @@ describeEachStore('batched tasks', (target) => {
 
   it('cancels a running task after its batch: later runs leave it alone until it is run by name', async () => {
     await db.seedItems(100);
-    const slow = env({ AP_BATCH_DELAY_MS: '1000' });
+    const held = gate(2);
+    const slow = env({ AP_BATCH_DELAY_MS: '200', ...held.env });
     const runner = app.start([RUN], slow);
     await runner.waitFor('batch 2 applied');
     const cancel = await app.run(['after-party:cancel', BATCHED], slow);
     expect({ code: cancel.code, stderr: cancel.stderr }).toEqual({ code: 0, stderr: '' });
+    held.open();
     const cancelled = await runner.result;
     expect(cancelled.code).toBe(0);
     expect(cancelled.stdout + cancelled.stderr).toMatch(/Cancelled 20260101000020 batched-items after \d+ ms: Cancelled by after-party:cancel/);
