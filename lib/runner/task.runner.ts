@@ -159,7 +159,7 @@ export class TaskRunner {
     const next = this.chainedNext(plan[index + 1], end, session);
     const recorded = await this.record(end, session, next);
     report.outcomes.push(recorded.outcome);
-    report.abandoned ||= end.end === 'settled' && end.abandoned;
+    report.abandoned ||= abandoned(end);
     // A cancelled task no longer blocks the tasks after it; every other outcome stops the run.
     if (recorded.lost || !hasStatus(GOES_ON, recorded.outcome.status)) {
       report.lockLost ||= recorded.lost;
@@ -347,6 +347,11 @@ type RecordableEnd = Exclude<TaskEnd, DetachedEnd>;
 
 /** Outcomes after which the run goes on to the next task: a cancelled task no longer blocks the tasks after it. */
 const GOES_ON: readonly TaskRunStatus[] = ['completed', 'cancelled'];
+
+/** Whether the task kept running after its abort and grace period (the process must exit when done). */
+function abandoned(end: RecordableEnd): boolean {
+  return end.end === 'settled' && end.abandoned;
+}
 
 /** A task's outcome; `lost`: another runner took its record over, so its outcome is not recorded. */
 function outcomeOf(end: RecordableEnd, lost: boolean): TaskOutcome {
