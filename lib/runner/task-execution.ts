@@ -5,6 +5,7 @@ import { taskLabel } from '../format/text.format';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { RunCompletion, StoreTransaction } from '../interfaces/store.interface';
 import { recordableError } from '../records/recordable-error';
+import { hasStatus, RESUMABLE } from '../planning/run-status';
 import { newRunRecord } from '../records/run-record.factory';
 import { ProgressReporter } from './progress-reporter';
 import { stopReason, type RunSession } from './run-session';
@@ -16,12 +17,6 @@ import { runWork, type WorkEnd } from './task-kinds';
 export type { TaskEnd } from './task-end';
 
 const logger = new Logger('AfterParty');
-
-/**
- * Runs whose checkpoint the next run of the task resumes from: cut short, paused, or cancelled
- * (a cancelled task run again by name goes on where it stopped; `reset` starts it over).
- */
-export const RESUMABLE: readonly string[] = ['failed', 'interrupted', 'paused', 'cancelled'];
 
 /** Builds a run's completion: its status, when it finished, how long it took since `clock`, and its error. */
 type Finish = (status: RunCompletion['status'], error?: unknown) => RunCompletion;
@@ -60,7 +55,7 @@ export async function runTask(task: RegisteredTask, session: RunSession, started
 async function startRun(task: RegisteredTask, session: RunSession, started: TaskRunRecord | undefined): Promise<StartedRun> {
   const { store, options } = session;
   const previous = session.mayResume(task.version) ? await store.lastRun(task.version) : null;
-  const resumeFrom = previous && RESUMABLE.includes(previous.status) ? (previous.checkpoint ?? undefined) : undefined;
+  const resumeFrom = previous && hasStatus(RESUMABLE, previous.status) ? (previous.checkpoint ?? undefined) : undefined;
   const record = started ?? newRunRecord(task, { kind: session.kind, deployId: session.deployId, environment: options.environment });
   if (!started) {
     // A resumed run holds the checkpoint it starts from until it saves one of its own: if it is

@@ -1,4 +1,5 @@
 import type { TaskRunStatus, VersionState } from '../interfaces/run-record.interface';
+import { CUT_SHORT, hasStatus } from '../planning/run-status';
 
 /** Folds runs (or distinct run shapes) into one state per version. */
 export function reduceVersionStates(
@@ -11,7 +12,7 @@ export function reduceVersionStates(
     if (run.status === 'completed') {
       state.completed = true;
       state.completedInDeploy ||= deployId !== null && run.deployId === deployId;
-    } else if (run.status === 'failed' || run.status === 'interrupted' || run.status === 'paused') {
+    } else if (hasStatus(CUT_SHORT, run.status as TaskRunStatus)) {
       state.cutShort = true;
     } else if (run.status === 'cancelled') {
       state.cancelled = true;
@@ -23,5 +24,5 @@ export function reduceVersionStates(
 
 /** The run statuses `resetVersion` turns into `reset`: finished ones, and with `unfinished` those a next run would resume. */
 export function resettable(options: { unfinished?: boolean }): TaskRunStatus[] {
-  return options.unfinished ? ['completed', 'cancelled', 'failed', 'interrupted', 'paused'] : ['completed', 'cancelled'];
+  return options.unfinished ? ['completed', 'cancelled', ...CUT_SHORT] : ['completed', 'cancelled'];
 }

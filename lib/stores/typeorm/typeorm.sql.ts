@@ -1,5 +1,6 @@
 import type { RunControl, TaskRunRecord, TaskRunStatus } from '../../interfaces/run-record.interface';
 import type { DistributedBatch, RunCompletion, RunUpdate } from '../../interfaces/store.interface';
+import { CUT_SHORT } from '../../planning/run-status';
 import { BATCH_COLUMNS, batchParams } from './batch-columns';
 import type { SqlDialect } from './dialects/sql-dialect';
 import { RECORD_COLUMNS } from './record-columns';
@@ -66,14 +67,15 @@ export class TypeOrmSql {
   /** One row per version: whether it completed (in deploy `deployId`), was cut short, was cancelled. */
   versionStates(deployId: string): Statement {
     const p = (index: number): string => this.p(index);
+    const cutShort = CUT_SHORT.map((_, index) => p(4 + index)).join(', ');
     return {
       sql: `SELECT version,
              MAX(CASE WHEN status = ${p(1)} THEN 1 ELSE 0 END) AS completed,
              MAX(CASE WHEN status = ${p(2)} AND deploy_id = ${p(3)} THEN 1 ELSE 0 END) AS in_deploy,
-             MAX(CASE WHEN status IN (${p(4)}, ${p(5)}, ${p(6)}) THEN 1 ELSE 0 END) AS cut_short,
-             MAX(CASE WHEN status = ${p(7)} THEN 1 ELSE 0 END) AS cancelled
+             MAX(CASE WHEN status IN (${cutShort}) THEN 1 ELSE 0 END) AS cut_short,
+             MAX(CASE WHEN status = ${p(4 + CUT_SHORT.length)} THEN 1 ELSE 0 END) AS cancelled
            FROM ${this.table} GROUP BY version`,
-      params: ['completed', 'completed', deployId, 'failed', 'interrupted', 'paused', 'cancelled'],
+      params: ['completed', 'completed', deployId, ...CUT_SHORT, 'cancelled'],
     };
   }
 
