@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { withTimeout } from '../async/with-timeout';
 import { LockLostError } from '../errors/lock-lost.error';
 import { messageOf } from '../format/text.format';
 import type { StoreLock } from '../interfaces/store.interface';
@@ -115,12 +116,4 @@ class Watch implements WatchedLock {
 export function steadyLock(release: () => Promise<void>): StoreLock {
   const never = new AbortController();
   return { lost: never.signal, confirm: async () => undefined, release };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { AfterPartyService } from '../api/after-party.service';
+import { withTimeout } from '../async/with-timeout';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { firstLine, messageOf, taskLabel } from '../format/text.format';
 import { NEEDS_ATTENTION, TASK_STATES, type TaskState } from '../planning/task-state';
@@ -46,7 +47,7 @@ export class AfterPartyHealthIndicator {
     let rows: StatusRow[];
     let details: { environment: string; summary: Record<TaskState, number> };
     try {
-      const status = await withTimeout(this.afterParty.status(), timeout);
+      const status = await withTimeout(this.afterParty.status(), timeout, `timeout of ${timeout} ms exceeded`);
       rows = status.tasks;
       details = { environment: status.environment, summary: status.summary };
     } catch (error) {
@@ -71,16 +72,4 @@ function downStates(states: readonly TaskState[] | undefined): readonly TaskStat
     throw new InvalidOptionsError(`downOn takes task states (${TASK_STATES.join(', ')}), not ${JSON.stringify(unknown)}.`);
   }
   return states;
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timeout of ${ms} ms exceeded`)), ms);
-  });
-  try {
-    return await Promise.race([work, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
