@@ -10,9 +10,6 @@ import type { AfterPartyStore } from '../interfaces/store.interface';
 import { SAVE_INTERVAL_MS, type ProgressSink } from '../ports/progress-sink.interface';
 import { SerialRecordWriter } from '../records/serial-record.writer';
 
-/** Kept where it was for callers outside lib/runner: the formatting itself lives in lib/format. */
-export { describeProgress } from '../format/progress.format';
-
 /** At most one progress log line (without a terminal) per this many milliseconds. */
 const LOG_INTERVAL_MS = 5000;
 

@@ -1,6 +1,6 @@
+import { describeProgress } from '../format/progress.format';
 import { firstLine, humanDuration, plural } from '../format/text.format';
 import { TASK_STATES, type TaskState } from '../planning/task-state';
-import { describeProgress } from '../runner/progress-reporter';
 import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
 import type { StatusRow } from './status-row.interface';
 

@@ -1,5 +1,5 @@
 import { formatStatus, humanDuration } from '../../lib/status/format-status';
-import { describeProgress } from '../../lib/runner/progress-reporter';
+import { describeProgress } from '../../lib/format/progress.format';
 import type { StatusRow } from '../../lib/status/status-row.interface';
 
 const row = (overrides: Partial<StatusRow>): StatusRow => ({
