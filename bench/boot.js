@@ -35,13 +35,13 @@ const TABLE = 'bench_ap_boot';
 /** The phases of a nothing-pending `after-party:run`, as functions to find in a CPU profile. */
 const PHASES = [
   ['load nest-commander (peer)', /^\(anonymous\) nest-commander:1$/],
-  ['load after-party commands', /^\(anonymous\) after-party dist\/commands\/index\.js:1$/],
+  ['load after-party commands', /^\(anonymous\) after-party dist\/commands\/[a-z-]+\.command\.js:1$/],
   ['quiet app jobs (command process only)', /^forCommand after-party dist\/quiet\//],
   ['hold app jobs at bootstrap', /after-party dist\/quiet\/.*(beforeLifecycleHooks|onApplicationBootstrap|appProcessors)/],
   ['nest-commander: find commands', /^(discover|providersWithMetaAtKey|providers) @golevelup\/nestjs-discovery/],
   ['discover and validate tasks', /^onModuleInit after-party dist\/discovery\/task\.explorer\.js/],
   ['connect the store', /^useFactory after-party dist\/stores\/store\.provider\.js/],
-  ['the command: lock, plan, record', /^execute after-party dist\/commands\/run\.command\.js/],
+  ['the command: lock, plan, record', /^run after-party dist\/operator\/operator\.core\.js/],
   ['close the app', /^close @nestjs\/core/],
 ];
 
