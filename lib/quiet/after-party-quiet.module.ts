@@ -1,51 +1,20 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { AppJobsHold } from './app-jobs.hold';
+import { packageMayBeInUse } from './package-in-use';
 import type { SchedulerRegistryLike } from './scheduled-jobs.hold';
 
-const SCHEDULE = '@nestjs/schedule';
-
-/** Whether `error` says that @nestjs/schedule is not installed. */
-function isScheduleMissing(error: unknown): boolean {
-  return (error as { code?: string }).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(SCHEDULE);
-}
-
-/** Whether `entry` is an ES module: a `.mjs` file, or a `.js` file whose nearest package.json says `"type": "module"` (Node's rule). */
-function isEsModule(entry: string): boolean {
-  if (entry.endsWith('.mjs')) {
-    return true;
-  }
-  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
-    }
-  }
-  return false;
-}
-
 /**
- * `SchedulerRegistry` when the app uses `@nestjs/schedule` (an optional peer). A CommonJS build
- * of it that nothing has loaded yet is one the app does not use, whether or not it is installed:
- * it is left unloaded (loading it cost a command process ~10 ms for nothing). An ES-module build
- * may have been imported without passing through require's cache, so it is always looked up.
+ * `SchedulerRegistry` when the app uses `@nestjs/schedule` (an optional peer); a build of it that
+ * the app certainly does not use is left unloaded (see {@link packageMayBeInUse}).
  */
 export function schedulerRegistryClass(): Type<SchedulerRegistryLike> | undefined {
-  let entry: string;
-  try {
-    entry = require.resolve(SCHEDULE);
-  } catch (error) {
-    if (isScheduleMissing(error)) return undefined;
-    throw error;
-  }
-  if (!require.cache[entry] && !isEsModule(entry)) {
+  if (!packageMayBeInUse('@nestjs/schedule')) {
     return undefined;
   }
-  return (require(SCHEDULE) as { SchedulerRegistry: Type<SchedulerRegistryLike> }).SchedulerRegistry;
+  return (require('@nestjs/schedule') as { SchedulerRegistry: Type<SchedulerRegistryLike> }).SchedulerRegistry;
 }
 
 /**

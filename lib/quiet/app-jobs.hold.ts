@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { DiscoveryService } from '@nestjs/core';
 import { HeldBackLog } from './held-back.log';
+import { packageMayBeInUse } from './package-in-use';
 import { holdBackWorkers, keepWorkersFromStarting } from './queue-workers.hold';
 import { holdBackScheduledJobs, type SchedulerRegistryLike } from './scheduled-jobs.hold';
 
@@ -10,6 +11,8 @@ import { holdBackScheduledJobs, type SchedulerRegistryLike } from './scheduled-j
  */
 export class AppJobsHold implements OnApplicationBootstrap {
   private readonly log = new HeldBackLog(process.argv[2] ?? 'after-party');
+  /** Whether the app may have `@nestjs/bullmq` workers: without it, no provider is a `@Processor()` to look for. */
+  private readonly queues = packageMayBeInUse('@nestjs/bullmq');
 
   constructor(
     private readonly enabled: boolean,
@@ -28,7 +31,9 @@ export class AppJobsHold implements OnApplicationBootstrap {
     if (scheduler) {
       holdBackScheduledJobs(scheduler, (job) => this.log.add(job));
     }
-    keepWorkersFromStarting(this.discovery.getProviders());
+    if (this.queues) {
+      keepWorkersFromStarting(this.discovery.getProviders());
+    }
   }
 
   /**
@@ -39,8 +44,10 @@ export class AppJobsHold implements OnApplicationBootstrap {
     if (!this.enabled) {
       return;
     }
-    for (const worker of await holdBackWorkers(this.discovery.getProviders())) {
-      this.log.add({ kind: 'worker', name: worker.name });
+    if (this.queues) {
+      for (const worker of await holdBackWorkers(this.discovery.getProviders())) {
+        this.log.add({ kind: 'worker', name: worker.name });
+      }
     }
     this.log.bootstrapped();
   }

@@ -24,3 +24,23 @@ describe("the command process's look for the app's scheduled jobs", () => {
     expect(probe(false)).toEqual({ found: null, loaded: false });
   });
 });
+
+describe('whether a command process looks for queue workers', () => {
+  const mayBeInUse = (preload: boolean): boolean =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `${preload ? "require('@nestjs/bullmq');" : ''}
+           const { packageMayBeInUse } = require(${JSON.stringify(join(ROOT, 'dist', 'quiet', 'package-in-use'))});
+           process.stdout.write(JSON.stringify(packageMayBeInUse('@nestjs/bullmq')));`,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      ),
+    );
+
+  it('does once the app has loaded @nestjs/bullmq, and does not when it is installed but unused', () => {
+    expect([mayBeInUse(true), mayBeInUse(false)]).toEqual([true, false]);
+  });
+});
