@@ -10,88 +10,15 @@ import type { TaskRegistry } from '../../lib/discovery/task.registry';
 import type { AfterPartyEvents } from '../../lib/events/after-party.events';
 import type { BatchContext, BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
 import type { RunControl } from '../../lib/interfaces/run-record.interface';
-import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch } from '../../lib/interfaces/store.interface';
+import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
+import { MemoryBatchLedger } from '../../lib/stores/memory/memory.batch-ledger';
 import type { TaskContext } from '../../lib/interfaces/task-context.interface';
 import { resolveOptions, type ResolvedAfterPartyOptions } from '../../lib/config/resolve-options';
 import { ProgressReporter } from '../../lib/runner/progress-reporter';
 import { REDIS } from '../support/redis';
 
-/** The batch ledger in memory: what the SQL and MongoDB ledgers do, for in-process runs. */
-export class MemoryLedger implements BatchLedgerCapability {
-  readonly batches = new Map<string, DistributedBatch>();
-
-  async prepare(): Promise<void> {}
-
-  async clear(version: string): Promise<void> {
-    for (const [key, batch] of this.batches) {
-      if (batch.version === version) {
-        this.batches.delete(key);
-      }
-    }
-  }
-
-  async add(batch: DistributedBatch): Promise<void> {
-    const key = `${batch.version}:${batch.batchNo}`;
-    if (!this.batches.has(key)) {
-      this.batches.set(key, { ...batch });
-    }
-  }
-
-  async list(version: string, distributionId: string, states: Array<DistributedBatch['status']> = []): Promise<DistributedBatch[]> {
-    return [...this.batches.values()]
-      .filter((batch) => batch.version === version && batch.distributionId === distributionId && (states.length === 0 || states.includes(batch.status)))
-      .sort((a, b) => a.batchNo - b.batchNo)
-      .map((batch) => ({ ...batch }));
-  }
-
-  async summary(version: string, distributionId: string): Promise<BatchSummary> {
-    const all = await this.list(version, distributionId);
-    const completed = all.filter((batch) => batch.status === 'completed');
-    const failed = all.filter((batch) => batch.status === 'failed');
-    return {
-      total: all.length,
-      completed: completed.length,
-      failed: failed.length,
-      queued: all.filter((batch) => batch.status === 'queued').length,
-      itemsDone: completed.reduce((sum, batch) => sum + batch.items, 0),
-      workers: new Set(completed.map((batch) => batch.worker)).size,
-      firstError: failed[0]?.error ?? null,
-      firstFailedBatch: failed[0]?.batchNo ?? null,
-    };
-  }
-
-  async state(version: string, distributionId: string, batchNo: number): Promise<DistributedBatch['status'] | null> {
-    const batch = this.batches.get(`${version}:${batchNo}`);
-    return batch && batch.distributionId === distributionId ? batch.status : null;
-  }
-
-  async complete(version: string, distributionId: string, batchNo: number, worker: string): Promise<boolean> {
-    const batch = this.batches.get(`${version}:${batchNo}`);
-    if (!batch || batch.distributionId !== distributionId || batch.status === 'completed') {
-      return false;
-    }
-    Object.assign(batch, { status: 'completed', worker, error: null });
-    return true;
-  }
-
-  async fail(version: string, distributionId: string, batchNo: number, error: string, attempts: number): Promise<void> {
-    const batch = this.batches.get(`${version}:${batchNo}`);
-    if (batch && batch.distributionId === distributionId && batch.status !== 'completed') {
-      Object.assign(batch, { status: 'failed', error, attempts });
-    }
-  }
-
-  async requeue(version: string, distributionId: string): Promise<number> {
-    let count = 0;
-    for (const batch of this.batches.values()) {
-      if (batch.version === version && batch.distributionId === distributionId && batch.status === 'failed') {
-        Object.assign(batch, { status: 'queued', error: null });
-        count += 1;
-      }
-    }
-    return count;
-  }
-}
+/** The batch ledger in memory (the reference the ledger conformance suite holds the database ledgers to), for in-process runs. */
+export class MemoryLedger extends MemoryBatchLedger {}
 
 /** The numbers 1..n as a keyset collection, with `keys` and `range` as distributed tasks need. */
 export function numbers(n: number): KeysetCollection<number, number> {

@@ -7,7 +7,8 @@ import type { BatchLedgerCapability, BatchSummary, DistributedBatch } from '../.
  * ledgers to, and an in-process ledger for code that needs one.
  */
 export class MemoryBatchLedger implements BatchLedgerCapability {
-  private readonly batches = new Map<string, DistributedBatch>();
+  /** Every batch, by version and number (specs read it to wait for the dispatcher). */
+  readonly batches = new Map<string, DistributedBatch>();
 
   async prepare(): Promise<void> {}
 
