@@ -10,26 +10,13 @@ import {
   type TaskContext,
 } from '../../lib';
 import { AfterPartyTestingModule } from '../../lib/testing';
+import { Gate } from '../support/gate';
 
 /** What the tasks did, and a gate a task can be held at. */
 @Injectable()
-class Effects {
+class Effects extends Gate {
   readonly ran: string[] = [];
   failNext = true;
-  private open!: () => void;
-  private entered!: () => void;
-  gate = new Promise<void>((resolve) => (this.open = resolve));
-  arrived = new Promise<void>((resolve) => (this.entered = resolve));
-
-  /** Resolves when a task reaches the gate; the task waits until {@link release}. */
-  async hold(): Promise<void> {
-    this.entered();
-    await this.gate;
-  }
-
-  release(): void {
-    this.open();
-  }
 
   count(name: string): number {
     return this.ran.filter((entry) => entry === name).length;

@@ -8,24 +8,12 @@ import { AfterPartyModule, AfterPartyService, AfterPartyTask, type BatchedTask, 
 import { allCommandClasses } from '../../lib/commands';
 import type { AfterPartyCommand } from '../../lib/commands/after-party.command';
 import * as messages from '../../lib/operator/operator.messages';
+import { Gate } from '../support/gate';
 
 /** Gates a task can be held at, and what the batched task processed. */
 @Injectable()
-class Gates {
+class Gates extends Gate {
   readonly processed: number[] = [];
-  private open!: () => void;
-  private entered!: () => void;
-  gate = new Promise<void>((resolve) => (this.open = resolve));
-  arrived = new Promise<void>((resolve) => (this.entered = resolve));
-
-  async hold(): Promise<void> {
-    this.entered();
-    await this.gate;
-  }
-
-  release(): void {
-    this.open();
-  }
 }
 
 @AfterPartyTask({ version: '20260101000001' })
