@@ -44,12 +44,10 @@ async function runPlain(task: PlainRegisteredTask, { context }: KindRun): Promis
   return { status: 'completed' };
 }
 
-/** A batched task: the runner's batch loop, in this process. */
-function runBatched(task: BatchedRegisteredTask, run: KindRun): Promise<WorkEnd> {
+/** What the batch loop and the dispatcher both take from a run: its context, records, progress and time budget. */
+function loopInputs(run: KindRun) {
   const { session, context } = run;
-  return runBatches({
-    task: task.instance,
-    options: task.batch,
+  return {
     context,
     signal: run.signal,
     runId: context.runId,
@@ -57,9 +55,19 @@ function runBatched(task: BatchedRegisteredTask, run: KindRun): Promise<WorkEnd>
     progress: run.progress,
     records: run.progress.writer,
     logger: run.logger,
-    resumeFrom: context.resumeFrom as BatchCheckpoint | undefined,
     deadline: session.deadline,
     budget: session.budget,
+  };
+}
+
+/** A batched task: the runner's batch loop, in this process. */
+function runBatched(task: BatchedRegisteredTask, run: KindRun): Promise<WorkEnd> {
+  const { session, context } = run;
+  return runBatches({
+    ...loopInputs(run),
+    task: task.instance,
+    options: task.batch,
+    resumeFrom: context.resumeFrom as BatchCheckpoint | undefined,
     appThrottle: session.options.throttle,
     onTransaction: run.onTransaction,
   });
@@ -69,18 +77,10 @@ function runBatched(task: BatchedRegisteredTask, run: KindRun): Promise<WorkEnd>
 function runFannedOut(task: DistributedRegisteredTask, run: KindRun): Promise<WorkEnd> {
   const { session, context } = run;
   return runDistributed({
+    ...loopInputs(run),
     task,
-    context,
-    signal: run.signal,
-    runId: context.runId,
-    store: session.store,
-    progress: run.progress,
-    records: run.progress.writer,
-    logger: run.logger,
     distribution: session.distribution,
     resumeFrom: context.resumeFrom as DistributionCheckpoint | undefined,
     wait: session.waitForWorkers,
-    deadline: session.deadline,
-    budget: session.budget,
   });
 }
