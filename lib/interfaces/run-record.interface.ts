@@ -39,6 +39,8 @@ export interface TaskRunRecord {
   progress: TaskProgressSnapshot | null;
   /** The latest cursor the task saved with `ctx.checkpoint()`, if any. */
   checkpoint: unknown;
+  /** Who started it from an operator surface that knows its user (the dashboard's `actor`), or null. */
+  actor: string | null;
 }
 
 /** Progress of a running task, as stored and shown by `after-party:status`. */

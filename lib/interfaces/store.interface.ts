@@ -38,6 +38,12 @@ export interface RunCompletion {
   error: string | null;
 }
 
+/** A page of a version's run history: how many runs to skip (newest first), and how many to read. */
+export interface RunPage {
+  offset: number;
+  limit: number;
+}
+
 /** What a running task may save on its record. */
 export interface RunUpdate {
   progress?: TaskProgressSnapshot;
@@ -71,6 +77,11 @@ export interface AfterPartyStore {
   lastRun(version: string): Promise<TaskRunRecord | null>;
   /** The most recent run of each version (for status); empty when the table does not exist. */
   latestRuns(): Promise<TaskRunRecord[]>;
+  /**
+   * One page of the runs of `version`, newest first (by start, then id): `limit` runs after the
+   * first `offset`. Empty when there are none, or the table does not exist. Reads only.
+   */
+  runsOf(version: string, page: RunPage): Promise<TaskRunRecord[]>;
   /** Records a new run (usually `running`). */
   insertRun(record: TaskRunRecord): Promise<void>;
   /**

@@ -93,3 +93,72 @@ export interface MarkDoneDocument {
   /** The tasks newly recorded as completed without running (already completed ones are left out). */
   marked: TaskRef[];
 }
+
+/** One recorded run of a task, as the dashboard's task page shows it (and the history a surface pages through). */
+export interface TaskRunDocument {
+  /** The run's id (a UUID). */
+  id: string;
+  /** `running`, `completed`, `failed`, `interrupted`, `paused`, `cancelled` or `reset`. */
+  status: string;
+  /** `deploy`, `manual` or `baseline`. */
+  kind: string;
+  /** The deploy id it ran under, or null. */
+  deployId: string | null;
+  /** ISO-8601 UTC start. */
+  startedAt: string;
+  /** ISO-8601 UTC end, or null while it runs. */
+  finishedAt: string | null;
+  durationMs: number | null;
+  /** The host and process that ran it. */
+  host: string;
+  pid: number;
+  /** Who started it from the dashboard, or null. */
+  actor: string | null;
+  /** The full error text of a run that failed or was stopped, or null. */
+  error: string | null;
+  /** Its latest progress (processed, total, rate, ETA, cursor), or null. */
+  progress: StatusRow['progress'];
+  /** Its latest checkpoint (a batched task's cursor, a distributed task's place), or null. */
+  checkpoint: unknown;
+}
+
+/** How a task is declared, as a task page describes it. */
+export interface TaskDescriptionDocument extends PlannedTask {
+  /** `plain` (`run(ctx)`), `batched` or `distributed`. */
+  kind: 'plain' | 'batched' | 'distributed';
+  /** A transaction around the whole task (plain tasks) or each batch (batched tasks). */
+  transaction: boolean;
+  /** Its timeout in milliseconds, or null. */
+  timeoutMs: number | null;
+  /** The environments it is limited to, or null for all. */
+  environments: string[] | null;
+  /** Batch size, pause between batches (ms) and queue (distributed), for batched tasks. */
+  batch: { size: number; pauseMs: number; queue: string | null } | null;
+}
+
+/** The batches of a distributed task's latest distribution. */
+export interface BatchesDocument {
+  distributionId: string;
+  total: number;
+  completed: number;
+  queued: number;
+  failed: number;
+  /** Items of the completed batches. */
+  itemsDone: number;
+  /** `host pid` of each worker that completed batches. */
+  workers: string[];
+  /** The failed batches (the first 20), with their error and tries. */
+  failedBatches: Array<{ batchNo: number; error: string | null; attempts: number }>;
+}
+
+/** One task in full: how it is declared, where it stands, one page of its runs, its batches. */
+export interface TaskDetailDocument {
+  task: TaskDescriptionDocument;
+  /** Its row of the status document. */
+  status: StatusRow;
+  /** Runs newest first, `limit` of them after the first `offset`; `more` when older ones follow. */
+  runs: TaskRunDocument[];
+  page: { offset: number; limit: number; more: boolean };
+  /** A distributed task's batches, or null (other tasks, or no distribution yet). */
+  batches: BatchesDocument | null;
+}

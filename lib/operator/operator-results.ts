@@ -2,11 +2,14 @@ import type { RegisteredTask } from '../discovery/registered-task.interface';
 import type { RunOptions } from '../runner/run-options.interface';
 import type { StatusRow } from '../status/status-row.interface';
 import type { Surface } from './operator.messages';
-import type { PlannedTask, StatusDocument, TaskRef } from './operator-documents';
+import type { PlannedTask, StatusDocument, TaskDetailDocument, TaskRef } from './operator-documents';
+import type { TaskAction } from './task-actions';
 
-/** Which surface asks, for the wording of refusals. */
+/** Which surface asks, for the wording of refusals, and who, when it knows. */
 export interface Asked {
   surface: Surface;
+  /** Who asked (the dashboard's user), recorded on the records the action writes; null or absent for none. */
+  actor?: string | null;
 }
 
 /** One task, by version or name, as the operator typed it (a command's arguments, or a method's argument). */
@@ -40,6 +43,11 @@ export type ResumeInput = OneTaskInput & Omit<RunOptions, 'tasks'>;
 export interface StatusResult extends StatusDocument {
   /** The rows `status --check` fails on: pending, running, failed, interrupted or paused. */
   needsAttention: StatusRow[];
+}
+
+/** What {@link OperatorCore.detail} resolves: the task page's document, and the actions its state allows. */
+export interface TaskDetailResult extends TaskDetailDocument {
+  actions: TaskAction[];
 }
 
 /** Common to the results of one task's control. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
@@ -9,7 +10,8 @@ import { DistributionService } from '../distribution/distribution.service';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { LockTimeoutError } from '../errors/lock-timeout.error';
 import type { RunReport } from '../interfaces/run-report.interface';
-import type { AfterPartyStore } from '../interfaces/store.interface';
+import type { AfterPartyStore, RunPage } from '../interfaces/store.interface';
+import type { StatusRow } from '../status/status-row.interface';
 import { planRun } from '../planning/run-plan';
 import { newRunRecord } from '../records/run-record.factory';
 import { inEnvironment, taskState } from '../planning/task-state';
@@ -31,8 +33,14 @@ import {
   type ResetResult,
   type ResumeInput,
   type StatusResult,
+  type TaskDetailResult,
 } from './operator-results';
 import { recordCancelled, stopDistributed, type ControlDeps } from './task-control';
+import { allowedActions } from './task-actions';
+import { batchesOf, describeTask, runPage } from './task-detail';
+
+/** The most runs one page of a task's history holds. */
+const MAX_RUN_PAGE = 100;
 
 /**
  * The operator actions, once: run, plan, status, pause, resume, cancel, reset and mark-done. The
@@ -99,6 +107,27 @@ export class OperatorCore {
   }
 
   /**
+   * One task in full: how it is declared, its status row, one page of its runs (newest first),
+   * a distributed task's batches, and the actions its state allows. Reads only; no lock.
+   */
+  async detail(input: OneTaskInput, page: RunPage): Promise<TaskDetailResult> {
+    const task = this.one(input, 'show');
+    const limit = Math.min(Math.max(1, Math.floor(page.limit)), MAX_RUN_PAGE);
+    const offset = Math.max(0, Math.floor(page.offset));
+    const [rows, history, batches] = await Promise.all([this.statusService.rows(), runPage(this.store, task.version, { offset, limit }), batchesOf(this.store, task)]);
+    const status = rows.find((row) => row.version === task.version) as StatusRow;
+    return { task: describeTask(task), status, runs: history.runs, page: { offset, limit, more: history.more }, batches, actions: allowedActions(task, status.state) };
+  }
+
+  /** Whether the run lock is free now (taken and released at once): a running record whose lock is free has lost its runner. */
+  async lockIsFree(): Promise<boolean> {
+    const owner = { id: randomUUID(), host: hostname(), pid: process.pid, since: new Date().toISOString() };
+    const lock = await this.store.acquireLock(owner, 0).catch(() => null);
+    await lock?.release();
+    return lock !== null;
+  }
+
+  /**
    * Pauses a running batched task after its current batch, from any host; a distributed task's
    * queue is paused at once. Refuses a task that is not batched, or not running.
    */
@@ -152,7 +181,7 @@ export class OperatorCore {
     const task = this.one(input, 'reset');
     const resetRuns = await this.runner.underLock(input.lockTimeoutMs, async () => {
       await this.store.prepare();
-      return this.store.resetVersion(task.version, messages.resetNote(hostname(), new Date().toISOString()), { unfinished: !task.batch?.distribute });
+      return this.store.resetVersion(task.version, messages.resetNote(hostname(), new Date().toISOString(), input.actor ?? null), { unfinished: !task.batch?.distribute });
     });
     const message = messages.resetOutcome(task, resetRuns);
     return resetRuns === 0 ? { outcome: 'not-completed', resetRuns: 0, task: ref(task), message } : { outcome: 'reset', resetRuns, task: ref(task), message };
@@ -166,7 +195,7 @@ export class OperatorCore {
       const completed = new Set((await this.store.versionStates(null)).filter((entry) => entry.completed).map((entry) => entry.version));
       const fresh = tasks.filter((task) => !completed.has(task.version));
       for (const task of fresh) {
-        await this.store.insertRun(newRunRecord(task, { kind: 'baseline', deployId: null, environment: this.options.environment, status: 'completed' }));
+        await this.store.insertRun(newRunRecord(task, { kind: 'baseline', deployId: null, environment: this.options.environment, status: 'completed', actor: input.actor ?? null }));
       }
       return fresh.map(ref);
     });
@@ -198,7 +227,7 @@ export class OperatorCore {
    */
   private async cancelStopped(input: OneTaskInput & LockInput, task: RegisteredTask): Promise<'cancelled'> {
     const running = !task.batch && (await this.store.lastRun(task.version))?.status === 'running';
-    const cancelled = await this.runner.underLock(running ? 0 : input.lockTimeoutMs, () => recordCancelled(this.controlDeps(), task)).catch((error: unknown) => {
+    const cancelled = await this.runner.underLock(running ? 0 : input.lockTimeoutMs, () => recordCancelled(this.controlDeps(), task, input.actor ?? null)).catch((error: unknown) => {
       // A running record whose lock is free is a runner gone: it is cancelled like any stopped task.
       throw running && error instanceof LockTimeoutError ? new InvalidOptionsError(messages.runningPlainTask(task)) : error;
     });

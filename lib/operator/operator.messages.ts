@@ -7,8 +7,8 @@ import type { TaskState } from '../planning/task-state';
  * the name of a flag or method, which {@link Surface} picks.
  */
 
-/** Who asks: the `after-party:*` commands, or app code through `AfterPartyService`. */
-export type Surface = 'cli' | 'api';
+/** Who asks: the `after-party:*` commands, app code through `AfterPartyService`, or the dashboard's buttons. */
+export type Surface = 'cli' | 'api' | 'dashboard';
 
 type Task = { version: string; name: string };
 
@@ -30,6 +30,15 @@ const NAMES = {
     markDoneTasks: 'tasks (versions or names)',
     markDoneAll: 'all: true',
     markDoneBefore: 'before: <version>',
+    before: 'before',
+  },
+  dashboard: {
+    status: 'The overview',
+    reset: 'Reset',
+    usage: (action: string) => `${action} on a task's page`,
+    markDoneTasks: 'a task',
+    markDoneAll: 'all',
+    markDoneBefore: 'before',
     before: 'before',
   },
 } as const;
@@ -155,8 +164,8 @@ export function cancelledRecord(host: string, stopped: { status: string; checkpo
   return `Cancelled by after-party:cancel on ${host} after it was ${stopped.status}${goesOn}`;
 }
 
-export function resetNote(host: string, at: string): string {
-  return `Reset by after-party:reset on ${host} at ${at}`;
+export function resetNote(host: string, at: string, actor: string | null = null): string {
+  return actor === null ? `Reset by after-party:reset on ${host} at ${at}` : `Reset by ${actor} from the dashboard on ${host} at ${at}`;
 }
 
 // Status.

@@ -68,7 +68,7 @@ async function recordStopOnWorkers(store: AfterPartyStore, task: RegisteredTask,
  * checkpoint and progress, so run by name it goes on from there. A task cancelled already is left
  * as it is. Resolves false when it is completed already.
  */
-export async function recordCancelled(deps: ControlDeps, task: RegisteredTask): Promise<boolean> {
+export async function recordCancelled(deps: ControlDeps, task: RegisteredTask, actor: string | null = null): Promise<boolean> {
   await deps.store.prepare();
   const state = (await deps.store.versionStates(null)).find((entry) => entry.version === task.version);
   if (state?.completed && !task.everyDeploy) {
@@ -78,13 +78,13 @@ export async function recordCancelled(deps: ControlDeps, task: RegisteredTask): 
   if (last?.status === 'cancelled') {
     return true;
   }
-  await insertCancelled(deps, task, last && hasStatus(RESUMABLE, last.status) ? last : null);
+  await insertCancelled(deps, task, last && hasStatus(RESUMABLE, last.status) ? last : null, actor);
   return true;
 }
 
 /** Inserts a finished `cancelled` run, carrying the checkpoint and progress of the run it stopped, if any. */
-async function insertCancelled(deps: ControlDeps, task: RegisteredTask, stopped: TaskRunRecord | null): Promise<void> {
-  const record = newRunRecord(task, { kind: 'manual', deployId: null, environment: deps.environment });
+async function insertCancelled(deps: ControlDeps, task: RegisteredTask, stopped: TaskRunRecord | null, actor: string | null): Promise<void> {
+  const record = newRunRecord(task, { kind: 'manual', deployId: null, environment: deps.environment, actor });
   record.checkpoint = stopped ? stopped.checkpoint : null;
   record.progress = stopped ? stopped.progress : null;
   await deps.store.insertRun(record);

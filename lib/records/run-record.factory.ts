@@ -9,10 +9,12 @@ export interface NewRunRecord {
   environment: string;
   /** `running` for a run that starts now; `completed` for a baseline. */
   status?: 'running' | 'completed';
+  /** Who started it, when the surface that asked knows (the dashboard's user). */
+  actor?: string | null;
 }
 
 /** The one place run records are built: a fresh id, this host and process, started now. */
-export function newRunRecord(task: { version: string; name: string }, { kind, deployId, environment, status = 'running' }: NewRunRecord): TaskRunRecord {
+export function newRunRecord(task: { version: string; name: string }, { kind, deployId, environment, status = 'running', actor = null }: NewRunRecord): TaskRunRecord {
   const now = new Date().toISOString();
   const completed = status === 'completed';
   return {
@@ -31,5 +33,6 @@ export function newRunRecord(task: { version: string; name: string }, { kind, de
     error: null,
     progress: null,
     checkpoint: null,
+    actor,
   };
 }

@@ -20,4 +20,6 @@ export interface RunOptions {
    * `AfterPartyService` passes its own (the app's shutdown, the caller's AbortSignal).
    */
   shutdown?: ShutdownWatch;
+  /** Who asked for the run, recorded on its records (the dashboard's user); null or absent for none. */
+  actor?: string | null;
 }

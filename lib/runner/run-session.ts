@@ -15,6 +15,8 @@ export interface RunSession {
   lock: StoreLock;
   deployId: string | null;
   kind: 'deploy' | 'manual';
+  /** Who asked for the run (recorded on every record it writes), or null. */
+  actor: string | null;
   /** Draw a progress bar (a terminal, and no machine-readable output). */
   terminal: boolean;
   /** Whether a version may have a checkpoint to resume (saves a query per fresh task). */

@@ -56,7 +56,7 @@ async function startRun(task: RegisteredTask, session: RunSession, started: Task
   const { store, options } = session;
   const previous = session.mayResume(task.version) ? await store.lastRun(task.version) : null;
   const resumeFrom = previous && hasStatus(RESUMABLE, previous.status) ? (previous.checkpoint ?? undefined) : undefined;
-  const record = started ?? newRunRecord(task, { kind: session.kind, deployId: session.deployId, environment: options.environment });
+  const record = started ?? newRunRecord(task, { kind: session.kind, deployId: session.deployId, environment: options.environment, actor: session.actor });
   if (!started) {
     // A resumed run holds the checkpoint it starts from until it saves one of its own: if it is
     // killed, fails or is paused before that, the next run still resumes there, not from scratch.

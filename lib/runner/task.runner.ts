@@ -80,6 +80,7 @@ export class TaskRunner {
       lock: run.lock,
       deployId: options.deployId,
       kind: run.manual ? 'manual' : 'deploy',
+      actor: options.actor ?? null,
       terminal: options.terminal,
       mayResume: (version) => cutShort === null || cutShort.has(version),
       deadline: run.deadline,
@@ -182,7 +183,7 @@ export class TaskRunner {
   /** The next task's record, to start in the commit of this completion (when nothing may need resuming). */
   private chainedNext(next: RegisteredTask | undefined, end: RecordableEnd, session: RunSession): TaskRunRecord | undefined {
     const chain = next && end.completion.status === 'completed' && end.end !== 'recorded' && !session.mayResume(next.version);
-    return chain ? newRunRecord(next, { kind: session.kind, deployId: session.deployId, environment: this.options.environment }) : undefined;
+    return chain ? newRunRecord(next, { kind: session.kind, deployId: session.deployId, environment: this.options.environment, actor: session.actor }) : undefined;
   }
 
   /** A distributed task left to its workers: its record stays running, and the run ends here. */

@@ -295,4 +295,33 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     await store.updateRun(record.id, { checkpoint: { late: true } });
     expect((await store.lastRun(record.version))?.checkpoint).toBeNull();
   });
+  it('pages the runs of one version, newest first, with who started each; an absent table reads as none', async () => {
+    expect(await store.runsOf('20260101000017', { offset: 0, limit: 10 })).toEqual([]);
+    await store.prepare();
+    const runs = [0, 1, 2, 3, 4].map((n) => runRecord('20260101000017', { actor: n % 2 === 0 ? `operator-${n} ✓` : null }));
+    for (const run of runs) {
+      await store.insertRun(run);
+    }
+    await store.insertRun(runRecord('20260101000018'));
+    const ids = async (offset: number, limit: number) => (await store.runsOf('20260101000017', { offset, limit })).map((run) => run.id);
+    const newestFirst = [...runs].reverse().map((run) => run.id);
+    expect(await ids(0, 2)).toEqual(newestFirst.slice(0, 2));
+    expect(await ids(2, 2)).toEqual(newestFirst.slice(2, 4));
+    expect(await ids(4, 2)).toEqual(newestFirst.slice(4));
+    expect(await ids(6, 2)).toEqual([]);
+    const [newest] = await store.runsOf('20260101000017', { offset: 0, limit: 1 });
+    expect(newest).toEqual(runs[4]);
+    expect((await store.lastRun('20260101000017'))?.actor).toBe('operator-4 ✓');
+  });
+  it('adds the actor column to a records table made before it (SQL), and the table then takes runs as before', async () => {
+    if (!harness.sql) {
+      return;
+    }
+    await store.prepare();
+    await harness.sql(`ALTER TABLE ${table} DROP COLUMN actor`);
+    await store.prepare();
+    const record = runRecord('20260101000019', { actor: 'upgraded' });
+    await store.insertRun(record);
+    expect(await store.lastRun(record.version)).toEqual(record);
+  });
 });

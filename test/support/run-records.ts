@@ -21,6 +21,7 @@ export function runRecord(version: string, overrides: Partial<TaskRunRecord> = {
     error: null,
     progress: null,
     checkpoint: null,
+    actor: null,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import type { RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
-import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
+import type { AfterPartyStore, LockOwner, RunCompletion, RunPage, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { ControlRequests } from '../control-requests';
 import { InProcessLock } from '../in-process.lock';
@@ -62,6 +62,13 @@ export class MemoryStore implements AfterPartyStore {
       }
     }
     return [...latest.values()].sort((a, b) => a.version.localeCompare(b.version)).map(copy);
+  }
+
+  async runsOf(version: string, page: RunPage): Promise<TaskRunRecord[]> {
+    const runs = this.records.filter((record) => record.version === version);
+    // Newest first; the insert order breaks ties of equal start times (the later insert first).
+    const newestFirst = runs.map((record, index) => ({ record, index })).sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt) || b.index - a.index);
+    return newestFirst.slice(page.offset, page.offset + page.limit).map(({ record }) => copy(record));
   }
 
   /** Every recorded run, oldest first (a copy). */

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Collection, Db } from 'mongodb';
 import type { RunControl, TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
-import type { AfterPartyStore, LockOwner, RunCompletion, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
+import type { AfterPartyStore, LockOwner, RunCompletion, RunPage, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { ControlRequests, type ControlBackend } from '../control-requests';
 import { pollLock } from '../poll-lock';
@@ -28,6 +28,7 @@ interface RecordDocument {
   error: string | null;
   progress: TaskProgressSnapshot | null;
   checkpoint: unknown;
+  actor?: string | null;
   /** Where an earlier version of this store wrote pause and cancel requests. */
   control?: RunControl | null;
 }
@@ -98,6 +99,11 @@ export class MongooseStore implements AfterPartyStore {
   async lastRun(version: string): Promise<TaskRunRecord | null> {
     const [doc] = await (await this.records()).find({ version }).sort({ startedAt: -1 }).limit(1).toArray();
     return doc ? toRecord(doc) : null;
+  }
+
+  async runsOf(version: string, page: RunPage): Promise<TaskRunRecord[]> {
+    const docs = await (await this.records()).find({ version }).sort({ startedAt: -1, _id: -1 }).skip(page.offset).limit(page.limit).toArray();
+    return docs.map(toRecord);
   }
 
   async latestRuns(): Promise<TaskRunRecord[]> {
@@ -246,6 +252,7 @@ function toRecord(doc: RecordDocument): TaskRunRecord {
     error: doc.error ?? null,
     progress: doc.progress ?? null,
     checkpoint: doc.checkpoint ?? null,
+    actor: doc.actor ?? null,
   };
 }
 

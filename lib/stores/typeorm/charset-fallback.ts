@@ -58,6 +58,7 @@ export function fitRecord(record: TaskRunRecord, fit: TextFit): TaskRunRecord {
     environment: fit(record.environment),
     host: fit(record.host),
     error: fit(record.error),
+    actor: fit(record.actor),
   };
 }
 

@@ -26,6 +26,7 @@ export const RECORD_COLUMNS: readonly RecordColumn[] = [
   { name: 'progress', kind: 'json', nullable: true },
   { name: 'checkpoint', kind: 'json', nullable: true },
   { name: 'control', kind: 'short', nullable: true },
+  { name: 'actor', kind: 'name', nullable: true },
 ];
 
 /** The name of the index the runner's reads use. */

@@ -33,6 +33,7 @@ export function recordParams(record: TaskRunRecord, dialect: SqlDialect): unknow
     jsonText(record.progress),
     jsonText(record.checkpoint),
     null,
+    record.actor ?? null,
   ];
 }
 
@@ -88,6 +89,7 @@ export function toRecord(row: RecordRow): TaskRunRecord {
     error: (row.error as string | null) ?? null,
     progress: parseJson(row.progress) as TaskProgressSnapshot | null,
     checkpoint: parseJson(row.checkpoint),
+    actor: (row.actor as string | null) ?? null,
   };
 }
 

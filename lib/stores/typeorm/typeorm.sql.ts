@@ -48,7 +48,8 @@ export class TypeOrmSql {
 
   /** A statement that succeeds only when the records table exists. */
   probe(): Statement {
-    return { sql: `SELECT 1 FROM ${this.table} WHERE 1 = 0`, params: [] };
+    // Names the newest column: a table made by an earlier version fails it and gains the column.
+    return { sql: `SELECT actor FROM ${this.table} WHERE 1 = 0`, params: [] };
   }
 
   /** Every running record. */
@@ -83,6 +84,17 @@ export class TypeOrmSql {
   lastRun(version: string): Statement {
     return {
       sql: `SELECT ${recordSelectList(this.dialect)} FROM ${this.table} WHERE version = ${this.p(1)} ORDER BY started_at DESC LIMIT 1`,
+      params: [version],
+    };
+  }
+
+  /** A page of a version's runs, newest first (by start, then id). */
+  runsOf(version: string, page: { offset: number; limit: number }): Statement {
+    // Whole numbers only, written into the statement: LIMIT takes no bound parameter on every driver.
+    const limit = Math.max(0, Math.floor(page.limit));
+    const offset = Math.max(0, Math.floor(page.offset));
+    return {
+      sql: `SELECT ${recordSelectList(this.dialect)} FROM ${this.table} WHERE version = ${this.p(1)} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
       params: [version],
     };
   }

@@ -6,6 +6,7 @@ import type {
   AfterPartyStore,
   LockOwner,
   RunCompletion,
+  RunPage,
   RunUpdate,
   StoreCapabilities,
   StoreLock,
@@ -92,8 +93,15 @@ export class TypeOrmStore implements AfterPartyStore {
     }
     const runner = this.dataSource.createQueryRunner();
     try {
-      if (!(await runner.hasTable(this.tableName))) {
-        await runner.createTable(recordsTable(this.tableName, this.dialect), true);
+      const wanted = recordsTable(this.tableName, this.dialect);
+      const existing = await runner.getTable(this.tableName);
+      if (!existing) {
+        await runner.createTable(wanted, true);
+        return;
+      }
+      // A table an earlier version made: the columns added since (nullable) are added.
+      for (const column of wanted.columns.filter((candidate) => !existing.findColumnByName(candidate.name))) {
+        await runner.addColumn(existing, column);
       }
     } catch (error) {
       throw new StoreUnavailableError(
@@ -137,6 +145,11 @@ export class TypeOrmStore implements AfterPartyStore {
     const rows = await this.rowsOrNone<RecordRow>(() => this.rows(this.sql.latestRuns()));
     // Two runs of one version can share a start time; keep one.
     return [...new Map(rows.map((row) => [String(row.version), toRecord(row)])).values()];
+  }
+
+  async runsOf(version: string, page: RunPage): Promise<TaskRunRecord[]> {
+    const rows = await this.rowsOrNone<RecordRow>(() => this.rows(this.sql.runsOf(version, page)));
+    return rows.map(toRecord);
   }
 
   async insertRun(record: TaskRunRecord): Promise<void> {
