@@ -1,4 +1,4 @@
-import { plural, taskLabel } from '../format/text.format';
+import { firstLine, plural, taskLabel } from '../format/text.format';
 import type { TaskState } from '../planning/task-state';
 
 /**
@@ -95,6 +95,10 @@ export function notResumable(surface: Surface, task: Task & { batch: unknown }, 
   return `${taskLabel(task)} cannot resume: ${why[state] ?? `it is ${state}, not paused or interrupted`}. Only a paused or interrupted batched task resumes.`;
 }
 
+export function notOffered(task: Task & { state: TaskState }, action: string): string {
+  return `${taskLabel(task)} is ${task.state} now, and ${action} is not offered in that state: the page was out of date.`;
+}
+
 // Outcomes.
 
 export function pauseOutcome(task: Task & { distributed: boolean }): string {
@@ -110,6 +114,17 @@ export function cancelOutcome(task: Task & { distributed: boolean }, outcome: 'r
   return outcome === 'recorded' || task.distributed
     ? `Cancelled ${taskLabel(task)}: its queued batches were removed, running ones finish.`
     : `Asked the runner of ${taskLabel(task)} to cancel it after its current batch.`;
+}
+
+export function runStarted(task: Task, host: string, pid: number): string {
+  return `Started ${taskLabel(task)} on ${host} (pid ${pid}), under the run lock, as after-party:run ${task.name} would.`;
+}
+
+export function runEnded(task: Task, outcome: { status: string; error: string | null } | undefined): string {
+  if (!outcome) {
+    return `${taskLabel(task)} did not run: the run stopped before it.`;
+  }
+  return outcome.error ? `${taskLabel(task)} ended ${outcome.status}: ${firstLine(outcome.error)}` : `${taskLabel(task)} ended ${outcome.status}.`;
 }
 
 export function resetQuestion(task: Task): string {

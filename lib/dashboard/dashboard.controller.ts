@@ -1,0 +1,142 @@
+import { Get, Header, HttpException, HttpStatus, Inject, Logger, NotFoundException, Param, Post, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { distinctUntilChanged, filter, from, interval, map, startWith, switchMap, type Observable } from 'rxjs';
+import { AfterPartyError } from '../errors/after-party.error';
+import { UnknownTaskError } from '../errors/unknown-task.error';
+import { firstLine, messageOf } from '../format/text.format';
+import { TASK_ACTIONS, type TaskAction } from '../operator/task-actions';
+import { asset } from './assets/index';
+import { DASHBOARD_OPTIONS, type ResolvedDashboardOptions } from './dashboard-config';
+import { actorOf, basePath, type DashboardRequest } from './dashboard-request';
+import { csrfRefusal, issueCsrfToken } from './dashboard-security';
+import { DashboardActions, type ActionOutcome } from './dashboard.actions';
+import { DashboardViews } from './dashboard.views';
+import { layout } from './render/html';
+import { renderOverview } from './render/overview';
+import { renderTask } from './render/task-page';
+
+/** Which view a page, a fragment or a stream is of. */
+interface ViewQuery {
+  view?: string;
+  task?: string;
+  offset?: string;
+}
+
+/** What a view renders to: its title, its main part, and where its records are. */
+interface Rendered {
+  title: string;
+  body: string;
+  where: string;
+}
+
+function offsetOf(value: unknown): number {
+  const offset = Number(value ?? 0);
+  return Number.isInteger(offset) && offset >= 0 ? offset : 0;
+}
+
+/**
+ * The dashboard's routes. `AfterPartyDashboardModule` serves a subclass at the app's path, behind
+ * the app's guards; every read and every action goes through the operator core.
+ */
+export class DashboardController {
+  private readonly logger = new Logger('AfterPartyDashboard');
+
+  constructor(
+    private readonly views: DashboardViews,
+    private readonly actions: DashboardActions,
+    @Inject(DASHBOARD_OPTIONS) private readonly options: ResolvedDashboardOptions,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async overview(@Req() request: DashboardRequest, @Res({ passthrough: true }) response: unknown): Promise<string> {
+    return this.page(request, response, { view: 'overview' });
+  }
+
+  @Get('tasks/:task')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async task(@Req() request: DashboardRequest, @Res({ passthrough: true }) response: unknown, @Param('task') task: string, @Query('offset') offset?: string): Promise<string> {
+    return this.page(request, response, { view: 'task', task, offset });
+  }
+
+  @Get('assets/:file')
+  asset(@Param('file') file: string, @Res({ passthrough: true }) response: unknown): string {
+    const found = asset(file);
+    if (!found) {
+      throw new NotFoundException();
+    }
+    // Express's response and Fastify's reply both have type().
+    (response as { type(contentType: string): unknown }).type(found.type);
+    return found.body;
+  }
+
+  /** The main part of a view, for the script's polling when the live stream is cut. */
+  @Get('fragment')
+  async fragment(@Req() request: DashboardRequest, @Query() query: ViewQuery): Promise<{ html: string }> {
+    return { html: (await this.render(basePath(request, this.options.path), query)).body };
+  }
+
+  /** The main part of a view each time it changes, read from the records every `refreshInterval`. */
+  @Sse('events')
+  events(@Req() request: DashboardRequest, @Query() query: ViewQuery): Observable<MessageEvent> {
+    const base = basePath(request, this.options.path);
+    return interval(this.options.refreshMs).pipe(
+      startWith(0),
+      switchMap(() => from(this.render(base, query).then((rendered) => rendered.body, (error: unknown) => this.readFailed(error)))),
+      filter((html): html is string => html !== null),
+      distinctUntilChanged(),
+      map((html) => ({ data: { html } })),
+    );
+  }
+
+  @Post('tasks/:task/actions/:action')
+  async act(@Req() request: DashboardRequest, @Param('task') task: string, @Param('action') action: string): Promise<ActionOutcome> {
+    if (this.options.readOnly) {
+      throw new HttpException({ ok: false, message: 'This dashboard is read-only: it takes no action.' }, HttpStatus.FORBIDDEN);
+    }
+    const refusal = csrfRefusal(request);
+    if (refusal) {
+      throw new HttpException({ ok: false, message: refusal }, HttpStatus.FORBIDDEN);
+    }
+    if (!TASK_ACTIONS.includes(action as TaskAction)) {
+      throw new HttpException({ ok: false, message: `No such action: ${action}.` }, HttpStatus.NOT_FOUND);
+    }
+    // A refusal of the core is an answer, not a failure: the page shows it in one line.
+    return this.actions.act(task, action as TaskAction, actorOf(request, this.options.actor)).catch((error: unknown) => this.refusal(error));
+  }
+
+  private async page(request: DashboardRequest, response: unknown, query: ViewQuery): Promise<string> {
+    const base = basePath(request, this.options.path);
+    const rendered = await this.render(base, query).catch((error: unknown) => {
+      throw error instanceof UnknownTaskError ? new NotFoundException(error.message) : error;
+    });
+    const view = query.view === 'task' ? { name: 'task' as const, task: query.task, offset: offsetOf(query.offset) } : { name: 'overview' as const };
+    const csrf = issueCsrfToken(request, response, base.slice(1));
+    return layout({ title: rendered.title, base, csrf, view, readOnly: this.options.readOnly, where: rendered.where, body: rendered.body });
+  }
+
+  private async render(base: string, query: ViewQuery): Promise<Rendered> {
+    const now = Date.now();
+    if (query.view === 'task') {
+      const detail = await this.views.detail(String(query.task ?? ''), offsetOf(query.offset));
+      const where = `${detail.task.version} ${detail.task.name}`;
+      return { title: detail.task.name, where, body: renderTask({ base, detail, readOnly: this.options.readOnly, now }) };
+    }
+    const { status, banners } = await this.views.overview(now);
+    const body = renderOverview({ base, rows: status.tasks, banners, summary: status.summary, now });
+    return { title: 'Deploy tasks', where: `${status.store}, environment ${status.environment}`, body };
+  }
+
+  private readFailed(error: unknown): null {
+    this.logger.warn(`Could not read the records for the live view: ${messageOf(error)}`);
+    return null;
+  }
+
+  /** A refusal of the core as a one-line answer; anything else is logged and answered without detail. */
+  private refusal(error: unknown): ActionOutcome {
+    if (error instanceof AfterPartyError) {
+      return { ok: false, message: firstLine(error.message) };
+    }
+    this.logger.error(`A dashboard action failed: ${messageOf(error)}`);
+    throw new HttpException({ ok: false, message: 'The action failed unexpectedly; the app log says why.' }, HttpStatus.INTERNAL_SERVER_ERROR);
+  }
+}

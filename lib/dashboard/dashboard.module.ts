@@ -1,0 +1,77 @@
+import { Controller, Module, UseGuards, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider, type Type } from '@nestjs/common';
+import { isAfterPartyCommandProcess } from '../cli/command-process';
+import { AppGuards, DASHBOARD_GUARDS } from './app-guards';
+import { DASHBOARD_OPTIONS, dashboardPath, refuseUnguarded, resolveDashboardOptions } from './dashboard-config';
+import { DashboardController } from './dashboard.controller';
+import type { AfterPartyDashboardAsyncOptions, AfterPartyDashboardOptions, AfterPartyDashboardRuntimeOptions } from './dashboard-options.interface';
+import { securityHeaders } from './dashboard-security';
+import { DashboardActions } from './dashboard.actions';
+import { DashboardViews } from './dashboard.views';
+
+/** The controller at the app's path, behind the app's guards (each module gets a class of its own). */
+function controllerAt(path: string, guarded: boolean): Type<DashboardController> {
+  class AfterPartyDashboardController extends DashboardController {}
+  Controller(path)(AfterPartyDashboardController);
+  if (guarded) {
+    UseGuards(AppGuards)(AfterPartyDashboardController);
+  }
+  return AfterPartyDashboardController;
+}
+
+/**
+ * The operator dashboard: an overview of every task, task pages with their run history, live
+ * progress (server-sent events, computed from the records, so a run in any process shows), and
+ * the operator actions, each through the same operator core as the `after-party:*` commands.
+ * Served by the app's own HTTP server (Express or Fastify) at `path`, behind the app's `guards`;
+ * nothing is served unless the app imports it, and nothing in a deploy-hook process.
+ *
+ * ```ts
+ * AfterPartyDashboardModule.forRoot({ path: 'admin/after-party', guards: [AdminGuard], actor: 'user.email' })
+ * ```
+ */
+@Module({})
+export class AfterPartyDashboardModule implements NestModule {
+  private static readonly mounted: Array<Type<DashboardController>> = [];
+
+  /** Mounts the dashboard with options known now. Throws at once without a guard, unless `readOnly` or `public`. */
+  static forRoot(options: AfterPartyDashboardOptions = {}): DynamicModule {
+    refuseUnguarded(options?.guards, options ?? {});
+    const resolved = resolveDashboardOptions(options, options);
+    return this.assemble(options, [{ provide: DASHBOARD_OPTIONS, useValue: resolved }]);
+  }
+
+  /**
+   * Mounts the dashboard with `path`, `guards` and `imports` known now and the other options from
+   * a factory (e.g. `ConfigService`); the unguarded check runs once the factory resolves.
+   */
+  static forRootAsync(options: AfterPartyDashboardAsyncOptions): DynamicModule {
+    dashboardPath(options?.path);
+    const provider: Provider = {
+      provide: DASHBOARD_OPTIONS,
+      inject: options.inject ?? [],
+      useFactory: async (...args: unknown[]) => resolveDashboardOptions(options, (await options.useFactory(...args)) ?? ({} as AfterPartyDashboardRuntimeOptions)),
+    };
+    return this.assemble(options, [provider]);
+  }
+
+  private static assemble(options: Pick<AfterPartyDashboardOptions, 'path' | 'guards' | 'imports'>, optionProviders: Provider[]): DynamicModule {
+    // A deploy hook's process serves nothing: no route, not even a controller.
+    const serve = !isAfterPartyCommandProcess();
+    const guards = options.guards ?? [];
+    const controllers = serve ? [controllerAt(dashboardPath(options.path), guards.length > 0)] : [];
+    AfterPartyDashboardModule.mounted.push(...controllers);
+    return {
+      module: AfterPartyDashboardModule,
+      imports: options.imports ?? [],
+      controllers,
+      providers: [...optionProviders, { provide: DASHBOARD_GUARDS, useValue: guards }, AppGuards, DashboardViews, DashboardActions],
+    };
+  }
+
+  /** Every response of the dashboard carries its security headers, refusals of the guards included. */
+  configure(consumer: MiddlewareConsumer): void {
+    if (AfterPartyDashboardModule.mounted.length > 0) {
+      consumer.apply(securityHeaders).forRoutes(...AfterPartyDashboardModule.mounted);
+    }
+  }
+}
