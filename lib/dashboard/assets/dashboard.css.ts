@@ -60,6 +60,13 @@ th, td { padding: .5rem .7rem; text-align: left; vertical-align: top; border-bot
 th { font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
 tbody tr:last-child td { border-bottom: 0; }
 td.name a { font-weight: 600; }
+table.tasks { table-layout: fixed; min-width: 44rem; }
+table.tasks th:nth-child(1) { width: 8.5rem; }
+table.tasks th:nth-child(2) { width: 9.5rem; }
+table.tasks th:nth-child(4) { width: 7.5rem; }
+table.tasks th:nth-child(5) { width: 6.5rem; }
+table.tasks th:nth-child(6) { width: 30%; }
+td.name { overflow-wrap: anywhere; }
 .tag { font-size: .7rem; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 .3rem; }
 .error-line { color: var(--bad); font-size: .85rem; }
 .badge {
