@@ -25,7 +25,7 @@ afterAll(() => {
 });
 
 /** The entries besides the main one: `after-party/<name>`, each a folder of dist/. */
-const SUBPATHS = ['testing', 'terminus', 'typeorm', 'mongoose'];
+const SUBPATHS = ['testing', 'terminus', 'typeorm', 'mongoose', 'dashboard'];
 
 const RESOLUTIONS: Array<[string, ts.CompilerOptions]> = [
   ['node (node10)', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }],
@@ -68,6 +68,16 @@ describe('at runtime', () => {
     expect(main).not.toMatch(/typeormKeyset|mongooseKeyset|createAfterPartyMigration|createAfterPartyRecordEntity/);
     expect(readFileSync(join(ROOT, 'dist', 'typeorm', 'index.d.ts'), 'utf8')).toMatch(/typeormKeyset[\s\S]*createAfterPartyMigration[\s\S]*createAfterPartyRecordEntity/);
     expect(readFileSync(join(ROOT, 'dist', 'mongoose', 'index.d.ts'), 'utf8')).toMatch(/mongooseKeyset/);
+  });
+
+  it('keeps the dashboard out of the main entry: an app that does not import it never loads it', () => {
+    expect(readFileSync(join(ROOT, 'dist', 'index.d.ts'), 'utf8')).not.toMatch(/Dashboard/);
+    const loaded = execFileSync(
+      process.execPath,
+      ['-e', "require('reflect-metadata'); require('./dist'); console.log(Object.keys(require.cache).filter((file) => file.includes('/dist/dashboard/')).length)"],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(loaded.trim()).toBe('0');
   });
 
   it('keeps the testing helpers out of the main entry', () => {

@@ -88,6 +88,7 @@ import { AfterPartyModule, AfterPartyService, AfterPartyTask, type BatchContext,
 import * as testing from 'after-party/testing';
 import * as terminus from 'after-party/terminus';
 import { createAfterPartyMigration, createAfterPartyRecordEntity, typeormKeyset } from 'after-party/typeorm';
+import { AfterPartyDashboardModule, type AfterPartyDashboardOptions } from 'after-party/dashboard';
 
 interface User { id: number; slug: string | null }
 
@@ -107,7 +108,9 @@ export class BackfillSlugs implements BatchedTask<User> {
   }
 }
 
-@Module({ imports: [AfterPartyModule.forRoot({ store: 'typeorm' })], providers: [Users, BackfillSlugs] })
+const dashboard: AfterPartyDashboardOptions = { path: 'admin/after-party', readOnly: true, actor: (request: { user?: { email: string } }) => request.user?.email };
+
+@Module({ imports: [AfterPartyModule.forRoot({ store: 'typeorm' }), AfterPartyDashboardModule.forRoot(dashboard)], providers: [Users, BackfillSlugs] })
 export class AppModule {}
 
 export class Records extends createAfterPartyMigration() {}
@@ -141,7 +144,7 @@ describe.each([
   ['node16', ts.ModuleResolutionKind.Node16],
   ['node (node10)', ts.ModuleResolutionKind.Node10],
 ])('the published types with skipLibCheck: false, moduleResolution %s', (_name, resolution) => {
-  it('compile in a TypeORM app without mongoose, bullmq, ioredis or @nestjs/bullmq (after-party, /testing, /terminus, /typeorm)', () => {
+  it('compile in a TypeORM app without mongoose, bullmq, ioredis or @nestjs/bullmq (after-party, /testing, /terminus, /typeorm, /dashboard)', () => {
     expect(compile('typeorm-app', TYPEORM_APP, [...MONGOOSE_PEERS, ...QUEUE_PEERS], resolution)).toEqual([]);
   });
 

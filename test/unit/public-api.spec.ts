@@ -8,7 +8,7 @@ import * as ts from 'typescript';
  * the dist/ that the Jest global setup builds.
  */
 const ROOT = resolve(__dirname, '../..');
-const ENTRIES = ['index', 'testing/index', 'terminus/index', 'typeorm/index', 'mongoose/index'];
+const ENTRIES = ['index', 'testing/index', 'terminus/index', 'typeorm/index', 'mongoose/index', 'dashboard/index'];
 
 const files = ENTRIES.map((entry) => join(ROOT, 'dist', `${entry}.d.ts`));
 const program = ts.createProgram(files, { noEmit: true, skipLibCheck: true, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 });
@@ -70,6 +70,13 @@ describe('the public API', () => {
     expect(names('mongoose')).toEqual(['MongooseKeysetOptions', 'mongooseKeyset']);
     expect(names('testing')).toEqual(['AfterPartyTester', 'AfterPartyTestingModule', 'AfterPartyTestingOptions']);
     expect(names('terminus')).toEqual(['AfterPartyHealthIndicator', 'AfterPartyHealthOptions']);
+    expect(names('dashboard')).toEqual([
+      'AfterPartyDashboardActor',
+      'AfterPartyDashboardAsyncOptions',
+      'AfterPartyDashboardModule',
+      'AfterPartyDashboardOptions',
+      'AfterPartyDashboardRuntimeOptions',
+    ]);
   });
 
   it('documents every export with JSDoc', () => {
