@@ -20,7 +20,8 @@ export interface ResolvedDashboardOptions {
 export function dashboardPath(path: unknown): string {
   const value = path === undefined ? 'after-party' : path;
   const trimmed = typeof value === 'string' ? value.replace(/^\/+|\/+$/g, '') : '';
-  if (!/^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(trimmed)) {
+  const plain = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(trimmed) && !trimmed.split('/').some((segment) => segment === '.' || segment === '..');
+  if (!plain) {
     throw new InvalidOptionsError(`AfterPartyDashboardModule: path must be a plain URL path such as 'admin/after-party', not ${JSON.stringify(value)}.`);
   }
   return trimmed;

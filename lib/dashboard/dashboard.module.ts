@@ -1,4 +1,4 @@
-import { Controller, Module, UseGuards, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider, type Type } from '@nestjs/common';
+import { Controller, Inject, Module, UseGuards, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider, type Type } from '@nestjs/common';
 import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { AppGuards, DASHBOARD_GUARDS } from './app-guards';
 import { DASHBOARD_OPTIONS, dashboardPath, refuseUnguarded, resolveDashboardOptions } from './dashboard-config';
@@ -7,6 +7,9 @@ import type { AfterPartyDashboardAsyncOptions, AfterPartyDashboardOptions, After
 import { securityHeaders } from './dashboard-security';
 import { DashboardActions } from './dashboard.actions';
 import { DashboardViews } from './dashboard.views';
+
+/** The token of this module's controllers (none in a deploy hook's process). */
+const DASHBOARD_CONTROLLERS = Symbol('AFTER_PARTY_DASHBOARD_CONTROLLERS');
 
 /** The controller at the app's path, behind the app's guards (each module gets a class of its own). */
 function controllerAt(path: string, guarded: boolean): Type<DashboardController> {
@@ -31,7 +34,7 @@ function controllerAt(path: string, guarded: boolean): Type<DashboardController>
  */
 @Module({})
 export class AfterPartyDashboardModule implements NestModule {
-  private static readonly mounted: Array<Type<DashboardController>> = [];
+  constructor(@Inject(DASHBOARD_CONTROLLERS) private readonly controllers: Array<Type<DashboardController>>) {}
 
   /** Mounts the dashboard with options known now. Throws at once without a guard, unless `readOnly` or `public`. */
   static forRoot(options: AfterPartyDashboardOptions = {}): DynamicModule {
@@ -59,19 +62,25 @@ export class AfterPartyDashboardModule implements NestModule {
     const serve = !isAfterPartyCommandProcess();
     const guards = options.guards ?? [];
     const controllers = serve ? [controllerAt(dashboardPath(options.path), guards.length > 0)] : [];
-    AfterPartyDashboardModule.mounted.push(...controllers);
     return {
       module: AfterPartyDashboardModule,
       imports: options.imports ?? [],
       controllers,
-      providers: [...optionProviders, { provide: DASHBOARD_GUARDS, useValue: guards }, AppGuards, DashboardViews, DashboardActions],
+      providers: [
+        ...optionProviders,
+        { provide: DASHBOARD_GUARDS, useValue: guards },
+        { provide: DASHBOARD_CONTROLLERS, useValue: controllers },
+        AppGuards,
+        DashboardViews,
+        DashboardActions,
+      ],
     };
   }
 
   /** Every response of the dashboard carries its security headers, refusals of the guards included. */
   configure(consumer: MiddlewareConsumer): void {
-    if (AfterPartyDashboardModule.mounted.length > 0) {
-      consumer.apply(securityHeaders).forRoutes(...AfterPartyDashboardModule.mounted);
+    if (this.controllers.length > 0) {
+      consumer.apply(securityHeaders).forRoutes(...this.controllers);
     }
   }
 }

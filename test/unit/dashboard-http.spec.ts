@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { AfterPartyModule, AfterPartyService, AfterPartyTask, type BatchedTask, type DeployTask, type KeysetCollection } from '../../lib';
 import { AfterPartyDashboardModule, type AfterPartyDashboardOptions } from '../../lib/dashboard';
 import { CONTENT_SECURITY_POLICY } from '../../lib/dashboard/dashboard-security';
+import { AFTER_PARTY_STORE } from '../../lib/config/after-party.constants';
+import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import { Gate } from '../support/gate';
+import { runRecord } from '../support/run-records';
 
 /** The app's own service, injected by its guard. */
 @Injectable()
@@ -199,6 +202,22 @@ describe('the dashboard module', () => {
       expect(html).toContain('Read-only dashboard');
       const refused = await act(url, 'seed', 'mark-done', { cookie, 'x-after-party-csrf': token });
       expect([refused.status, await refused.json()]).toEqual([403, { ok: false, message: 'This dashboard is read-only: it takes no action.' }]);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('puts a banner on the overview for a run recorded running whose runner holds no lock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'after-party-dashboard-'));
+    const { app, url } = await start('express', dir, { path: 'ops/after-party', public: true });
+    try {
+      const store = app.get<AfterPartyStore>(AFTER_PARTY_STORE);
+      await store.prepare();
+      await store.insertRun(runRecord('20260101000001', { name: 'seed', startedAt: new Date().toISOString() }));
+      const html = await (await fetch(url)).text();
+      expect(html).toContain('No runner holds the run lock, yet 20260101000001 seed is recorded running');
+      expect(html).toMatch(/id="group-running"[\s\S]*seed/);
     } finally {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
