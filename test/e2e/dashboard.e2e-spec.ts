@@ -21,7 +21,7 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
 // One browser and one dashboard server for the whole file (a launch and a boot cost seconds);
 // the tests build on each other's records, in order, as an operator's session would.
 (CHROMIUM ? describe : describe.skip)(
-  CHROMIUM ? 'the dashboard in a real browser (chromium, Express, SQLite)' : 'the dashboard in a real browser [SKIPPED: no chromium on this machine: apt-get install -y chromium]',
+  CHROMIUM ? 'the dashboard in a real browser (chromium; Express, and Fastify; SQLite)' : 'the dashboard in a real browser [SKIPPED: no chromium on this machine: apt-get install -y chromium]',
   () => {
     const target = STORE_TARGETS.find((candidate) => candidate.name === 'sqlite')!;
     let browser: Browser;
@@ -149,6 +149,22 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
       expect(await page.$$('button[data-action]')).toEqual([]);
       expect(await page.textContent('main')).toContain('Read-only dashboard: no action is offered.');
       await page.close();
+    });
+
+    it('serves the same pages, live, and takes an action on Fastify', async () => {
+      const fastify = new DashboardServer(app, { ...ENV, AP_PLATFORM: 'fastify' });
+      try {
+        const page = await ops.newPage();
+        collectErrors(page, errors);
+        expect((await page.goto(`${await fastify.origin()}/ops/after-party/tasks/warm-cache`))?.status()).toBe(200);
+        await page.waitForSelector('#live[data-state="live"]');
+        expect(await act(page, 'mark-done')).toBe('Marked 1 task as done without running: 20260101000003 warm-cache');
+        await page.waitForSelector('h1 .badge-marked');
+        expect(await page.textContent('section.history')).toContain(OPS);
+        await page.close();
+      } finally {
+        await fastify.stop();
+      }
     });
 
     it('kept the browser console free of errors and CSP violations on every page', () => {
