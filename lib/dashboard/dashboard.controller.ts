@@ -1,5 +1,5 @@
 import { Get, Header, HttpException, HttpStatus, Inject, Logger, NotFoundException, Param, Post, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
-import { distinctUntilChanged, filter, from, interval, map, startWith, switchMap, type Observable } from 'rxjs';
+import { distinctUntilChanged, filter, from, interval, map, startWith, switchMap, takeUntil, type Observable } from 'rxjs';
 import { AfterPartyError } from '../errors/after-party.error';
 import { UnknownTaskError } from '../errors/unknown-task.error';
 import { firstLine, messageOf } from '../format/text.format';
@@ -85,6 +85,7 @@ export class DashboardController {
       filter((html): html is string => html !== null),
       distinctUntilChanged(),
       map((html) => ({ data: { html } })),
+      takeUntil(this.views.closing),
     );
   }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { OperatorCore } from '../operator/operator.core';
 import type { StatusResult, TaskDetailResult } from '../operator/operator-results';
 import { messageOf } from '../format/text.format';
@@ -25,7 +26,9 @@ interface Cached<T> {
  * in full. Reads only; every read comes from the store, so it shows runs of every process.
  */
 @Injectable()
-export class DashboardViews {
+export class DashboardViews implements BeforeApplicationShutdown {
+  /** Emits once the app shuts down: the live streams end, so that open pages do not hold the server open. */
+  readonly closing = new Subject<void>();
   private readonly logger = new Logger('AfterPartyDashboard');
   private migrations?: Cached<string[]>;
   private lockFree?: Cached<boolean>;
@@ -40,6 +43,11 @@ export class DashboardViews {
     const running = status.tasks.some((row) => row.state === 'running');
     const [pendingMigrations, lockFree] = await Promise.all([this.pendingMigrations(now), running ? this.lockIsFree(now) : false]);
     return { status, banners: banners({ rows: status.tasks, pendingMigrations, lockFree, stuckAfterMs: this.options.stuckAfterMs, now }) };
+  }
+
+  beforeApplicationShutdown(): void {
+    this.closing.next();
+    this.closing.complete();
   }
 
   detail(task: string, offset: number): Promise<TaskDetailResult> {

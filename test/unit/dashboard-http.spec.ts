@@ -192,6 +192,17 @@ describe('the dashboard module', () => {
     expect(() => AfterPartyDashboardModule.forRoot({ public: true, path: '../x?' })).toThrow(/path must be a plain URL path/);
   });
 
+  it('serves nothing in a deploy hook\'s process (an after-party:* command)', () => {
+    const argv = process.argv;
+    process.argv = [argv[0], 'dist/main.js', 'after-party:run'];
+    try {
+      expect(AfterPartyDashboardModule.forRoot({ guards: [TokenGuard] }).controllers).toEqual([]);
+    } finally {
+      process.argv = argv;
+    }
+    expect(AfterPartyDashboardModule.forRoot({ guards: [TokenGuard] }).controllers).toHaveLength(1);
+  });
+
   it('read-only: offers no action and refuses every action request', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'after-party-dashboard-'));
     const { app, url } = await start('express', dir, { path: 'ops/after-party', readOnly: true });
@@ -220,6 +231,23 @@ describe('the dashboard module', () => {
       expect(html).toMatch(/id="group-running"[\s\S]*seed/);
     } finally {
       await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each<Platform>(['express', 'fastify'])('ends its live streams when the app shuts down (%s), so an open page does not hold the server', async (platform) => {
+    const dir = mkdtempSync(join(tmpdir(), 'after-party-dashboard-'));
+    const { app, url } = await start(platform, dir, { path: 'ops/after-party', public: true });
+    try {
+      const reader = (await fetch(`${url}/events?view=overview`)).body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      const closed = app.close();
+      let done = false;
+      while (!done) {
+        done = (await reader.read()).done;
+      }
+      await closed;
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
