@@ -119,8 +119,7 @@ export class DashboardController {
     const now = Date.now();
     if (query.view === 'task') {
       const detail = await this.views.detail(String(query.task ?? ''), offsetOf(query.offset));
-      const where = `${detail.task.version} ${detail.task.name}`;
-      return { title: detail.task.name, where, body: renderTask({ base, detail, readOnly: this.options.readOnly, now }) };
+      return { title: detail.task.name, where: `${detail.store}, environment ${detail.environment}`, body: renderTask({ base, detail, readOnly: this.options.readOnly, now }) };
     }
     const { status, banners } = await this.views.overview(now);
     const body = renderOverview({ base, rows: status.tasks, banners, summary: status.summary, now });

@@ -153,6 +153,10 @@ export interface BatchesDocument {
 
 /** One task in full: how it is declared, where it stands, one page of its runs, its batches. */
 export interface TaskDetailDocument {
+  /** The store and where its records are, as in the status document. */
+  store: string;
+  /** The environment the records are read for. */
+  environment: string;
   task: TaskDescriptionDocument;
   /** Its row of the status document. */
   status: StatusRow;

@@ -116,7 +116,7 @@ export class OperatorCore {
     const offset = Math.max(0, Math.floor(page.offset));
     const [rows, history, batches] = await Promise.all([this.statusService.rows(), runPage(this.store, task.version, { offset, limit }), batchesOf(this.store, task)]);
     const status = rows.find((row) => row.version === task.version) as StatusRow;
-    return { task: describeTask(task), status, runs: history.runs, page: { offset, limit, more: history.more }, batches, actions: allowedActions(task, status.state) };
+    return { store: this.store.description, environment: this.options.environment, task: describeTask(task), status, runs: history.runs, page: { offset, limit, more: history.more }, batches, actions: allowedActions(task, status.state) };
   }
 
   /** Whether the run lock is free now (taken and released at once): a running record whose lock is free has lost its runner. */
