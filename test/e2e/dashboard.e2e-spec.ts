@@ -103,9 +103,9 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
     it('follows a batched task running in another process, pauses it from the page (status agrees) and resumes it from the page', async () => {
       const page = await open(`/tasks/${BATCHED}`);
       await page.evaluate(() => (window.sameDocument = true));
-      // 20 batches of 10, 300 ms each: several progress saves (at most one per 2 s) before batch 18 waits at the gate.
+      // 20 batches of 10, 450 ms each: several progress saves (at most one per 2 s) before batch 18 waits at the gate.
       const gate = join(app.dir, 'gate-18');
-      const runner = app.start(['after-party:run', BATCHED], { ...ENV, AP_BATCH_DELAY_MS: '300', AP_BATCH_GATE_AT: '18', AP_BATCH_GATE_FILE: gate });
+      const runner = app.start(['after-party:run', BATCHED], { ...ENV, AP_BATCH_DELAY_MS: '450', AP_BATCH_GATE_AT: '18', AP_BATCH_GATE_FILE: gate });
       started.push(runner);
 
       // The progress bar moves without a reload, from the records the other process writes.
