@@ -1,7 +1,8 @@
 import { Controller, Inject, Module, UseGuards, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider, type Type } from '@nestjs/common';
 import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { AppGuards, DASHBOARD_GUARDS } from './app-guards';
-import { DASHBOARD_OPTIONS, dashboardPath, refuseUnguarded, resolveDashboardOptions } from './dashboard-config';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
+import { DASHBOARD_OPTIONS, dashboardPath, resolveDashboardOptions } from './dashboard-config';
 import { DashboardController } from './dashboard.controller';
 import type { AfterPartyDashboardAsyncOptions, AfterPartyDashboardOptions, AfterPartyDashboardRuntimeOptions } from './dashboard-options.interface';
 import { securityHeaders } from './dashboard-security';
@@ -38,9 +39,8 @@ export class AfterPartyDashboardModule implements NestModule {
 
   /** Mounts the dashboard with options known now. Throws at once without a guard, unless `readOnly` or `public`. */
   static forRoot(options: AfterPartyDashboardOptions = {}): DynamicModule {
-    refuseUnguarded(options?.guards, options ?? {});
-    const resolved = resolveDashboardOptions(options, options);
-    return this.assemble(options, [{ provide: DASHBOARD_OPTIONS, useValue: resolved }]);
+    const given = options ?? {};
+    return this.assemble(given, [{ provide: DASHBOARD_OPTIONS, useValue: resolveDashboardOptions(given, given) }]);
   }
 
   /**
@@ -48,7 +48,10 @@ export class AfterPartyDashboardModule implements NestModule {
    * a factory (e.g. `ConfigService`); the unguarded check runs once the factory resolves.
    */
   static forRootAsync(options: AfterPartyDashboardAsyncOptions): DynamicModule {
-    dashboardPath(options?.path);
+    if (typeof options?.useFactory !== 'function') {
+      throw new InvalidOptionsError('AfterPartyDashboardModule.forRootAsync needs useFactory (with path and guards beside it).');
+    }
+    dashboardPath(options.path);
     const provider: Provider = {
       provide: DASHBOARD_OPTIONS,
       inject: options.inject ?? [],
