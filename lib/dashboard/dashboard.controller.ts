@@ -72,16 +72,24 @@ export class DashboardController {
   /** The main part of a view, for the script's polling when the live stream is cut. */
   @Get('fragment')
   async fragment(@Req() request: DashboardRequest, @Query() query: ViewQuery): Promise<{ html: string }> {
-    return { html: (await this.render(basePath(request, this.options.path), query)).body };
+    return { html: (await this.rendered(basePath(request, this.options.path), query)).body };
   }
 
   /** The main part of a view each time it changes, read from the records every `refreshInterval`. */
   @Sse('events')
   events(@Req() request: DashboardRequest, @Query() query: ViewQuery): Observable<MessageEvent> {
     const base = basePath(request, this.options.path);
+    let warned = false;
+    const failed = (error: unknown): null => {
+      if (!warned) {
+        warned = true;
+        this.logger.warn(`Could not read the records for the live view: ${messageOf(error)}`);
+      }
+      return null;
+    };
     return interval(this.options.refreshMs).pipe(
       startWith(0),
-      switchMap(() => from(this.render(base, query).then((rendered) => rendered.body, (error: unknown) => this.readFailed(error)))),
+      switchMap(() => from(this.render(base, query).then((rendered) => rendered.body, failed))),
       filter((html): html is string => html !== null),
       distinctUntilChanged(),
       map((html) => ({ data: { html } })),
@@ -107,12 +115,17 @@ export class DashboardController {
 
   private async page(request: DashboardRequest, response: unknown, query: ViewQuery): Promise<string> {
     const base = basePath(request, this.options.path);
-    const rendered = await this.render(base, query).catch((error: unknown) => {
-      throw error instanceof UnknownTaskError ? new NotFoundException(error.message) : error;
-    });
+    const rendered = await this.rendered(base, query);
     const view = query.view === 'task' ? { name: 'task' as const, task: query.task, offset: offsetOf(query.offset) } : { name: 'overview' as const };
     const csrf = issueCsrfToken(request, response, base.slice(1));
     return layout({ title: rendered.title, base, csrf, view, readOnly: this.options.readOnly, where: rendered.where, body: rendered.body });
+  }
+
+  /** A view rendered, a task that does not exist answered 404. */
+  private rendered(base: string, query: ViewQuery): Promise<Rendered> {
+    return this.render(base, query).catch((error: unknown) => {
+      throw error instanceof UnknownTaskError ? new NotFoundException(error.message) : error;
+    });
   }
 
   private async render(base: string, query: ViewQuery): Promise<Rendered> {
@@ -124,11 +137,6 @@ export class DashboardController {
     const { status, banners } = await this.views.overview(now);
     const body = renderOverview({ base, rows: status.tasks, banners, summary: status.summary, now });
     return { title: 'Deploy tasks', where: `${status.store}, environment ${status.environment}`, body };
-  }
-
-  private readFailed(error: unknown): null {
-    this.logger.warn(`Could not read the records for the live view: ${messageOf(error)}`);
-    return null;
   }
 
   /** A refusal of the core as a one-line answer; anything else is logged and answered without detail. */
