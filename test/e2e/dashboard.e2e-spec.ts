@@ -151,6 +151,18 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
       await page.close();
     });
 
+    it('falls back to polling when the live stream is cut, and still follows the records', async () => {
+      const page = await ops.newPage();
+      // The stream is refused on purpose here: the browser logs that, so this page's console is not collected.
+      await page.route('**/events?*', (route) => route.abort());
+      expect((await page.goto(`${base()}/tasks/${V.backfill}`))?.status()).toBe(200);
+      await page.waitForSelector('#live[data-state="polling"]');
+      expect(await page.textContent('h1')).toContain('failed');
+      expect((await app.run(['after-party:mark-done', V.backfill], ENV)).code).toBe(0);
+      await page.waitForSelector('h1 .badge-marked', { timeout: 20_000 });
+      await page.close();
+    });
+
     it('serves the same pages, live, and takes an action on Fastify', async () => {
       const fastify = new DashboardServer(app, { ...ENV, AP_PLATFORM: 'fastify' });
       try {
