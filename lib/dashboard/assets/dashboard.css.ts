@@ -60,7 +60,7 @@ th, td { padding: .5rem .7rem; text-align: left; vertical-align: top; border-bot
 th { font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
 tbody tr:last-child td { border-bottom: 0; }
 td.name a { font-weight: 600; }
-table.tasks { table-layout: fixed; min-width: 44rem; }
+table.tasks { table-layout: fixed; min-width: 56rem; }
 table.tasks th:nth-child(1) { width: 8.5rem; }
 table.tasks th:nth-child(2) { width: 9.5rem; }
 table.tasks th:nth-child(4) { width: 7.5rem; }
@@ -104,6 +104,12 @@ details pre { white-space: pre-wrap; word-break: break-all; }
 .pager { display: flex; gap: 1rem; margin-top: .75rem; }
 .failed-batches { padding-left: 1.2rem; }
 @media (max-width: 640px) {
+  table.tasks { table-layout: auto; min-width: 0; }
+  table.tasks th:nth-child(2), table.tasks td:nth-child(2), table.tasks th:nth-child(5), table.tasks td:nth-child(5) { display: none; }
+  table.tasks th:nth-child(n) { width: auto; }
+  table.tasks td.name { overflow-wrap: break-word; min-width: 9rem; }
+  table.tasks .progress { min-width: 5rem; }
+  .where { min-width: 0; }
   body { font-size: 14px; }
   main { padding: .75rem; }
   th, td { padding: .4rem .5rem; }
