@@ -14,6 +14,10 @@ const BATCHED = '20260101000020';
 const OPS = 'ops@example.com';
 const DOCS = resolve(__dirname, '../../docs');
 const CHROMIUM = findChromium();
+if (!CHROMIUM) {
+  // Skipped tests of a wholly skipped file are not listed: say so where it shows.
+  process.stderr.write('\nNOTICE: no chromium on this machine (apt-get install -y chromium, or set CHROMIUM_PATH): the dashboard browser suite is SKIPPED\n');
+}
 
 /** The fixture app's environment in every process of this file: the batched task among its tasks, in batches of 10. */
 const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
