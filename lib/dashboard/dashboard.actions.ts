@@ -45,6 +45,13 @@ export class DashboardActions implements BeforeApplicationShutdown {
     if (!detail.actions.includes(action)) {
       return { ok: false, message: messages.notOffered({ ...subject, state: detail.status.state }, action) };
     }
+    const outcome = await this.perform(subject, action, actor);
+    // Who did what, in the app's log too (a pause or cancel request is not written on the run's record).
+    this.logger.log(`${actor ?? 'An unnamed user'} asked the dashboard to ${action} ${subject.version} ${subject.name}: ${outcome.message}`);
+    return outcome;
+  }
+
+  private async perform(subject: Task, action: TaskAction, actor: string | null): Promise<ActionOutcome> {
     const asked = { surface: 'dashboard' as const, task: subject.version, actor, lockTimeoutMs: 0 };
     switch (action) {
       case 'run':
