@@ -26,9 +26,9 @@ function tally(hits: number[]): Record<number, number> {
 // Every store where the store's part is under test (the keyset, checkpoints and cursors, pause
 // and cancel requests, transactions around a kill); the runner's own paths (an empty collection,
 // the progress total, the throttle, --max-duration) on SQLite only, as their titles say.
-describeEachStore('batched tasks', (target) => {
+describeEachStore('batched tasks [commands in process; started runners are child processes]', (target) => {
   const onOneStore = itOnOneStore(target);
-  const fixture = useFixtureAppWithDatabase(target);
+  const fixture = useFixtureAppWithDatabase(target, { inProcess: true });
   let app: FixtureApp;
   let db: TestDatabase;
   // A short lease: after a SIGKILL on MongoDB the next runner takes the lease over soon.
