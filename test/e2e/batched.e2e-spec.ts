@@ -1,6 +1,6 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { FixtureApp, V, itOnOneStore, ranVersions, statusLine, waitUntil } from '../support/fixture-app';
+import { FixtureApp, IN_PROCESS, V, itOnOneStore, ranVersions, statusLine, waitUntil } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
 import { useFixtureAppWithDatabase, type TestDatabase } from '../support/test-database';
 
@@ -26,7 +26,7 @@ function tally(hits: number[]): Record<number, number> {
 // Every store where the store's part is under test (the keyset, checkpoints and cursors, pause
 // and cancel requests, transactions around a kill); the runner's own paths (an empty collection,
 // the progress total, the throttle, --max-duration) on SQLite only, as their titles say.
-describeEachStore('batched tasks [commands in process; started runners are child processes]', (target) => {
+describeEachStore(`batched tasks ${IN_PROCESS}`, (target) => {
   const onOneStore = itOnOneStore(target);
   const fixture = useFixtureAppWithDatabase(target, { inProcess: true });
   let app: FixtureApp;

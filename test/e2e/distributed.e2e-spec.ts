@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { FixtureApp, itOnOneStore, ranVersions, type RunningCli, useFixtureApp, waitUntil } from '../support/fixture-app';
+import { FixtureApp, IN_PROCESS, itOnOneStore, ranVersions, type RunningCli, useFixtureApp, waitUntil } from '../support/fixture-app';
 import { describeEachStore, REDIS_AVAILABLE } from '../support/stores';
 import { openDatabase, type TestDatabase } from '../support/test-database';
 
@@ -30,13 +30,13 @@ function appliedBatches(outputs: string[]): Map<number, number> {
 // Without Redis every test is still defined, and shown as skipped.
 (REDIS_AVAILABLE ? describe : describe.skip)(REDIS_AVAILABLE ? 'on Redis' : 'on Redis [Redis at 127.0.0.1:6379 unreachable, SKIPPED]', () =>
 describeEachStore(
-  'distributed tasks on BullMQ',
+  `distributed tasks on BullMQ ${IN_PROCESS}`,
   // Every store where the batch ledger is under test (fan-out, a killed worker, a killed runner, a
   // failed batch); following a --no-wait run, repairs of lost jobs and a pause on the queue, whose
   // paths are the same on every store, on SQLite only, as their titles say.
   (target) => {
     const onOneStore = itOnOneStore(target);
-    const fixture = useFixtureApp(target);
+    const fixture = useFixtureApp(target, undefined, { inProcess: true });
     let app: FixtureApp;
     let db: TestDatabase;
     let workers: RunningCli[];

@@ -187,6 +187,9 @@ export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => b
   }
 }
 
+/** The title note of a block whose finished commands run in the test process (see {@link FixtureApp.run}). */
+export const IN_PROCESS = '[commands in process; started runners are child processes]';
+
 /** The one store that tests of store-independent paths run on, with their titles saying so. */
 export const ONE_STORE = 'sqlite';
 
