@@ -55,7 +55,7 @@ export class TaskRunner {
       // Only versions with a failed or interrupted run can have a checkpoint to resume.
       const { pending, cutShort } = selected ? { pending: selected, cutShort: null } : await this.planPending(options.deployId);
       // Redis must answer before anything runs: an unreachable queue is a configuration error (exit 2).
-      for (const task of pending.filter((candidate) => candidate.batch?.distribute)) {
+      for (const task of pending.filter((candidate) => candidate.kind === 'distributed')) {
         await this.distribution.ensureReachable(task);
       }
       const shutdown = options.shutdown ?? new ShutdownWatch();
