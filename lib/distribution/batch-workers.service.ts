@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
 import { decodeCursor } from '../batch/cursor-codec';
-import type { RegisteredTask } from '../discovery/registered-task.interface';
+import type { DistributedRegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
 import { firstLine, messageOf, plural, taskLabel } from '../format/text.format';
 import type { BatchContext, BatchedTask } from '../interfaces/batched-task.interface';
@@ -38,7 +38,7 @@ const OTHER_BUILD_LOG_MS = 10_000;
  */
 interface RunningWorker {
   worker: Worker;
-  task: RegisteredTask;
+  task: DistributedRegisteredTask;
   build: string;
   inFlight: number;
   lastErrorAt: number;
@@ -75,7 +75,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     if (!this.options.distribution.workers) {
       return;
     }
-    const tasks = this.registry.all().filter((task) => task.batch?.distribute);
+    const tasks = this.registry.all().filter((task): task is DistributedRegisteredTask => task.kind === 'distributed');
     if (tasks.length === 0) {
       return;
     }
@@ -104,7 +104,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** One BullMQ worker for the batches of `task`, with its event handlers. */
-  private startWorker(task: RegisteredTask, Worker: typeof import('bullmq').Worker, connection: unknown, prefix: string | undefined, oneAtATime: boolean): RunningWorker {
+  private startWorker(task: DistributedRegisteredTask, Worker: typeof import('bullmq').Worker, connection: unknown, prefix: string | undefined, oneAtATime: boolean): RunningWorker {
     const running: RunningWorker = { worker: undefined as unknown as Worker, task, build: buildFingerprint(task), inFlight: 0, lastErrorAt: 0, lastBatchAt: 0, leftForOtherBuild: 0, lastLeftLog: 0 };
     const processor = async (job: Job<BatchJobData>, token?: string): Promise<string> => {
       running.inFlight += 1;
@@ -203,7 +203,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
    * Such a batch is recorded failed here (unless recorded already), so that the run fails with its
    * reason instead of waiting for it.
    */
-  private async onFailed(task: RegisteredTask, job: Job<BatchJobData>, error: Error): Promise<void> {
+  private async onFailed(task: DistributedRegisteredTask, job: Job<BatchJobData>, error: Error): Promise<void> {
     const attempts = job.opts.attempts ?? 1;
     const reason = firstLine(messageOf(error));
     if (!job.finishedOn) {
@@ -261,7 +261,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
    * was: moved to delayed (due at once) under this worker's lock, which BullMQ does not count as
    * an attempt, for another worker to take.
    */
-  private async handBack(task: RegisteredTask, job: Job<BatchJobData>, token: string | undefined, error: unknown): Promise<never> {
+  private async handBack(task: DistributedRegisteredTask, job: Job<BatchJobData>, token: string | undefined, error: unknown): Promise<never> {
     const { DelayedError } = loadBullmq();
     await job.moveToDelayed(Date.now(), token);
     this.logger.warn(`Batch ${job.data.batchNo} of ${taskLabel(task)} stopped at shutdown (${firstLine(messageOf(error))}): handed back to the queue, no attempt spent`);
@@ -290,7 +290,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     throw new DelayedError();
   }
 
-  private async apply(task: RegisteredTask, data: BatchJobData, signal: AbortSignal): Promise<string> {
+  private async apply(task: DistributedRegisteredTask, data: BatchJobData, signal: AbortSignal): Promise<string> {
     const instance = task.instance as BatchedTask;
     const context = this.context(task, data, signal);
     const collection = await instance.collection(context);
@@ -321,7 +321,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** What a batch sees in a worker: the run's identity, a logger, and a signal aborted at the end of the shutdown's grace period or when its lock is lost. */
-  private context(task: RegisteredTask, data: BatchJobData, signal: AbortSignal): TaskContext {
+  private context(task: DistributedRegisteredTask, data: BatchJobData, signal: AbortSignal): TaskContext {
     return {
       version: task.version,
       name: task.name,

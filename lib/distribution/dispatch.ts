@@ -6,7 +6,7 @@ import { refuseUnorderedKeys } from '../batch/key-order';
 import { BatchFailedError } from '../errors/batch-failed.error';
 import { budgetSpent, stopReasons } from '../records/stop-reasons';
 import type { BatchLoopEnd } from '../batch/batch-loop';
-import type { RegisteredTask } from '../discovery/registered-task.interface';
+import type { DistributedRegisteredTask } from '../discovery/registered-task.interface';
 import { plural } from '../format/text.format';
 import type { BatchedTask, KeysetCollection } from '../interfaces/batched-task.interface';
 import type { AfterPartyStore, BatchLedgerCapability, BatchSummary, DistributedBatch } from '../interfaces/store.interface';
@@ -41,7 +41,7 @@ export type DistributedEnd = BatchLoopEnd | { status: 'detached'; reason: string
 
 /** What the dispatcher needs from the run around it. */
 export interface DispatchDeps {
-  task: RegisteredTask;
+  task: DistributedRegisteredTask;
   context: TaskContext;
   signal: AbortSignal;
   runId: string;

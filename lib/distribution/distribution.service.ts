@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { ModuleRef } from '@nestjs/core';
 import type { Queue, QueueEvents } from 'bullmq';
 import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
-import type { RegisteredTask } from '../discovery/registered-task.interface';
+import type { DistributedRegisteredTask } from '../discovery/registered-task.interface';
 import { DistributionUnavailableError } from '../errors/distribution-unavailable.error';
 import { firstLine, messageOf, taskLabel } from '../format/text.format';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
@@ -63,17 +63,17 @@ export class DistributionService implements OnApplicationShutdown {
   }
 
   /** The queue of a distributed task, for its dispatcher (one per task, created once). */
-  queue(task: RegisteredTask): BatchQueue {
+  queue(task: DistributedRegisteredTask): BatchQueue {
     return this.bullQueue(task);
   }
 
   /** Holds the queued batches of `task` (running ones finish) until {@link resumeQueue}. */
-  async pauseQueue(task: RegisteredTask): Promise<void> {
+  async pauseQueue(task: DistributedRegisteredTask): Promise<void> {
     await this.bullQueue(task).pause();
   }
 
   /** Resumes the queue of `task` when it is paused; resolves whether it was. */
-  async resumeQueue(task: RegisteredTask): Promise<boolean> {
+  async resumeQueue(task: DistributedRegisteredTask): Promise<boolean> {
     const queue = this.bullQueue(task);
     if (!(await queue.isPaused())) {
       return false;
@@ -83,22 +83,22 @@ export class DistributionService implements OnApplicationShutdown {
   }
 
   /** Whether the queue of `task` is paused. */
-  isQueuePaused(task: RegisteredTask): Promise<boolean> {
+  isQueuePaused(task: DistributedRegisteredTask): Promise<boolean> {
     return this.bullQueue(task).isPaused();
   }
 
   /** Removes the batches of `task` that wait in its queue, delayed ones (retries) too; running ones finish. */
-  async removeQueuedBatches(task: RegisteredTask): Promise<void> {
+  async removeQueuedBatches(task: DistributedRegisteredTask): Promise<void> {
     await this.bullQueue(task).drain(true);
   }
 
   /** Batches of `task` queued that no worker has taken yet. */
-  async queuedBatches(task: RegisteredTask): Promise<number> {
+  async queuedBatches(task: DistributedRegisteredTask): Promise<number> {
     const counts = await this.bullQueue(task).getJobCounts('waiting', 'delayed', 'prioritized');
     return Object.values(counts).reduce((sum, count) => sum + count, 0);
   }
 
-  private bullQueue(task: RegisteredTask): Queue {
+  private bullQueue(task: DistributedRegisteredTask): Queue {
     const name = this.queueName(task);
     let queue = this.queues.get(name);
     if (!queue) {
@@ -118,7 +118,7 @@ export class DistributionService implements OnApplicationShutdown {
    * function stops listening. Events are a shortcut: the runner checks the jobs themselves too,
    * so an event lost with the stream only slows it down.
    */
-  watch(task: RegisteredTask, listener: JobEventsListener): () => Promise<void> {
+  watch(task: DistributedRegisteredTask, listener: JobEventsListener): () => Promise<void> {
     const { QueueEvents } = loadBullmq();
     const { connection, prefix } = this.settings();
     // From a few seconds back rather than from whenever the stream is first read ('$'): an event
@@ -135,18 +135,18 @@ export class DistributionService implements OnApplicationShutdown {
     return () => withTimeout(events.close(), 2000).catch(() => undefined);
   }
 
-  queueName(task: RegisteredTask): string {
-    return (task.batch?.distribute as NonNullable<NonNullable<RegisteredTask['batch']>['distribute']>).queue;
+  queueName(task: DistributedRegisteredTask): string {
+    return task.batch.distribute.queue;
   }
 
   /** Batches one worker process runs at once for `task`. */
-  concurrency(task: RegisteredTask): number {
-    return task.batch?.distribute?.concurrency ?? this.options.distribution.concurrency;
+  concurrency(task: DistributedRegisteredTask): number {
+    return task.batch.distribute.concurrency ?? this.options.distribution.concurrency;
   }
 
   /** Tries per batch for `task`. */
-  attempts(task: RegisteredTask): number {
-    return task.batch?.distribute?.attempts ?? this.options.distribution.attempts;
+  attempts(task: DistributedRegisteredTask): number {
+    return task.batch.distribute.attempts ?? this.options.distribution.attempts;
   }
 
   /** Queued batches above which dispatching waits. */
@@ -155,7 +155,7 @@ export class DistributionService implements OnApplicationShutdown {
   }
 
   /** Throws a one-line {@link DistributionUnavailableError} when Redis does not answer in time. */
-  async ensureReachable(task: RegisteredTask): Promise<void> {
+  async ensureReachable(task: DistributedRegisteredTask): Promise<void> {
     const queue = this.bullQueue(task);
     try {
       const answered = async (): Promise<void> => {

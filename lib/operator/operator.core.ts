@@ -35,7 +35,7 @@ import {
   type StatusResult,
   type TaskDetailResult,
 } from './operator-results';
-import { recordCancelled, stopDistributed, type ControlDeps } from './task-control';
+import { recordCancelled, stopDistributed, type ControlDeps, type DistributedStop } from './task-control';
 import { allowedActions } from './task-actions';
 import { batchesOf, describeTask, runPage } from './task-detail';
 
@@ -133,11 +133,11 @@ export class OperatorCore {
    */
   async pause(input: OneTaskInput): Promise<PauseResult> {
     const task = this.one(input, 'pause');
-    if (!task.batch) {
+    if (task.kind === 'plain') {
       throw new InvalidOptionsError(messages.notBatched(task, 'pause'));
     }
-    const distributed = Boolean(task.batch.distribute);
-    const outcome = distributed ? await stopDistributed(this.controlDeps(), task, 'pause') : await this.request(task, 'pause');
+    const distributed = task.kind === 'distributed';
+    const outcome = await this.stopRunning(task, 'pause');
     if (outcome === 'not running') {
       throw new InvalidOptionsError(messages.notRunning(input.surface, task));
     }
@@ -152,8 +152,8 @@ export class OperatorCore {
    */
   async cancel(input: OneTaskInput & LockInput): Promise<CancelResult> {
     const task = this.one(input, 'cancel');
-    const distributed = Boolean(task.batch?.distribute);
-    const requested = distributed ? await stopDistributed(this.controlDeps(), task, 'cancel') : task.batch ? await this.request(task, 'cancel') : 'not running';
+    const distributed = task.kind === 'distributed';
+    const requested = await this.stopRunning(task, 'cancel');
     const outcome = requested === 'not running' ? await this.cancelStopped(input, task) : requested;
     return { outcome, task: ref(task), distributed, message: messages.cancelOutcome({ ...task, distributed }, outcome) };
   }
@@ -166,7 +166,7 @@ export class OperatorCore {
     const task = this.one(input, 'resume');
     const [states, latest] = await Promise.all([this.store.versionStates(null), this.store.lastRun(task.version)]);
     const state = taskState(task, this.options.environment, states.find((entry) => entry.version === task.version), latest ?? undefined);
-    if (!task.batch || (state !== 'paused' && state !== 'interrupted')) {
+    if (task.kind === 'plain' || (state !== 'paused' && state !== 'interrupted')) {
       throw new InvalidOptionsError(messages.notResumable(input.surface, task, state));
     }
     const { surface: _surface, task: _task, ...run } = input;
@@ -181,7 +181,7 @@ export class OperatorCore {
     const task = this.one(input, 'reset');
     const resetRuns = await this.runner.underLock(input.lockTimeoutMs, async () => {
       await this.store.prepare();
-      return this.store.resetVersion(task.version, messages.resetNote(hostname(), new Date().toISOString(), input.actor ?? null), { unfinished: !task.batch?.distribute });
+      return this.store.resetVersion(task.version, messages.resetNote(hostname(), new Date().toISOString(), input.actor ?? null), { unfinished: task.kind !== 'distributed' });
     });
     const message = messages.resetOutcome(task, resetRuns);
     return resetRuns === 0 ? { outcome: 'not-completed', resetRuns: 0, task: ref(task), message } : { outcome: 'reset', resetRuns, task: ref(task), message };
@@ -216,6 +216,18 @@ export class OperatorCore {
     return this.registry.all().filter((task) => inEnvironment(task, this.options.environment) && (all || task.version < (before as string)));
   }
 
+  /** Asks whatever runs `task` to stop: a distributed task's queue, a batched task's runner (on any host); a plain task is never asked. */
+  private async stopRunning(task: RegisteredTask, control: 'pause' | 'cancel'): Promise<DistributedStop> {
+    switch (task.kind) {
+      case 'distributed':
+        return stopDistributed(this.controlDeps(), task, control);
+      case 'batched':
+        return this.request(task, control);
+      case 'plain':
+        return 'not running';
+    }
+  }
+
   /** Asks the runner of a batched task, on any host, to pause or cancel it. */
   private async request(task: RegisteredTask, control: 'pause' | 'cancel'): Promise<'requested' | 'not running'> {
     return (await this.store.requestControl(task.version, control)) ? 'requested' : 'not running';
@@ -226,7 +238,7 @@ export class OperatorCore {
    * whose run is in progress is refused at once: its runner holds the lock, and only SIGTERM stops it.
    */
   private async cancelStopped(input: OneTaskInput & LockInput, task: RegisteredTask): Promise<'cancelled'> {
-    const running = !task.batch && (await this.store.lastRun(task.version))?.status === 'running';
+    const running = task.kind === 'plain' && (await this.store.lastRun(task.version))?.status === 'running';
     const cancelled = await this.runner.underLock(running ? 0 : input.lockTimeoutMs, () => recordCancelled(this.controlDeps(), task, input.actor ?? null)).catch((error: unknown) => {
       // A running record whose lock is free is a runner gone: it is cancelled like any stopped task.
       throw running && error instanceof LockTimeoutError ? new InvalidOptionsError(messages.runningPlainTask(task)) : error;

@@ -81,8 +81,8 @@ export function runningPlainTask(task: Task): string {
   return `${taskLabel(task)} is running and is not batched, so it cannot be cancelled between batches: stop its runner with SIGTERM instead (it is recorded interrupted).`;
 }
 
-export function notResumable(surface: Surface, task: Task & { batch: unknown }, state: TaskState): string {
-  if (!task.batch) {
+export function notResumable(surface: Surface, task: Task & { kind: 'plain' | 'batched' | 'distributed' }, state: TaskState): string {
+  if (task.kind === 'plain') {
     return `${taskLabel(task)} is not a batched task, so it has no cursor to resume from: run it by name to run it again.`;
   }
   const why: Partial<Record<TaskState, string>> = {

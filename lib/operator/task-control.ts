@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { RegisteredTask } from '../discovery/registered-task.interface';
+import type { DistributedRegisteredTask, RegisteredTask } from '../discovery/registered-task.interface';
 import type { DistributionService } from '../distribution/distribution.service';
 import type { RunControl, TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
@@ -24,7 +24,7 @@ export type DistributedStop = 'requested' | 'recorded' | 'not running';
  * to the workers with `--no-wait`), records it here, under the lock: `requested` (a runner
  * records it), `recorded`, or `not running`.
  */
-export async function stopDistributed(deps: ControlDeps, task: RegisteredTask, control: RunControl): Promise<DistributedStop> {
+export async function stopDistributed(deps: ControlDeps, task: DistributedRegisteredTask, control: RunControl): Promise<DistributedStop> {
   await deps.distribution.ensureReachable(task);
   if (control === 'cancel') {
     await deps.distribution.removeQueuedBatches(task);
@@ -48,7 +48,7 @@ export async function stopDistributed(deps: ControlDeps, task: RegisteredTask, c
 }
 
 /** Under the lock: records the stop of a distributed run no runner follows. */
-async function recordStopOnWorkers(store: AfterPartyStore, task: RegisteredTask, control: RunControl): Promise<DistributedStop> {
+async function recordStopOnWorkers(store: AfterPartyStore, task: DistributedRegisteredTask, control: RunControl): Promise<DistributedStop> {
   const run = await store.lastRun(task.version);
   if (run?.status !== 'running') {
     return 'requested';

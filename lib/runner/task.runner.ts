@@ -11,10 +11,11 @@ import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { LockTimeoutError } from '../errors/lock-timeout.error';
 import { AfterPartyEvents } from '../events/after-party.events';
 import { humanDuration, messageOf, plural, taskLabel } from '../format/text.format';
-import type { TaskRunRecord, TaskRunStatus } from '../interfaces/run-record.interface';
+import type { RunControl, TaskRunRecord, TaskRunStatus } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, StoreLock } from '../interfaces/store.interface';
 import { planRun } from '../planning/run-plan';
 import { hasStatus } from '../planning/run-status';
+import { orphanCancelled } from '../records/run-messages';
 import { newRunRecord } from '../records/run-record.factory';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { RunOptions } from './run-options.interface';
@@ -55,7 +56,7 @@ export class TaskRunner {
       // Only versions with a failed or interrupted run can have a checkpoint to resume.
       const { pending, cutShort } = selected ? { pending: selected, cutShort: null } : await this.planPending(options.deployId);
       // Redis must answer before anything runs: an unreachable queue is a configuration error (exit 2).
-      for (const task of pending.filter((candidate) => candidate.batch?.distribute)) {
+      for (const task of pending.filter((candidate) => candidate.kind === 'distributed')) {
         await this.distribution.ensureReachable(task);
       }
       const shutdown = options.shutdown ?? new ShutdownWatch();
@@ -313,6 +314,8 @@ export class TaskRunner {
   }
 
   private async recordOrphans(): Promise<void> {
+    // Read while they are running: a request does not outlive its run.
+    const asked = await this.requestsOfRunning();
     for (const orphan of await this.store.interruptOrphans(new Date().toISOString())) {
       const distribution = (orphan.checkpoint as Partial<DistributionCheckpoint> | null)?.distribution;
       if (distribution?.detached) {
@@ -329,10 +332,39 @@ export class TaskRunner {
         `Run ${orphan.id} of ${taskLabel(orphan)} (host ${orphan.host}, pid ${orphan.pid}, started ${orphan.startedAt}) ` +
           'never finished: recorded as interrupted.',
       );
+      if (asked.get(orphan.id) === 'cancel') {
+        await this.recordOrphanCancelled(orphan);
+      }
     }
   }
-}
 
+  /** The pause and cancel requests left for the runs recorded running. */
+  private async requestsOfRunning(): Promise<Map<string, RunControl>> {
+    const asked = new Map<string, RunControl>();
+    for (const run of (await this.store.latestRuns()).filter((latest) => latest.status === 'running')) {
+      const control = await this.store.readControl(run.id);
+      if (control) {
+        asked.set(run.id, control);
+      }
+    }
+    return asked;
+  }
+
+  /**
+   * A cancel asked of a run whose runner was gone (killed, its host lost) reached no runner: it
+   * is kept now, as a `cancelled` record carrying the run's checkpoint and progress, so that the
+   * task is left alone until it is run by name, which goes on from where it stopped. (A pause
+   * asked of such a run needs nothing: an interrupted task resumes as a paused one does.)
+   */
+  private async recordOrphanCancelled(orphan: TaskRunRecord): Promise<void> {
+    const record = newRunRecord(orphan, { kind: 'manual', deployId: null, environment: this.options.environment });
+    record.checkpoint = orphan.checkpoint;
+    record.progress = orphan.progress;
+    await this.store.insertRun(record);
+    await this.store.finishRun(record.id, { status: 'cancelled', finishedAt: record.startedAt, durationMs: 0, error: orphanCancelled(orphan) });
+    this.logger.warn(`${taskLabel(orphan)} was asked to cancel while its runner was gone: recorded as cancelled.`);
+  }
+}
 
 /** What the run loop does after a step: stop, or go on (with the next task's record started by this completion). */
 interface Step {

@@ -1,6 +1,6 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { FixtureApp, V, itOnOneStore, ranVersions, statusLine, waitUntil } from '../support/fixture-app';
+import { FixtureApp, IN_PROCESS, V, itOnOneStore, ranVersions, statusLine, waitUntil } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
 import { useFixtureAppWithDatabase, type TestDatabase } from '../support/test-database';
 
@@ -26,9 +26,9 @@ function tally(hits: number[]): Record<number, number> {
 // Every store where the store's part is under test (the keyset, checkpoints and cursors, pause
 // and cancel requests, transactions around a kill); the runner's own paths (an empty collection,
 // the progress total, the throttle, --max-duration) on SQLite only, as their titles say.
-describeEachStore('batched tasks', (target) => {
+describeEachStore(`batched tasks ${IN_PROCESS}`, (target) => {
   const onOneStore = itOnOneStore(target);
-  const fixture = useFixtureAppWithDatabase(target);
+  const fixture = useFixtureAppWithDatabase(target, { inProcess: true });
   let app: FixtureApp;
   let db: TestDatabase;
   // A short lease: after a SIGKILL on MongoDB the next runner takes the lease over soon.
@@ -230,6 +230,34 @@ describeEachStore('batched tasks', (target) => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`batch ${applied + 1} applied`);
     expect(tally(await db.hits())).toEqual({ 1: items });
+  });
+
+  it('keeps a cancel asked of a run whose runner was killed: the next run records it cancelled and leaves it alone; run by name it goes on', async () => {
+    await db.seedItems(50);
+    // Batch 2 hangs after its writes (inside its transaction on SQL stores) until the runner is killed.
+    const transaction = target.sql ? '1' : '0';
+    const killed = app.start([RUN, BATCHED], env({ AP_BATCH_TX: transaction, AP_BATCH_HANG_AT: '2' }));
+    await killed.waitFor('batch 2 applied');
+    killed.child.kill('SIGKILL');
+    expect((await killed.result).signal).toBe('SIGKILL');
+    // The record still says running: the request is taken, though no runner will read it.
+    const cancel = await app.run(['after-party:cancel', BATCHED], env());
+    expect({ code: cancel.code, stderr: cancel.stderr }).toEqual({ code: 0, stderr: '' });
+
+    const next = await app.run([RUN], env());
+    expect(next.code).toBe(0);
+    expect(next.stdout + next.stderr).toContain(`${BATCHED} batched-items was asked to cancel while its runner was gone: recorded as cancelled.`);
+    expect(ranVersions(next.stdout)).not.toContain(BATCHED);
+    expect(await db.statuses(BATCHED)).toEqual(['interrupted', 'cancelled']);
+    expect((await batchedRow(app, env())).state).toBe('cancelled');
+    const applied = (await db.hits()).filter((hit) => hit > 0).length;
+    expect(applied).toBeLessThan(50);
+
+    const byName = await app.run([RUN, BATCHED], env());
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain(`Resuming ${BATCHED} batched-items`);
+    // Batch 2's writes died with their transaction on SQL stores; without one they are applied again.
+    expect(tally(await db.hits())).toEqual(target.sql ? { 1: 50 } : { 1: 40, 2: 10 });
   });
 
   it('cancels a running task after its batch: later runs leave it alone until it is run by name', async () => {

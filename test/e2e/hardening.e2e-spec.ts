@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { advisoryKeys, lockDigest } from '../../lib/stores/typeorm/locks/lock-key';
-import { FixtureApp, ONE_STORE, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
+import { FixtureApp, IN_PROCESS, ONE_STORE, V, ranVersions, statusLine, useFixtureApp } from '../support/fixture-app';
 import { openDatabase, useFixtureAppWithDatabase, type TestDatabase } from '../support/test-database';
 import { describeEachStore } from '../support/stores';
 
@@ -13,9 +13,9 @@ const BAD_ERROR = '20260101000013';
 const BLOCKING = '20251231000001';
 
 describeEachStore(
-  'transactional tasks under failure',
+  `transactional tasks under failure ${IN_PROCESS}`,
   (target) => {
-    const fixture = useFixtureAppWithDatabase(target);
+    const fixture = useFixtureAppWithDatabase(target, { inProcess: true });
     let app: FixtureApp;
     let db: TestDatabase;
 
@@ -27,7 +27,8 @@ describeEachStore(
     const rows = async (): Promise<number[]> => (await db.sql(`SELECT id FROM ${app.table}_effects ORDER BY id`)).map((row) => Number(row.id));
 
     it('records a transactional task abandoned after its timeout as failed, where other connections see it, with its writes gone', async () => {
-      const result = await app.run([RUN, TX_HANG], { AP_EXTRA: 'tx-hang', AP_GRACE_MS: '300' });
+      // A run that abandoned a task ends its process: a child process.
+      const result = await app.start([RUN, TX_HANG], { AP_EXTRA: 'tx-hang', AP_GRACE_MS: '300' }).result;
       expect(result.code).toBe(1);
       expect(await rows()).toEqual([]);
       const status = await app.run([STATUS], { AP_EXTRA: 'tx-hang' });
@@ -61,8 +62,8 @@ describeEachStore(
 );
 
 // How run, --dry-run, status and --check read the records is the same code on every store: SQLite only.
-describeEachStore('one meaning of "needs attention" for run, --dry-run, status and --check (store-independent: SQLite only)', (target) => {
-  const fixture = useFixtureApp(target);
+describeEachStore(`one meaning of "needs attention" for run, --dry-run, status and --check (store-independent: SQLite only) ${IN_PROCESS}`, (target) => {
+  const fixture = useFixtureApp(target, undefined, { inProcess: true });
   let app: FixtureApp;
   beforeEach(() => (app = fixture()));
 
@@ -96,8 +97,8 @@ describeEachStore('one meaning of "needs attention" for run, --dry-run, status a
   });
 }, (target) => target.name === ONE_STORE);
 
-describeEachStore('shutdown between tasks', (target) => {
-  const fixture = useFixtureApp(target);
+describeEachStore(`shutdown between tasks ${IN_PROCESS}`, (target) => {
+  const fixture = useFixtureApp(target, undefined, { inProcess: true });
   let app: FixtureApp;
   beforeEach(() => (app = fixture()));
 
@@ -121,8 +122,8 @@ describeEachStore('shutdown between tasks', (target) => {
   });
 });
 
-describeEachStore('an outcome that is hard to record', (target) => {
-  const fixture = useFixtureApp(target);
+describeEachStore(`an outcome that is hard to record ${IN_PROCESS}`, (target) => {
+  const fixture = useFixtureApp(target, undefined, { inProcess: true });
   let app: FixtureApp;
   beforeEach(() => (app = fixture()));
 
@@ -147,9 +148,9 @@ describeEachStore('an outcome that is hard to record', (target) => {
 });
 
 describeEachStore(
-  'a lost lock is final',
+  `a lost lock is final ${IN_PROCESS}`,
   (target) => {
-    const fixture = useFixtureAppWithDatabase(target);
+    const fixture = useFixtureAppWithDatabase(target, { inProcess: true });
     let app: FixtureApp;
     let db: TestDatabase;
     beforeEach(() => ([app, db] = [fixture.app(), fixture.db()]));
@@ -179,9 +180,9 @@ describeEachStore(
 );
 
 describeEachStore(
-  'a lost lease is final',
+  `a lost lease is final ${IN_PROCESS}`,
   (target) => {
-    const fixture = useFixtureApp(target);
+    const fixture = useFixtureApp(target, undefined, { inProcess: true });
     let app: FixtureApp;
     beforeEach(() => (app = fixture()));
 

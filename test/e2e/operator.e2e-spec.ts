@@ -17,8 +17,8 @@ const plan = { nest11: ALL_STORES, nest12: { sqlite: 'full', mongo: 'full' } } a
 describeEachVariant(
   'operator experience',
   plan,
-  (target, variant) => {
-    const fixture = useFixtureApp(target, variant);
+  (target, variant, _coverage, inProcess) => {
+    const fixture = useFixtureApp(target, variant, { inProcess });
     const onOneStore = itOnOneStore(target);
     let app: FixtureApp;
     beforeEach(() => (app = fixture()));
@@ -153,4 +153,5 @@ describeEachVariant(
       ]);
     });
   },
+  { inProcess: true },
 );

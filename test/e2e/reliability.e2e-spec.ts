@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dropTestTables } from '../support/drop-tables';
-import { FixtureApp, V, ranVersions, useFixtureApp } from '../support/fixture-app';
+import { FixtureApp, IN_PROCESS, V, ranVersions, useFixtureApp } from '../support/fixture-app';
 import { describeEachStore } from '../support/stores';
 
 const RUN = 'after-party:run';
@@ -9,13 +9,13 @@ const TX = '20260101000010';
 const LATE = '20251231000000';
 
 describeEachStore(
-  'transactional tasks',
+  `transactional tasks ${IN_PROCESS}`,
   (target) => {
     let app: FixtureApp;
     let dataSource: DataSource;
 
     beforeEach(async () => {
-      app = new FixtureApp(target);
+      app = new FixtureApp(target, undefined, {}, true);
       dataSource =
         target.db === 'sqlite'
           ? new DataSource({ type: 'better-sqlite3', database: app.env().AP_DB_URL as string })
@@ -47,9 +47,9 @@ describeEachStore(
 );
 
 describeEachStore(
-  'reliability edges',
+  `reliability edges ${IN_PROCESS}`,
   (target) => {
-    const fixture = useFixtureApp(target);
+    const fixture = useFixtureApp(target, undefined, { inProcess: true });
     let app: FixtureApp;
     beforeEach(() => (app = fixture()));
 
@@ -63,7 +63,8 @@ describeEachStore(
 
     if (target.db === 'mongo') {
       it('refuses transaction: true at bootstrap with exit 2', async () => {
-        const result = await app.run([STATUS], { AP_EXTRA: 'tx' });
+        // A refusal at bootstrap ends the process: a child process.
+        const result = await app.start([STATUS], { AP_EXTRA: 'tx' }).result;
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(/^after-party: Task TransactionalWriteTask asks for transaction: true, which the mongoose collection \S+ store cannot provide/m);
       });

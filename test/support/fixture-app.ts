@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropTestTables } from './drop-tables';
 import { FIXTURE_VARIANTS, type FixtureVariant } from './fixture-variants';
+import { inProcessBusy, runInProcess } from './in-process-cli';
 import { uniqueTable, type StoreTarget } from './stores';
 
 /** The longest a fixture process may live: no single test runs this long. */
@@ -39,6 +40,12 @@ export class FixtureApp {
     readonly target: StoreTarget,
     readonly variant: FixtureVariant = FIXTURE_VARIANTS.nest11,
     private readonly baseEnv: Record<string, string> = {},
+    /**
+     * Whether {@link run} runs a command inside the Jest worker (test/support/in-process-cli.ts)
+     * when it can: on this repository's Nest 11, one command at a time. {@link start} always
+     * starts a child process.
+     */
+    readonly inProcess = false,
   ) {}
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -56,7 +63,11 @@ export class FixtureApp {
   }
 
   start(args: string[], extraEnv: Record<string, string> = {}): RunningCli {
-    const child = spawn(process.execPath, [this.variant.main, ...args], { env: this.env(extraEnv), cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.variant.main, ...args], {
+      env: this.env(extraEnv),
+      cwd: this.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // A process that outlives its test (the test timed out or failed before stopping it)
     // must not hold locks or keep consuming jobs while later tests run.
     const watchdog = setTimeout(() => child.kill('SIGKILL'), CHILD_LIFETIME_MS);
@@ -91,7 +102,16 @@ export class FixtureApp {
     return { child, result, waitFor };
   }
 
+  /**
+   * Runs a command to its end: in this process when the app was made `inProcess` and no other
+   * command runs in it (a second runner at the same time is a child process), else as a child.
+   */
   run(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    // A task told to signal its own process must not signal the test runner.
+    const signalsItself = 'AP_SIGTERM_AFTER' in { ...this.baseEnv, ...extraEnv };
+    if (this.inProcess && this.variant.name === 'nest11' && !inProcessBusy() && !signalsItself) {
+      return runInProcess(this.variant.main, args, this.env(extraEnv), this.dir);
+    }
     return this.start(args, extraEnv).result;
   }
 
@@ -134,12 +154,13 @@ export function statusLine(stdout: string, version: string): string {
 /**
  * A fresh fixture app (on `variant`, Nest 11 by default) for every test of the enclosing
  * describe, whose tables and files are removed afterwards. Returns a getter for the current
- * test's app.
+ * test's app. With `inProcess`, its commands run in the Jest worker where they can (see
+ * {@link FixtureApp.run}).
  */
-export function useFixtureApp(target: StoreTarget, variant: FixtureVariant = FIXTURE_VARIANTS.nest11): () => FixtureApp {
+export function useFixtureApp(target: StoreTarget, variant: FixtureVariant = FIXTURE_VARIANTS.nest11, options: { inProcess?: boolean } = {}): () => FixtureApp {
   let app: FixtureApp;
   beforeEach(() => {
-    app = new FixtureApp(target, variant);
+    app = new FixtureApp(target, variant, {}, options.inProcess === true);
   });
   afterEach(async () => {
     await dropTestTables(target, app.table);
@@ -165,6 +186,9 @@ export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => b
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
+
+/** The title note of a block whose finished commands run in the test process (see {@link FixtureApp.run}). */
+export const IN_PROCESS = '[commands in process; started runners are child processes]';
 
 /** The one store that tests of store-independent paths run on, with their titles saying so. */
 export const ONE_STORE = 'sqlite';

@@ -22,14 +22,18 @@ export interface FixtureVariant {
   reason?: string;
 }
 
-const installed: Partial<Record<VariantName, { available: boolean; reason?: string }>> = existsSync(
-  join(__dirname, '..', '..', '.tmp', 'variants.json'),
-)
+const installed: Partial<Record<VariantName, { available: boolean; reason?: string }>> = existsSync(join(__dirname, '..', '..', '.tmp', 'variants.json'))
   ? JSON.parse(readFileSync(join(__dirname, '..', '..', '.tmp', 'variants.json'), 'utf8'))
   : {};
 
 function fixtureVariant(name: VariantName): FixtureVariant {
-  const state = name === 'nest11' ? { available: true } : (installed[name] ?? { available: false, reason: 'the test setup did not run' });
+  const state =
+    name === 'nest11'
+      ? { available: true }
+      : (installed[name] ?? {
+          available: false,
+          reason: 'the test setup did not run',
+        });
   return { name, label: variantLabel(name), main: variantMain(name), ...state };
 }
 
@@ -47,7 +51,12 @@ export type Coverage = 'full' | 'lean';
 export type VariantPlan = Partial<Record<VariantName, Partial<Record<StoreTarget['name'], Coverage>>>>;
 
 /** Every store, the whole suite. */
-export const ALL_STORES = { sqlite: 'full', postgres: 'full', mysql: 'full', mongo: 'full' } as const;
+export const ALL_STORES = {
+  sqlite: 'full',
+  postgres: 'full',
+  mysql: 'full',
+  mongo: 'full',
+} as const;
 
 /**
  * "; on sqlite, postgres, lean subset on mongo" when a set runs on some stores, or some lean;
@@ -67,25 +76,31 @@ function storesNote(stores: Partial<Record<StoreTarget['name'], Coverage>>): str
  * `describe` for each dependency set of the plan and each of its stores, titled
  * `<title> [<set>; <stores>] [<store>]`. A set that is not installed gets skipped blocks whose
  * titles say why, and so does a store whose server did not answer: the summary shows what did
- * not run. The body learns the store, the set and whether to stop after its lean subset.
+ * not run. The body learns the store, the set, whether to stop after its lean subset, and
+ * whether its commands run in the test process: with `inProcess`, they do on this repository's
+ * Nest 11 (test/support/in-process-cli.ts; the set's title says "commands in process"), while
+ * the other sets run every command as a child process, as a deploy hook does.
  */
 export function describeEachVariant(
   title: string,
   plan: VariantPlan,
-  body: (target: StoreTarget, variant: FixtureVariant, coverage: Coverage) => void,
+  body: (target: StoreTarget, variant: FixtureVariant, coverage: Coverage, inProcess: boolean) => void,
+  options: { inProcess?: boolean } = {},
 ): void {
   for (const [name, stores = {}] of Object.entries(plan) as Array<[VariantName, VariantPlan[VariantName]]>) {
     const variant = FIXTURE_VARIANTS[name];
-    const setTitle = `${title} [${variant.label}${storesNote(stores)}]`;
+    const inProcess = options.inProcess === true && name === 'nest11';
+    const setTitle = `${title} [${variant.label}${inProcess ? ', commands in process' : ''}${storesNote(stores)}]`;
     for (const target of STORE_TARGETS.filter((t) => stores[t.name] !== undefined)) {
       const coverage = stores[target.name] as Coverage;
       const storeTitle = coverage === 'lean' ? `${target.name}, lean subset` : target.name;
+      const run = (): void => body(target, variant, coverage, inProcess);
       if (!variant.available) {
-        describe.skip(`${setTitle} [${storeTitle}: SKIPPED, set not installed: ${variant.reason}]`, () => body(target, variant, coverage));
+        describe.skip(`${setTitle} [${storeTitle}: SKIPPED, set not installed: ${variant.reason}]`, run);
       } else if (!target.available) {
-        describe.skip(`${setTitle} [${storeTitle}: server unreachable, SKIPPED]`, () => body(target, variant, coverage));
+        describe.skip(`${setTitle} [${storeTitle}: server unreachable, SKIPPED]`, run);
       } else {
-        describe(`${setTitle} [${storeTitle}]`, () => body(target, variant, coverage));
+        describe(`${setTitle} [${storeTitle}]`, run);
       }
     }
   }

@@ -24,8 +24,8 @@ export interface TestDatabase {
  * A fresh fixture app and its database, open, for every test of the enclosing describe:
  * returns getters for the current test's app and database.
  */
-export function useFixtureAppWithDatabase(target: StoreTarget): { app: () => FixtureApp; db: () => TestDatabase } {
-  const fixture = useFixtureApp(target);
+export function useFixtureAppWithDatabase(target: StoreTarget, options: { inProcess?: boolean } = {}): { app: () => FixtureApp; db: () => TestDatabase } {
+  const fixture = useFixtureApp(target, undefined, options);
   let db: TestDatabase;
   beforeEach(async () => {
     db = await openDatabase(target, fixture());

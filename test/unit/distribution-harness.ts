@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWorkers } from '../../lib/distribution/batch-workers.service';
 import { runDistributed, type DistributedEnd, type DistributionCheckpoint } from '../../lib/distribution/dispatch';
 import { DistributionService } from '../../lib/distribution/distribution.service';
-import type { RegisteredTask } from '../../lib/discovery/registered-task.interface';
+import type { DistributedRegisteredTask } from '../../lib/discovery/registered-task.interface';
 import type { TaskRegistry } from '../../lib/discovery/task.registry';
 import type { AfterPartyEvents } from '../../lib/events/after-party.events';
 import type { BatchContext, BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
@@ -44,7 +44,7 @@ export function distributedTask(
   name: string,
   instance: BatchedTask<number, number>,
   { size = 5, attempts = 3, concurrency = 2 }: { size?: number; attempts?: number; concurrency?: number } = {},
-): RegisteredTask {
+): DistributedRegisteredTask {
   return {
     version: '20260101000099',
     name,
@@ -111,7 +111,7 @@ export function node(ledger: MemoryLedger, prefix: string, distribution: Record<
 }
 
 /** Starts batch workers for `tasks` in an in-process "app process". */
-export function startWorkers(ledger: MemoryLedger, prefix: string, tasks: RegisteredTask[], distribution: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): BatchWorkers & { node: Node } {
+export function startWorkers(ledger: MemoryLedger, prefix: string, tasks: DistributedRegisteredTask[], distribution: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): BatchWorkers & { node: Node } {
   const app = node(ledger, prefix, { workers: true, ...distribution }, extra);
   const registry = { all: () => tasks } as unknown as TaskRegistry;
   const workers = new BatchWorkers(app.options, app.store, registry, app.distribution);
@@ -128,7 +128,7 @@ export async function stopWorkers(workers: BatchWorkers & { node: Node }): Promi
 /** A run of `task` as the runner makes it, with a progress reporter whose lines are kept. */
 export function dispatch(
   app: Node,
-  task: RegisteredTask,
+  task: DistributedRegisteredTask,
   { terminal = false, resumeFrom }: { terminal?: boolean; resumeFrom?: DistributionCheckpoint } = {},
 ): { end: Promise<DistributedEnd>; progress: ProgressReporter; lines: string[]; stop(): Promise<void> } {
   const controller = new AbortController();
@@ -219,9 +219,9 @@ export interface Sandbox {
   /** An in-process app process on the sandbox's ledger and prefix (or `ledger`), shut down after the test. */
   node(distribution?: Record<string, unknown>, extra?: Record<string, unknown>, ledger?: MemoryLedger): Node;
   /** Batch workers for `tasks` on the sandbox's ledger and prefix (or `ledger`), stopped after the test. */
-  workers(tasks: RegisteredTask[], distribution?: Record<string, unknown>, extra?: Record<string, unknown>, ledger?: MemoryLedger): BatchWorkers & { node: Node };
+  workers(tasks: DistributedRegisteredTask[], distribution?: Record<string, unknown>, extra?: Record<string, unknown>, ledger?: MemoryLedger): BatchWorkers & { node: Node };
   /** {@link dispatch}, stopped after the test if it has not ended. */
-  run(app: Node, task: RegisteredTask, options?: Parameters<typeof dispatch>[2]): ReturnType<typeof dispatch>;
+  run(app: Node, task: DistributedRegisteredTask, options?: Parameters<typeof dispatch>[2]): ReturnType<typeof dispatch>;
 }
 
 /** The {@link Sandbox} of each test of the enclosing describe. */
