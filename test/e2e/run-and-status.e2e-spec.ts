@@ -158,7 +158,7 @@ describeEachVariant(
       expect(statusLine(status.stdout, V.long)).toMatch(/^interrupted\s+20260101000004/);
       // The lock was released: the next run proceeds at once.
       expect((await app.run([RUN, '--no-wait'], { ...env, AP_LONG_MS: '10' })).code).toBe(0);
-    });
+    }, 120_000); // six commands: as child processes on a busy 2-core machine, a minute
 
     it('recovers without help after a runner is killed mid-task: the orphan is recorded as interrupted and the task runs again', async () => {
       const env = {

@@ -22,6 +22,7 @@ const CI_SECONDS = {
   'test/property/keyset-sql.property.spec.ts': 60,
   'test/property/keyset-mongo.property.spec.ts': 60,
   'test/e2e/reliability.e2e-spec.ts': 50,
+  'test/e2e/dashboard.e2e-spec.ts': 50,
 };
 
 class LongestFirstSequencer extends Sequencer {
