@@ -9,6 +9,23 @@ import { securityHeaders } from './dashboard-security';
 import { DashboardActions } from './dashboard.actions';
 import { DashboardViews } from './dashboard.views';
 
+/** Whether `guard` is a guard class, or an instance with `canActivate`. */
+function isGuard(guard: unknown): boolean {
+  return typeof guard === 'function' || (typeof guard === 'object' && guard !== null && typeof (guard as { canActivate?: unknown }).canActivate === 'function');
+}
+
+/** The guards as given, once each is known to be a guard (an import cycle can leave one undefined). */
+function guardClasses(guards: unknown[]): unknown[] {
+  const bad = guards.findIndex((guard) => !isGuard(guard));
+  if (bad >= 0) {
+    const given = guards[bad] === undefined ? 'undefined' : JSON.stringify(guards[bad]);
+    throw new InvalidOptionsError(
+      `AfterPartyDashboardModule: guards[${bad}] is ${given}, not a guard: pass the guard's class (or an instance with canActivate; an import cycle can leave it undefined where the module is imported).`,
+    );
+  }
+  return guards;
+}
+
 /** The token of this module's controllers (none in a deploy hook's process). */
 const DASHBOARD_CONTROLLERS = Symbol('AFTER_PARTY_DASHBOARD_CONTROLLERS');
 
@@ -37,10 +54,14 @@ function controllerAt(path: string, guarded: boolean): Type<DashboardController>
 export class AfterPartyDashboardModule implements NestModule {
   constructor(@Inject(DASHBOARD_CONTROLLERS) private readonly controllers: Array<Type<DashboardController>>) {}
 
-  /** Mounts the dashboard with options known now. Throws at once without a guard, unless `readOnly` or `public`. */
+  /**
+   * Mounts the dashboard with options known now. The app refuses to start without a guard, unless
+   * `readOnly` or `public`: the check runs as the app starts, so that a deploy hook's command says
+   * so in one line and exits 2 (a bad `path` is refused at once: the route is made from it).
+   */
   static forRoot(options: AfterPartyDashboardOptions = {}): DynamicModule {
     const given = options ?? {};
-    return this.assemble(given, [{ provide: DASHBOARD_OPTIONS, useValue: resolveDashboardOptions(given, given) }]);
+    return this.assemble(given, [{ provide: DASHBOARD_OPTIONS, useFactory: () => resolveDashboardOptions(given, given) }]);
   }
 
   /**
@@ -71,7 +92,7 @@ export class AfterPartyDashboardModule implements NestModule {
       controllers,
       providers: [
         ...optionProviders,
-        { provide: DASHBOARD_GUARDS, useValue: guards },
+        { provide: DASHBOARD_GUARDS, useFactory: () => guardClasses(guards) },
         { provide: DASHBOARD_CONTROLLERS, useValue: controllers },
         AppGuards,
         DashboardViews,

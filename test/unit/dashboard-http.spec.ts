@@ -185,12 +185,25 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
 });
 
 describe('the dashboard module', () => {
-  it('refuses to start without a guard unless read-only or public, saying how in one line', () => {
-    expect(() => AfterPartyDashboardModule.forRoot({})).toThrow(
+  it('refuses to start without a guard unless read-only or public, or with a guard that is not one, saying how in one line', async () => {
+    const start = async (dashboard: Parameters<typeof AfterPartyDashboardModule.forRoot>[0]) =>
+      (
+        await Test.createTestingModule({
+          imports: [
+            TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:' }),
+            AfterPartyModule.forRoot({ store: 'typeorm' }),
+            AfterPartyDashboardModule.forRoot(dashboard),
+          ],
+        }).compile()
+      ).close();
+    await expect(start({})).rejects.toThrow(
       'AfterPartyDashboardModule refuses to serve actions without a guard: pass guards: [YourAuthGuard] (or readOnly: true, or public: true when the app guards it otherwise).',
     );
-    expect(() => AfterPartyDashboardModule.forRoot({ readOnly: true })).not.toThrow();
-    expect(() => AfterPartyDashboardModule.forRoot({ public: true })).not.toThrow();
+    await expect(start({ guards: [undefined as never] })).rejects.toThrow(
+      'AfterPartyDashboardModule: guards[0] is undefined, not a guard: pass the guard\'s class (or an instance with canActivate; an import cycle can leave it undefined where the module is imported).',
+    );
+    await expect(start({ readOnly: true })).resolves.toBeUndefined();
+    await expect(start({ public: true })).resolves.toBeUndefined();
     expect(() => AfterPartyDashboardModule.forRoot({ public: true, path: '../x?' })).toThrow(/path must be a plain URL path/);
   });
 
