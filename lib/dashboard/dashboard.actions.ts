@@ -10,6 +10,7 @@ import type { TaskAction } from '../operator/task-actions';
 import type { RunOptions } from '../runner/run-options.interface';
 import { ShutdownWatch } from '../runner/shutdown-watch';
 import { messageOf } from '../format/text.format';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
 
 /** How long an action waits for a run it started to be refused (the lock, migrations) before answering that it started. */
 const REFUSAL_WINDOW_MS = 750;
@@ -43,7 +44,7 @@ export class DashboardActions implements BeforeApplicationShutdown {
     const detail = await this.core.detail({ surface: 'dashboard', task }, { offset: 0, limit: 1 });
     const subject = detail.task;
     if (!detail.actions.includes(action)) {
-      return { ok: false, message: messages.notOffered({ ...subject, state: detail.status.state }, action) };
+      throw new InvalidOptionsError(messages.notOffered({ ...subject, state: detail.status.state }, action));
     }
     const outcome = await this.perform(subject, action, actor);
     // Who did what, in the app's log too (a pause or cancel request is not written on the run's record).

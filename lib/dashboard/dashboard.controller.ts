@@ -1,4 +1,4 @@
-import { Get, Header, HttpException, HttpStatus, Inject, Logger, NotFoundException, Param, Post, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Get, Header, HttpCode, HttpException, HttpStatus, Inject, Logger, NotFoundException, Param, Post, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { distinctUntilChanged, filter, from, interval, map, startWith, switchMap, takeUntil, type Observable } from 'rxjs';
 import { AfterPartyError } from '../errors/after-party.error';
 import { UnknownTaskError } from '../errors/unknown-task.error';
@@ -97,7 +97,13 @@ export class DashboardController {
     );
   }
 
+  /**
+   * Does an action: 200 with `{ ok, message }` once done (a run started, or ended at once),
+   * 409 when the task's state or the core refuses it, 404 for a task that does not exist; the
+   * page shows the message in one line either way.
+   */
   @Post('tasks/:task/actions/:action')
+  @HttpCode(HttpStatus.OK)
   async act(@Req() request: DashboardRequest, @Param('task') task: string, @Param('action') action: string): Promise<ActionOutcome> {
     if (this.options.readOnly) {
       throw new HttpException({ ok: false, message: 'This dashboard is read-only: it takes no action.' }, HttpStatus.FORBIDDEN);
@@ -109,7 +115,6 @@ export class DashboardController {
     if (!TASK_ACTIONS.includes(action as TaskAction)) {
       throw new HttpException({ ok: false, message: `No such action: ${action}.` }, HttpStatus.NOT_FOUND);
     }
-    // A refusal of the core is an answer, not a failure: the page shows it in one line.
     return this.actions.act(task, action as TaskAction, actorOf(request, this.options.actor)).catch((error: unknown) => this.refusal(error));
   }
 
@@ -139,10 +144,10 @@ export class DashboardController {
     return { title: 'Deploy tasks', where: `${status.store}, environment ${status.environment}`, body };
   }
 
-  /** A refusal of the core as a one-line answer; anything else is logged and answered without detail. */
-  private refusal(error: unknown): ActionOutcome {
+  /** A refusal of the core as a one-line answer (404 for an unknown task, else 409); anything else is logged and answered without detail. */
+  private refusal(error: unknown): never {
     if (error instanceof AfterPartyError) {
-      return { ok: false, message: firstLine(error.message) };
+      throw new HttpException({ ok: false, message: firstLine(error.message) }, error instanceof UnknownTaskError ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT);
     }
     this.logger.error(`A dashboard action failed: ${messageOf(error)}`);
     throw new HttpException({ ok: false, message: 'The action failed unexpectedly; the app log says why.' }, HttpStatus.INTERNAL_SERVER_ERROR);

@@ -133,9 +133,15 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     expect((await act(url, '20260101000001', 'mark-done', { cookie })).status).toBe(403);
     expect((await act(url, '20260101000001', 'mark-done', { cookie, 'x-after-party-csrf': token, origin: 'https://evil.example' })).status).toBe(403);
     const done = await act(url, '20260101000001', 'mark-done', { cookie, 'x-after-party-csrf': token });
-    expect(await done.json()).toEqual({ ok: true, message: 'Marked 1 task as done without running: 20260101000001 seed' });
+    expect([done.status, await done.json()]).toEqual([200, { ok: true, message: 'Marked 1 task as done without running: 20260101000001 seed' }]);
+    // Refused by the task's state: 409, so that a client checking the status sees a refusal.
     const again = await act(url, '20260101000001', 'mark-done', { cookie, 'x-after-party-csrf': token });
-    expect(await again.json()).toEqual({ ok: false, message: '20260101000001 seed is marked now, and mark-done is not offered in that state: the page was out of date.' });
+    expect([again.status, await again.json()]).toEqual([
+      409,
+      { ok: false, message: '20260101000001 seed is marked now, and mark-done is not offered in that state: the page was out of date.' },
+    ]);
+    const unknown = await act(url, 'no-such-task', 'reset', { cookie, 'x-after-party-csrf': token });
+    expect([unknown.status, ((await unknown.json()) as { ok: boolean }).ok]).toEqual([404, false]);
     const task = await (await fetch(`${url}/tasks/seed`, { headers: AUTH })).text();
     expect(task).toContain('ops@example.com');
     expect(task).toContain('data-action="reset"');
