@@ -168,15 +168,16 @@ export function planLine(task: Task & { everyDeploy: boolean; description: strin
 // What the records say (the `error` of a run an operator stopped).
 
 export function stoppedOnWorkers(control: 'pause' | 'cancel'): string {
-  return `${control === 'pause' ? 'Paused by after-party:pause' : 'Cancelled by after-party:cancel'} while its batches were on the workers`;
+  return `${control === 'pause' ? 'Paused' : 'Cancelled'} on an operator's request while its batches were on the workers`;
 }
 
-export function cancelledRecord(host: string, stopped: { status: string; checkpoint: unknown } | null): string {
+export function cancelledRecord(host: string, stopped: { status: string; checkpoint: unknown } | null, actor: string | null = null): string {
+  const by = actor === null ? '' : ` by ${actor}`;
   if (!stopped) {
-    return `Cancelled by after-party:cancel on ${host} before it ran`;
+    return `Cancelled${by} on ${host} before it ran`;
   }
   const goesOn = stopped.checkpoint === null ? '' : '; run by name, it goes on from where it stopped';
-  return `Cancelled by after-party:cancel on ${host} after it was ${stopped.status}${goesOn}`;
+  return `Cancelled${by} on ${host} after it was ${stopped.status}${goesOn}`;
 }
 
 export function resetNote(host: string, at: string, actor: string | null = null): string {

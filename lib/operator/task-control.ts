@@ -88,5 +88,5 @@ async function insertCancelled(deps: ControlDeps, task: RegisteredTask, stopped:
   record.checkpoint = stopped ? stopped.checkpoint : null;
   record.progress = stopped ? stopped.progress : null;
   await deps.store.insertRun(record);
-  await deps.store.finishRun(record.id, { status: 'cancelled', finishedAt: record.startedAt, durationMs: 0, error: cancelledRecord(hostname(), stopped) });
+  await deps.store.finishRun(record.id, { status: 'cancelled', finishedAt: record.startedAt, durationMs: 0, error: cancelledRecord(hostname(), stopped, actor) });
 }

@@ -3,17 +3,17 @@
  * run loop, the batch loop and the dispatcher is worded here, and the time budget is checked here.
  */
 export const stopReasons = {
-  /** A batched task paused by `after-party:pause`, after its current batch. */
-  pausedAfterBatch: 'Paused by after-party:pause after a batch; after-party:run resumes it',
-  /** A batched task cancelled by `after-party:cancel`, after its current batch. */
-  cancelledAfterBatch: 'Cancelled by after-party:cancel after a batch',
+  /** A batched task paused by an operator (the command, the API or the dashboard: the runner cannot tell), after its current batch. */
+  pausedAfterBatch: "Paused on an operator's request after a batch; after-party:run resumes it",
+  /** A batched task cancelled by an operator, after its current batch. */
+  cancelledAfterBatch: "Cancelled on an operator's request after a batch",
   /** A batched task out of time (`--max-duration`). */
   budgetSpent: (budget: string | null): string => `Time budget spent (--max-duration ${budget}); after-party:run resumes it`,
-  /** A distributed task paused by `after-party:pause`, or out of time: its queue is held. */
+  /** A distributed task paused by an operator, or out of time: its queue is held. */
   queueHeld: (byPause: boolean, budget: string | null): string =>
-    `${byPause ? 'Paused by after-party:pause' : `Time budget spent (--max-duration ${budget})`}: queued batches are held, running ones finish; after-party:run resumes it`,
+    `${byPause ? "Paused on an operator's request" : `Time budget spent (--max-duration ${budget})`}: queued batches are held, running ones finish; after-party:run resumes it`,
   /** A distributed task cancelled: its queued batches removed. */
-  queueCancelled: 'Cancelled by after-party:cancel: queued batches were removed, running ones finish',
+  queueCancelled: "Cancelled on an operator's request: queued batches were removed, running ones finish",
   /** A shutdown signal that arrived before a task started. */
   signalBeforeStart: (signal: string): string => `${signal} arrived before the task started; it did not run`,
   /** A shutdown signal that arrived while a task ran. */

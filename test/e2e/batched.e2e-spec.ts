@@ -173,7 +173,7 @@ describeEachStore(`batched tasks ${IN_PROCESS}`, (target) => {
     held.open();
     const paused = await runner.result;
     expect(paused.code).toBe(5);
-    expect(paused.stdout + paused.stderr).toMatch(/Paused 20260101000020 batched-items after \d+ ms: Paused by after-party:pause/);
+    expect(paused.stdout + paused.stderr).toMatch(/Paused 20260101000020 batched-items after \d+ ms: Paused on an operator's request/);
     const applied = (paused.stdout.match(/batch \d+ applied/g) ?? []).length;
     expect(applied).toBeLessThan(10);
     expect(tally(await db.hits())).toEqual({ 0: 100 - applied * 10, 1: applied * 10 });
@@ -271,7 +271,7 @@ describeEachStore(`batched tasks ${IN_PROCESS}`, (target) => {
     held.open();
     const cancelled = await runner.result;
     expect(cancelled.code).toBe(0);
-    expect(cancelled.stdout + cancelled.stderr).toMatch(/Cancelled 20260101000020 batched-items after \d+ ms: Cancelled by after-party:cancel/);
+    expect(cancelled.stdout + cancelled.stderr).toMatch(/Cancelled 20260101000020 batched-items after \d+ ms: Cancelled on an operator's request/);
     expect((await batchedRow(app, slow)).state).toBe('cancelled');
     expect((await app.run([STATUS, '--check'], slow)).code).toBe(0);
 

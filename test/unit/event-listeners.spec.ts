@@ -221,8 +221,8 @@ describe('@OnAfterPartyEvent listeners', () => {
 
     const ends = listener.heard.filter((event) => event.type === 'task.paused' || event.type === 'task.cancelled');
     expect(ends).toEqual([
-      { type: 'task.paused', version: '20260101000004', name: 'paused-batch', runId: expect.any(String), reason: expect.stringMatching(/^Paused by after-party:pause/), durationMs: expect.any(Number) },
-      { type: 'task.cancelled', version: '20260101000005', name: 'cancelled-batch', runId: expect.any(String), reason: expect.stringMatching(/^Cancelled by after-party:cancel/), durationMs: expect.any(Number) },
+      { type: 'task.paused', version: '20260101000004', name: 'paused-batch', runId: expect.any(String), reason: expect.stringMatching(/^Paused on an operator's request/), durationMs: expect.any(Number) },
+      { type: 'task.cancelled', version: '20260101000005', name: 'cancelled-batch', runId: expect.any(String), reason: expect.stringMatching(/^Cancelled on an operator's request/), durationMs: expect.any(Number) },
     ]);
     expect(listener.types().filter((type) => type !== 'task.progress')).toEqual([
       'run.started',
