@@ -7,7 +7,13 @@ import { STORE_TARGETS } from '../support/stores';
 import { openDatabase, type TestDatabase } from '../support/test-database';
 
 // What the functions run in the page see (this project compiles without the DOM's types).
-declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+/** What the page's functions use of the browser's DOM (the spec is compiled without the DOM library). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  seen?: boolean;
+}
+declare const document: { querySelector(selector: string): PageElement | null; activeElement: PageElement | null };
 declare const window: { sameDocument?: boolean };
 
 const BATCHED = '20260101000020';
@@ -119,6 +125,15 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
       const first = await progress();
       await page.waitForFunction((seen) => Number(document.querySelector('section.current progress')?.getAttribute('value')) > seen, first, { timeout: 30_000 });
       expect(await progress()).toBeGreaterThan(first);
+
+      // A live update keeps what the reader did: the checkpoint they opened, the button the keyboard is on.
+      await page.click('details[data-key] summary');
+      await page.focus('button[data-action="pause"]');
+      await page.evaluate(() => ((document.querySelector('#view section') as PageElement).seen = true));
+      await page.waitForFunction(() => !(document.querySelector('#view section') as PageElement).seen, undefined, { timeout: 30_000 });
+      expect(
+        await page.evaluate(() => ({ open: document.querySelector('details[data-key]')?.hasAttribute('open'), focus: document.activeElement?.getAttribute('data-action') })),
+      ).toEqual({ open: true, focus: 'pause' });
       await runner.waitFor('batch 18 applied', 30_000);
 
       const overview = await open('');

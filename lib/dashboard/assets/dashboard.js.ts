@@ -26,9 +26,25 @@ export const DASHBOARD_JS = `'use strict';
     live.textContent = state === 'live' ? 'live' : state === 'polling' ? 'polling' : 'connecting';
   }
 
+  // A new view keeps what the reader did to the old one: the disclosures they opened, the button
+  // that had the keyboard's focus.
   function apply(html) {
     if (asking) { held = html; return; }
-    if (view.innerHTML !== html) { view.innerHTML = html; }
+    if (view.innerHTML === html) { return; }
+    var open = [];
+    view.querySelectorAll('details[data-key]').forEach(function (element) {
+      if (element.open) { open.push(element.getAttribute('data-key')); }
+    });
+    var active = document.activeElement;
+    var focused = active && view.contains(active) ? active.getAttribute('data-action') : null;
+    view.innerHTML = html;
+    view.querySelectorAll('details[data-key]').forEach(function (element) {
+      if (open.indexOf(element.getAttribute('data-key')) >= 0) { element.open = true; }
+    });
+    if (focused) {
+      var again = view.querySelector('[data-action="' + focused + '"]');
+      if (again) { again.focus(); }
+    }
   }
 
   function poll() {

@@ -76,7 +76,7 @@ ${failed ? `<ul class="failed-batches">${failed}</ul>` : ''}</section>`;
 
 function runRow(run: TaskRunDocument, now: number): string {
   const live = run.status === 'running';
-  const checkpoint = run.checkpoint === null || run.checkpoint === undefined ? '' : `<details><summary>checkpoint</summary><pre class="mono">${escape(JSON.stringify(run.checkpoint, null, 2))}</pre></details>`;
+  const checkpoint = run.checkpoint === null || run.checkpoint === undefined ? '' : `<details data-key="checkpoint-${escape(run.id)}"><summary>checkpoint</summary><pre class="mono">${escape(JSON.stringify(run.checkpoint, null, 2))}</pre></details>`;
   const error = run.error ? `<tr class="run-error"><td colspan="7"><pre class="error">${escape(run.error)}</pre></td></tr>` : '';
   return `<tr data-run="${escape(run.id)}">
 <td>${timeTag(run.startedAt, now)}</td>
