@@ -5,13 +5,15 @@ import { withFixtureDatabase } from '../support/test-database';
 const RUN = 'after-party:run';
 const STATUS = 'after-party:status';
 
-// Nest 12 on one store of each adapter (TypeORM on SQLite, Mongoose on MongoDB) and the lean subset
-// on PostgreSQL (MySQL on Nest 11 only), the peer floors on SQLite with a lean subset on the
-// servers: CI time goes where versions matter. Within a set, the tests of paths that do not
-// depend on the store (a manual run by name, status of a deleted task class) run on SQLite only.
+// Every store on Nest 11, whose commands run in process; Nest 12 on SQLite (TypeORM) and the lean
+// subset on MongoDB (Mongoose), the peer floors on SQLite with a lean subset on the servers, all
+// as child processes: what a version changes is discovery, injection, the CLI and the adapters'
+// own packages, not the stores' code, which Nest 11 covers on every store. Within a set, the tests
+// of paths that do not depend on the store (a manual run by name, status of a deleted task class)
+// run on SQLite only.
 const plan = {
   nest11: ALL_STORES,
-  nest12: { sqlite: 'full', postgres: 'lean', mongo: 'full' },
+  nest12: { sqlite: 'full', mongo: 'lean' },
   floors: { sqlite: 'full', postgres: 'lean', mysql: 'lean', mongo: 'lean' },
 } as const;
 
