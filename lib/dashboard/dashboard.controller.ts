@@ -1,4 +1,4 @@
-import { Get, Header, HttpCode, HttpException, HttpStatus, Inject, Logger, NotFoundException, Param, Post, Query, Req, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Get, Header, HttpCode, HttpException, HttpStatus, Inject, Logger, NotFoundException, Param, Post, Query, Req, Res, Sse, UseFilters, type MessageEvent } from '@nestjs/common';
 import { distinctUntilChanged, filter, from, interval, map, startWith, switchMap, takeUntil, type Observable } from 'rxjs';
 import { AfterPartyError } from '../errors/after-party.error';
 import { UnknownTaskError } from '../errors/unknown-task.error';
@@ -10,6 +10,7 @@ import { actorOf, basePath, type DashboardRequest } from './dashboard-request';
 import { csrfRefusal, issueCsrfToken } from './dashboard-security';
 import { DashboardActions, type ActionOutcome } from './dashboard.actions';
 import { DashboardViews } from './dashboard.views';
+import { PageNotFoundFilter } from './page-not-found.filter';
 import { layout } from './render/html';
 import { renderOverview } from './render/overview';
 import { renderTask } from './render/task-page';
@@ -54,6 +55,7 @@ export class DashboardController {
 
   @Get('tasks/:task')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @UseFilters(PageNotFoundFilter)
   async task(@Req() request: DashboardRequest, @Res({ passthrough: true }) response: unknown, @Param('task') task: string, @Query('offset') offset?: string): Promise<string> {
     return this.page(request, response, { view: 'task', task, offset });
   }

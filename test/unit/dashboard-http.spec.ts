@@ -123,7 +123,9 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     expect([css.status, css.headers.get('content-type'), css.headers.get('content-security-policy')]).toEqual([200, 'text/css; charset=utf-8', CONTENT_SECURITY_POLICY]);
     expect((await fetch(`${url}/assets/dashboard.js`, { headers: AUTH })).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await fetch(`${url}/assets/other.js`, { headers: AUTH })).status).toBe(404);
-    expect((await fetch(`${url}/tasks/no-such-task`, { headers: AUTH })).status).toBe(404);
+    const missing = await fetch(`${url}/tasks/no-such-task`, { headers: AUTH });
+    expect([missing.status, missing.headers.get('content-type'), missing.headers.get('content-security-policy')]).toEqual([404, 'text/html; charset=utf-8', CONTENT_SECURITY_POLICY]);
+    expect(await missing.text()).toMatch(/<h1>Not found<\/h1>\n<p>Unknown task &quot;no-such-task&quot;/);
     expect((await fetch(`${url}/fragment?view=task&task=no-such-task`, { headers: AUTH })).status).toBe(404);
     expect((await fetch(`${url}`)).headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
   });

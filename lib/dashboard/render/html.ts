@@ -51,3 +51,26 @@ ${page.body}
 </html>
 `;
 }
+
+/** The page of a task that does not exist: the dashboard's stylesheet, the reason, a way back; no script. */
+export function notFoundPage(base: string, message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Not found · after-party</title>
+<link rel="stylesheet" href="${escape(base)}/assets/dashboard.css">
+</head>
+<body>
+<header class="top"><a class="brand" href="${escape(base)}">after-party</a></header>
+<main id="view">
+<h1>Not found</h1>
+<p>${escape(message)}</p>
+<p><a href="${escape(base)}">All tasks</a></p>
+</main>
+</body>
+</html>
+`;
+}
