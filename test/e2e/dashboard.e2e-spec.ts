@@ -64,6 +64,8 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
     /** Clicks an action's button, confirms, and returns the one line the page answers with. */
     async function act(page: Page, action: string): Promise<string> {
       await page.click(`button[data-action="${action}"]`);
+      // The view holds still while the confirmation is open, and says so.
+      expect(await page.textContent('#live')).toBe('held while you confirm');
       await page.click('#flash button.confirm');
       await page.waitForSelector('#flash.ok, #flash.error');
       return (await page.textContent('#flash .text')) ?? '';

@@ -30,6 +30,7 @@ a:hover { text-decoration: underline; }
 .live::before { content: "\\25CF "; color: var(--idle); }
 .live[data-state="live"]::before { color: var(--ok); }
 .live[data-state="polling"]::before { color: var(--warn); }
+.live[data-state="held"]::before { color: var(--warn); }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; display: flex; gap: .6rem; align-items: center; flex-wrap: wrap; }
 h2 { font-size: 1.05rem; margin: 1.75rem 0 .6rem; }

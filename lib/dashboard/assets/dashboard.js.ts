@@ -21,9 +21,20 @@ export const DASHBOARD_JS = `'use strict';
   var poller = null;
   var polls = 0;
 
-  function setLive(state) {
+  var following = 'connecting';
+  var LIVE_TEXT = { live: 'live', polling: 'polling', connecting: 'connecting', held: 'held while you confirm' };
+
+  // While a confirmation is open the view is held (it would move the buttons under the pointer),
+  // and the indicator says so instead of "live".
+  function showLive() {
+    var state = asking ? 'held' : following;
     live.setAttribute('data-state', state);
-    live.textContent = state === 'live' ? 'live' : state === 'polling' ? 'polling' : 'connecting';
+    live.textContent = LIVE_TEXT[state];
+  }
+
+  function setLive(state) {
+    following = state;
+    showLive();
   }
 
   // A new view keeps what the reader did to the old one: the disclosures they opened, the button
@@ -94,6 +105,7 @@ export const DASHBOARD_JS = `'use strict';
 
   function release() {
     asking = false;
+    showLive();
     if (held !== null) { var html = held; held = null; apply(html); }
   }
 
@@ -114,6 +126,7 @@ export const DASHBOARD_JS = `'use strict';
     var task = target.closest('[data-task]').getAttribute('data-task');
     var action = target.getAttribute('data-action');
     asking = true;
+    showLive();
     show('ask', target.getAttribute('data-confirm'), [
       button('Confirm', 'confirm', function () { send(task, action); }),
       button('Keep it', 'secondary', function () { flash.hidden = true; release(); })
