@@ -22,19 +22,24 @@ export interface Page {
   body: string;
 }
 
+/** What every page's head starts with: the character set, the viewport, both colour schemes, its title and the stylesheet. */
+function head(base: string, title: string): string {
+  return `<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${escape(title)} · after-party</title>
+<link rel="stylesheet" href="${escape(base)}/assets/dashboard.css">`;
+}
+
 /** A whole page: server-rendered, one stylesheet and one script of the package, nothing inline. */
 export function layout(page: Page): string {
   const { base, view } = page;
   return `<!doctype html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
+${head(base, page.title)}
 <meta name="after-party-csrf" content="${escape(page.csrf)}">
-<title>${escape(page.title)} · after-party</title>
 <link rel="icon" href="${escape(base)}/assets/icon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="${escape(base)}/assets/dashboard.css">
 <script src="${escape(base)}/assets/dashboard.js" defer></script>
 </head>
 <body data-base="${escape(base)}" data-view="${view.name}" data-task="${escape(view.task ?? '')}" data-offset="${view.offset ?? 0}" data-read-only="${page.readOnly}">
@@ -57,11 +62,7 @@ export function notFoundPage(base: string, message: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Not found · after-party</title>
-<link rel="stylesheet" href="${escape(base)}/assets/dashboard.css">
+${head(base, 'Not found')}
 </head>
 <body>
 <header class="top"><a class="brand" href="${escape(base)}">after-party</a></header>
