@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import { parseDuration } from '../cli/parse-duration';
 import { plural } from '../format/text.format';
@@ -8,6 +7,7 @@ import { OperatorCore } from '../operator/operator.core';
 import { resolveDeployId } from '../planning/deploy-id';
 import { milliseconds, type ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { RunOptions } from '../runner/run-options.interface';
+import { RunsInApp } from '../runner/runs-in-app';
 import { ShutdownWatch } from '../runner/shutdown-watch';
 import type {
   AfterPartyLockOptions,
@@ -19,7 +19,6 @@ import type {
 } from './after-party-service-options.interface';
 
 /** How long, past the grace period, the app's shutdown waits for a stopping run to record itself. */
-const SHUTDOWN_MARGIN_MS = 5000;
 
 /**
  * after-party from app code (an admin endpoint, a script, a test): plan, run, read status, mark
@@ -46,7 +45,7 @@ const SHUTDOWN_MARGIN_MS = 5000;
 export class AfterPartyService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('AfterParty');
   /** Runs in progress from this service, to stop at the app's shutdown. */
-  private readonly running = new Map<ShutdownWatch, Promise<RunReport>>();
+  private readonly running = new RunsInApp();
 
   constructor(
     private readonly core: OperatorCore,
@@ -141,15 +140,7 @@ export class AfterPartyService implements BeforeApplicationShutdown {
       return;
     }
     this.logger.warn(`The app is shutting down: stopping ${plural(this.running.size, 'after-party run')} started from app code.`);
-    for (const shutdown of this.running.keys()) {
-      shutdown.stop(signal ?? 'the app shutdown');
-    }
-    const waiting = new AbortController();
-    await Promise.race([
-      Promise.allSettled(this.running.values()),
-      sleep(this.options.gracePeriod + SHUTDOWN_MARGIN_MS, undefined, { signal: waiting.signal }).catch(() => undefined),
-    ]);
-    waiting.abort();
+    await this.running.stopAll(signal ?? 'the app shutdown', this.options.gracePeriod);
   }
 
   /** Runs `start` as a run of this service: stopped by the caller's AbortSignal and at the app's shutdown. */
@@ -166,13 +157,10 @@ export class AfterPartyService implements BeforeApplicationShutdown {
     }
     options.signal?.addEventListener('abort', abort, { once: true });
     const report = start({ ...input, migrate: options.migrate === true, terminal: false, waitForWorkers: options.waitForWorkers !== false, shutdown });
-    this.running.set(shutdown, report);
     try {
-      return await report;
+      return await this.running.track(shutdown, report);
     } finally {
-      this.running.delete(shutdown);
       options.signal?.removeEventListener('abort', abort);
-      shutdown.dispose();
     }
   }
 

@@ -8,6 +8,7 @@ import { OperatorCore } from '../operator/operator.core';
 import * as messages from '../operator/operator.messages';
 import type { TaskAction } from '../operator/task-actions';
 import type { RunOptions } from '../runner/run-options.interface';
+import { RunsInApp } from '../runner/runs-in-app';
 import { ShutdownWatch } from '../runner/shutdown-watch';
 import { messageOf } from '../format/text.format';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
@@ -32,7 +33,7 @@ type RunInput = Omit<RunOptions, 'tasks'>;
 @Injectable()
 export class DashboardActions implements BeforeApplicationShutdown {
   private readonly logger = new Logger('AfterPartyDashboard');
-  private readonly running = new Map<ShutdownWatch, Promise<unknown>>();
+  private readonly running = new RunsInApp();
 
   constructor(
     private readonly core: OperatorCore,
@@ -82,11 +83,7 @@ export class DashboardActions implements BeforeApplicationShutdown {
       (done) => this.logger.log(messages.runEnded(task, done.outcomes.find((outcome) => outcome.version === task.version))),
       (error: unknown) => this.logger.error(`${task.version} ${task.name} did not start: ${messageOf(error)}`),
     );
-    this.running.set(shutdown, tracked);
-    void tracked.finally(() => {
-      this.running.delete(shutdown);
-      shutdown.dispose();
-    });
+    void this.running.track(shutdown, tracked);
     const early = await Promise.race([report.then((done) => ({ done }), (error: unknown) => ({ error })), sleep(REFUSAL_WINDOW_MS).then(() => null)]);
     if (early && 'error' in early) {
       throw early.error;
@@ -100,11 +97,6 @@ export class DashboardActions implements BeforeApplicationShutdown {
 
   /** Stops the runs started here, as a signal would, and waits for them to record how they ended. */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    for (const shutdown of this.running.keys()) {
-      shutdown.stop(signal ?? 'the app shutdown');
-    }
-    const waiting = new AbortController();
-    await Promise.race([Promise.allSettled(this.running.values()), sleep(this.options.gracePeriod + 5000, undefined, { signal: waiting.signal }).catch(() => undefined)]);
-    waiting.abort();
+    await this.running.stopAll(signal ?? 'the app shutdown', this.options.gracePeriod);
   }
 }
