@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { FixtureApp } from '../support/fixture-app';
 import { describeEachVariant } from '../support/fixture-variants';
+import { loadedFiles } from '../support/in-process-cli';
 const { lockedVersion, variantDir } = require('../support/variants') as {
   lockedVersion(variant: string, pkg: string): string;
   variantDir(variant: string): string;
@@ -43,11 +44,32 @@ describeEachVariant('the fixture app on a dependency set', plan, (target, varian
     }
     // Nest, nest-commander and after-party come from the set's folder, never from this repository's node_modules.
     const own = `${variantDir(variant.name)}${sep}`;
-    const outside = loaded.filter((pkg) => (pkg.name.startsWith('@nestjs/') || ['nest-commander', 'after-party'].includes(pkg.name)) && !pkg.folder.startsWith(own));
+    const outside = loaded.filter(
+      (pkg) => (pkg.name.startsWith('@nestjs/') || ['nest-commander', 'after-party'].includes(pkg.name)) && !pkg.folder.startsWith(own),
+    );
     expect(outside).toEqual([]);
     expect(copies('after-party').map((pkg) => pkg.folder)).toEqual([join(variantDir(variant.name), 'node_modules', 'after-party')]);
     if (variant.name === 'nest12') {
       expect(NEST_12_ESM.map((name) => [name, copies(name)[0]?.type])).toEqual(NEST_12_ESM.map((name) => [name, 'module']));
     }
+  });
+
+  it('runs its commands in the test process on the set itself: its own copy of after-party and of Nest', async () => {
+    const inProcess = new FixtureApp(target, variant, {}, true);
+    try {
+      const result = await inProcess.run(['after-party:status']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('3 tasks: 0 completed, 3 pending');
+    } finally {
+      inProcess.cleanupFiles();
+    }
+    const root = variant.name === 'nest11' ? join(__dirname, '..', '..') : variantDir(variant.name);
+    const from = (pkg: string, file: string): boolean => loadedFiles().includes(join(root, 'node_modules', pkg, file));
+    const library = variant.name === 'nest11' ? join(root, 'dist', 'index.js') : join(root, 'node_modules', 'after-party', 'dist', 'index.js');
+    expect({ library: loadedFiles().includes(library), nest: from('@nestjs/core', 'index.js'), commander: from('nest-commander', 'src/index.js') }).toEqual({
+      library: true,
+      nest: true,
+      commander: true,
+    });
   });
 });

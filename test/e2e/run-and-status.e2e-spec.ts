@@ -5,10 +5,11 @@ import { withFixtureDatabase } from '../support/test-database';
 const RUN = 'after-party:run';
 const STATUS = 'after-party:status';
 
-// Every store on Nest 11, whose commands run in process; Nest 12 on SQLite (TypeORM) and the lean
-// subset on MongoDB (Mongoose), the peer floors on SQLite with a lean subset on the servers, all
-// as child processes: what a version changes is discovery, injection, the CLI and the adapters'
-// own packages, not the stores' code, which Nest 11 covers on every store. Within a set, the tests
+// Every store on Nest 11; Nest 12 on SQLite (TypeORM) and the lean subset on MongoDB (Mongoose),
+// the peer floors on SQLite with a lean subset on the servers; on every set the commands a test
+// waits for run in process, the runners it starts, kills or signals as child processes: what a
+// version changes is discovery, injection, the CLI and the adapters' own packages, not the
+// stores' code, which Nest 11 covers on every store. Within a set, the tests
 // of paths that do not depend on the store (a manual run by name, status of a deleted task class)
 // run on SQLite only.
 const plan = {

@@ -42,7 +42,7 @@ export class FixtureApp {
     private readonly baseEnv: Record<string, string> = {},
     /**
      * Whether {@link run} runs a command inside the Jest worker (test/support/in-process-cli.ts)
-     * when it can: on this repository's Nest 11, one command at a time. {@link start} always
+     * when it can: one command at a time, on the app's dependency set. {@link start} always
      * starts a child process.
      */
     readonly inProcess = false,
@@ -109,7 +109,7 @@ export class FixtureApp {
   run(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
     // A task told to signal its own process must not signal the test runner.
     const signalsItself = 'AP_SIGTERM_AFTER' in { ...this.baseEnv, ...extraEnv };
-    if (this.inProcess && this.variant.name === 'nest11' && !inProcessBusy() && !signalsItself) {
+    if (this.inProcess && !inProcessBusy() && !signalsItself) {
       return runInProcess(this.variant.main, args, this.env(extraEnv), this.dir);
     }
     return this.start(args, extraEnv).result;

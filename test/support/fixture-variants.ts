@@ -77,9 +77,9 @@ function storesNote(stores: Partial<Record<StoreTarget['name'], Coverage>>): str
  * `<title> [<set>; <stores>] [<store>]`. A set that is not installed gets skipped blocks whose
  * titles say why, and so does a store whose server did not answer: the summary shows what did
  * not run. The body learns the store, the set, whether to stop after its lean subset, and
- * whether its commands run in the test process: with `inProcess`, they do on this repository's
- * Nest 11 (test/support/in-process-cli.ts; the set's title says "commands in process"), while
- * the other sets run every command as a child process, as a deploy hook does.
+ * whether its commands run in the test process: with `inProcess`, the commands it waits for do,
+ * loaded from the set's own folder (test/support/in-process-cli.ts; the set's title says
+ * "commands in process"), while the runners it starts stay child processes.
  */
 export function describeEachVariant(
   title: string,
@@ -89,7 +89,7 @@ export function describeEachVariant(
 ): void {
   for (const [name, stores = {}] of Object.entries(plan) as Array<[VariantName, VariantPlan[VariantName]]>) {
     const variant = FIXTURE_VARIANTS[name];
-    const inProcess = options.inProcess === true && name === 'nest11';
+    const inProcess = options.inProcess === true;
     const setTitle = `${title} [${variant.label}${inProcess ? ', commands in process' : ''}${storesNote(stores)}]`;
     for (const target of STORE_TARGETS.filter((t) => stores[t.name] !== undefined)) {
       const coverage = stores[target.name] as Coverage;

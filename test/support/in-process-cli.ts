@@ -40,6 +40,11 @@ if (!native) {
 const { createRequire, process: realProcess } = native;
 let busy = false;
 
+/** The files in Node's own module cache of this process: what in-process commands have loaded. */
+export function loadedFiles(): string[] {
+  return Object.keys(createRequire(__filename).cache);
+}
+
 /** Whether a command is already running in this process: the next one must be a child process. */
 export function inProcessBusy(): boolean {
   return busy;
