@@ -10,19 +10,20 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 /** Seconds each of the longest files took in CI; only their order matters. */
 const CI_SECONDS = {
-  'test/schematics-e2e/apps.e2e-spec.ts': 320,
-  'test/e2e/run-and-status.e2e-spec.ts': 310,
-  'test/e2e/batched.e2e-spec.ts': 260,
-  'test/e2e/distributed.e2e-spec.ts': 250,
-  'test/e2e/operator.e2e-spec.ts': 200,
-  'test/e2e/hardening.e2e-spec.ts': 140,
-  'test/schematics-e2e/peer-install.e2e-spec.ts': 120,
-  'test/e2e/usage-errors.e2e-spec.ts': 60,
-  'test/stress/stress.e2e-spec.ts': 60,
-  'test/property/keyset-sql.property.spec.ts': 60,
-  'test/property/keyset-mongo.property.spec.ts': 60,
-  'test/e2e/reliability.e2e-spec.ts': 50,
-  'test/e2e/dashboard.e2e-spec.ts': 50,
+  'test/e2e/distributed.e2e-spec.ts': 151,
+  'test/e2e/batched.e2e-spec.ts': 85,
+  'test/e2e/run-and-status.e2e-spec.ts': 73,
+  'test/schematics-e2e/apps.e2e-spec.ts': 68,
+  'test/schematics-e2e/peer-install.e2e-spec.ts': 56,
+  'test/stress/stress.e2e-spec.ts': 49,
+  'test/e2e/dashboard.e2e-spec.ts': 34,
+  'test/e2e/hardening.e2e-spec.ts': 33,
+  'test/e2e/sample.e2e-spec.ts': 28,
+  'test/e2e/usage-errors.e2e-spec.ts': 25,
+  'test/unit/distribution-given-up.spec.ts': 23,
+  'test/property/keyset-mongo.property.spec.ts': 21,
+  'test/property/keyset-sql.property.spec.ts': 19,
+  'test/e2e/quiet.e2e-spec.ts': 18,
 };
 
 class LongestFirstSequencer extends Sequencer {
