@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { milliseconds } from '../config/resolve-options';
 import type { AfterPartyDashboardActor, AfterPartyDashboardOptions, AfterPartyDashboardRuntimeOptions } from './dashboard-options.interface';
@@ -14,6 +16,41 @@ export interface ResolvedDashboardOptions {
   stuckAfterMs: number;
   refreshMs: number;
   pageSize: number;
+}
+
+/** The options that decide the routes, given to `forRoot` and `forRootAsync` alike. */
+export const ROUTE_OPTIONS = ['path', 'guards', 'imports'] as const;
+/** The options an async factory may return. */
+export const RUNTIME_OPTIONS = ['readOnly', 'public', 'actor', 'stuckAfter', 'refreshInterval', 'pageSize'] as const;
+/** The most runs a page of a task's history shows. */
+export const MAX_PAGE_SIZE = 100;
+
+/** How many single-character edits turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * Refuses an option the dashboard does not know, naming the one it most likely means: a
+ * misspelt `readOnly` would otherwise leave the actions on.
+ */
+export function refuseUnknownOptions(where: string, given: object, known: readonly string[]): void {
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) {
+      continue;
+    }
+    const near = known.find((name) => name.toLowerCase() === key.toLowerCase()) ?? known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
+    const hint = near === undefined ? `the options are ${known.join(', ')}` : `did you mean ${near}?`;
+    throw new InvalidOptionsError(`${where}: unknown option ${JSON.stringify(key)} (${hint}).`);
+  }
 }
 
 /** `/admin/after-party/` → `admin/after-party`; refuses what is not a plain path. */
@@ -50,6 +87,10 @@ function positive(name: string, value: unknown, fallback: number): number {
 /** The options with defaults, checked (one-line errors naming the fix). */
 export function resolveDashboardOptions(options: Pick<AfterPartyDashboardOptions, 'path' | 'guards'>, runtime: AfterPartyDashboardRuntimeOptions): ResolvedDashboardOptions {
   refuseUnguarded(options.guards, runtime ?? {});
+  const pageSize = positive('pageSize', runtime.pageSize, 20);
+  if (pageSize > MAX_PAGE_SIZE) {
+    throw new InvalidOptionsError(`AfterPartyDashboardModule: pageSize must be at most ${MAX_PAGE_SIZE}, not ${JSON.stringify(runtime.pageSize)}.`);
+  }
   const actor = runtime.actor ?? 'user';
   if (typeof actor !== 'string' && typeof actor !== 'function') {
     throw new InvalidOptionsError("AfterPartyDashboardModule: actor must be a property path of the request ('user.email') or a function of the request.");
@@ -60,6 +101,18 @@ export function resolveDashboardOptions(options: Pick<AfterPartyDashboardOptions
     actor,
     stuckAfterMs: positive('stuckAfter', runtime.stuckAfter, 300_000),
     refreshMs: positive('refreshInterval', runtime.refreshInterval, 1000),
-    pageSize: Math.min(positive('pageSize', runtime.pageSize, 20), 100),
+    pageSize,
   };
+}
+
+/**
+ * Says at startup, once, that a read-only dashboard without a guard shows the records (task
+ * names, errors, hosts) to anyone who reaches the app, unless the app declared it `public`.
+ */
+export function warnIfOpen(options: Pick<AfterPartyDashboardOptions, 'path' | 'guards'>, resolved: ResolvedDashboardOptions, runtime: AfterPartyDashboardRuntimeOptions): void {
+  if ((options.guards?.length ?? 0) === 0 && runtime.public !== true && !isAfterPartyCommandProcess()) {
+    new Logger('AfterPartyDashboard').warn(
+      `The read-only dashboard at /${resolved.path} has no guard: anyone who reaches the app can read its tasks' records and errors. Pass guards: [YourAuthGuard], or public: true if the app guards it otherwise.`,
+    );
+  }
 }

@@ -35,7 +35,7 @@ export interface AfterPartyDashboardRuntimeOptions {
    * @default 1000
    */
   refreshInterval?: number;
-  /** Runs per page of a task's history. @default 20 */
+  /** Runs per page of a task's history, at most 100. @default 20 */
   pageSize?: number;
 }
 

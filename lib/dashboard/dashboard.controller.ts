@@ -77,10 +77,14 @@ export class DashboardController {
     return { html: (await this.rendered(basePath(request, this.options.path), query)).body };
   }
 
-  /** The main part of a view each time it changes, read from the records every `refreshInterval`. */
+  /**
+   * The main part of a view each time it changes, read from the records every `refreshInterval`.
+   * A stream of a task that does not exist is answered 404, like its page.
+   */
   @Sse('events')
-  events(@Req() request: DashboardRequest, @Query() query: ViewQuery): Observable<MessageEvent> {
+  async events(@Req() request: DashboardRequest, @Query() query: ViewQuery): Promise<Observable<MessageEvent>> {
     const base = basePath(request, this.options.path);
+    const first = (await this.rendered(base, query)).body;
     let warned = false;
     const failed = (error: unknown): null => {
       if (!warned) {
@@ -90,9 +94,9 @@ export class DashboardController {
       return null;
     };
     return interval(this.options.refreshMs).pipe(
-      startWith(0),
       switchMap(() => from(this.render(base, query).then((rendered) => rendered.body, failed))),
       filter((html): html is string => html !== null),
+      startWith(first),
       distinctUntilChanged(),
       map((html) => ({ data: { html } })),
       takeUntil(this.views.closing),
@@ -139,7 +143,11 @@ export class DashboardController {
     const now = Date.now();
     if (query.view === 'task') {
       const detail = await this.views.detail(String(query.task ?? ''), offsetOf(query.offset));
-      return { title: detail.task.name, where: `${detail.store}, environment ${detail.environment}`, body: renderTask({ base, detail, readOnly: this.options.readOnly, now }) };
+      return {
+        title: detail.task.name,
+        where: `${detail.store}, environment ${detail.environment}`,
+        body: renderTask({ base, detail, readOnly: this.options.readOnly, now }),
+      };
     }
     const { status, banners } = await this.views.overview(now);
     const body = renderOverview({ base, rows: status.tasks, banners, summary: status.summary, now });

@@ -2,7 +2,7 @@ import { Controller, Inject, Module, UseGuards, type DynamicModule, type Middlew
 import { isAfterPartyCommandProcess } from '../cli/command-process';
 import { AppGuards, DASHBOARD_GUARDS } from './app-guards';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
-import { DASHBOARD_OPTIONS, dashboardPath, resolveDashboardOptions } from './dashboard-config';
+import { DASHBOARD_OPTIONS, dashboardPath, refuseUnknownOptions, resolveDashboardOptions, ROUTE_OPTIONS, RUNTIME_OPTIONS, warnIfOpen, type ResolvedDashboardOptions } from './dashboard-config';
 import { DashboardController } from './dashboard.controller';
 import type { AfterPartyDashboardAsyncOptions, AfterPartyDashboardOptions, AfterPartyDashboardRuntimeOptions } from './dashboard-options.interface';
 import { securityHeaders } from './dashboard-security';
@@ -24,6 +24,15 @@ function guardClasses(guards: unknown[]): unknown[] {
     );
   }
   return guards;
+}
+
+/** The options checked and resolved, with the startup warning of a read-only dashboard open to anyone. */
+function resolved(options: Pick<AfterPartyDashboardOptions, 'path' | 'guards'>, runtime: AfterPartyDashboardRuntimeOptions): ResolvedDashboardOptions {
+  const result = resolveDashboardOptions(options, runtime);
+  if (result.readOnly) {
+    warnIfOpen(options, result, runtime);
+  }
+  return result;
 }
 
 /** The token of this module's controllers (none in a deploy hook's process). */
@@ -61,7 +70,15 @@ export class AfterPartyDashboardModule implements NestModule {
    */
   static forRoot(options: AfterPartyDashboardOptions = {}): DynamicModule {
     const given = options ?? {};
-    return this.assemble(given, [{ provide: DASHBOARD_OPTIONS, useFactory: () => resolveDashboardOptions(given, given) }]);
+    return this.assemble(given, [
+      {
+        provide: DASHBOARD_OPTIONS,
+        useFactory: () => {
+          refuseUnknownOptions('AfterPartyDashboardModule.forRoot', given, [...ROUTE_OPTIONS, ...RUNTIME_OPTIONS]);
+          return resolved(given, given);
+        },
+      },
+    ]);
   }
 
   /**
@@ -76,7 +93,12 @@ export class AfterPartyDashboardModule implements NestModule {
     const provider: Provider = {
       provide: DASHBOARD_OPTIONS,
       inject: options.inject ?? [],
-      useFactory: async (...args: unknown[]) => resolveDashboardOptions(options, (await options.useFactory(...args)) ?? ({} as AfterPartyDashboardRuntimeOptions)),
+      useFactory: async (...args: unknown[]) => {
+        refuseUnknownOptions('AfterPartyDashboardModule.forRootAsync', options, [...ROUTE_OPTIONS, 'inject', 'useFactory']);
+        const runtime = (await options.useFactory(...args)) ?? ({} as AfterPartyDashboardRuntimeOptions);
+        refuseUnknownOptions("AfterPartyDashboardModule.forRootAsync's factory", runtime, RUNTIME_OPTIONS);
+        return resolved(options, runtime);
+      },
     };
     return this.assemble(options, [provider]);
   }

@@ -1,4 +1,4 @@
-import { Injectable, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { Injectable, Logger, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -190,6 +190,14 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     expect(page).toContain('data-action="resume"');
     expect(page).not.toContain('data-action="pause"');
   });
+
+  it('answers the live stream of a task that does not exist with 404, as its page, and logs nothing', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const stream = await fetch(`${url}/events?view=task&task=no-such-task`, { headers: AUTH });
+    expect(stream.status).toBe(404);
+    expect(await stream.text()).toContain('Unknown task');
+    expect(warn).not.toHaveBeenCalled();
+  });
 });
 
 describe('the dashboard module', () => {
@@ -210,8 +218,17 @@ describe('the dashboard module', () => {
     await expect(start({ guards: [undefined as never] })).rejects.toThrow(
       'AfterPartyDashboardModule: guards[0] is undefined, not a guard: pass the guard\'s class (or an instance with canActivate; an import cycle can leave it undefined where the module is imported).',
     );
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const openWarnings = () => warn.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('read-only dashboard'));
     await expect(start({ readOnly: true })).resolves.toBeUndefined();
+    expect(openWarnings()).toEqual([
+      "The read-only dashboard at /after-party has no guard: anyone who reaches the app can read its tasks' records and errors. Pass guards: [YourAuthGuard], or public: true if the app guards it otherwise.",
+    ]);
     await expect(start({ public: true })).resolves.toBeUndefined();
+    await expect(start({ public: true, readOnly: true })).resolves.toBeUndefined();
+    await expect(start({ guards: [TokenGuard], readOnly: true })).resolves.toBeUndefined();
+    expect(openWarnings()).toHaveLength(1);
+    warn.mockRestore();
     expect(() => AfterPartyDashboardModule.forRoot({ public: true, path: '../x?' })).toThrow(/path must be a plain URL path/);
   });
 
@@ -273,6 +290,34 @@ describe('the dashboard module', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses an option it does not know, naming the one meant, and a page size past 100', async () => {
+    const start = async (dashboard: object) =>
+      (
+        await Test.createTestingModule({
+          imports: [
+            TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:' }),
+            AfterPartyModule.forRoot({ store: 'typeorm' }),
+            AfterPartyDashboardModule.forRoot(dashboard as AfterPartyDashboardOptions),
+          ],
+        }).compile()
+      ).close();
+    // With a guard, a misspelt readOnly would leave every action on.
+    await expect(start({ guards: [TokenGuard], readonly: true })).rejects.toThrow('AfterPartyDashboardModule.forRoot: unknown option "readonly" (did you mean readOnly?).');
+    await expect(start({ guards: [TokenGuard], refreshIntervall: 500 })).rejects.toThrow(/unknown option "refreshIntervall" \(did you mean refreshInterval\?\)/);
+    await expect(start({ guards: [TokenGuard], theme: 'dark' })).rejects.toThrow(
+      'AfterPartyDashboardModule.forRoot: unknown option "theme" (the options are path, guards, imports, readOnly, public, actor, stuckAfter, refreshInterval, pageSize).',
+    );
+    await expect(start({ guards: [TokenGuard], pageSize: 500 })).rejects.toThrow('AfterPartyDashboardModule: pageSize must be at most 100, not 500.');
+    const fromFactory = Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:' }),
+        AfterPartyModule.forRoot({ store: 'typeorm' }),
+        AfterPartyDashboardModule.forRootAsync({ path: 'ops', guards: [TokenGuard], useFactory: () => ({ readonly: true }) as never }),
+      ],
+    }).compile();
+    await expect(fromFactory).rejects.toThrow('AfterPartyDashboardModule.forRootAsync\'s factory: unknown option "readonly" (did you mean readOnly?).');
   });
 
   it('forRootAsync takes its options from a factory and checks them once it resolves', async () => {
