@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedBatchOptions } from '../discovery/registered-task.interface';
 import type { BatchContext, BatchedTask, KeysetCollection, ThrottleDecision } from '../interfaces/batched-task.interface';
-import type { RunControl } from '../interfaces/run-record.interface';
+import type { ControlRequest } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, StoreTransaction } from '../interfaces/store.interface';
 import type { TaskContext } from '../interfaces/task-context.interface';
 import { SAVE_INTERVAL_MS, type ProgressSink } from '../ports/progress-sink.interface';
@@ -94,7 +94,7 @@ async function startPosition(deps: BatchLoopDeps, collection: KeysetCollection<u
 
 /** One run of the loop: each step stops it, or reads, processes and checkpoints one batch. */
 class BatchLoop {
-  private readonly control: () => Promise<RunControl | null>;
+  private readonly control: () => Promise<ControlRequest | null>;
   private readonly turn = eventLoopTurns();
   /**
    * Without a batch transaction, a batch's checkpoint is written while the next page is read, and
@@ -219,7 +219,7 @@ class BatchLoop {
  * cancel, or a spent time budget, ends the loop; a throttle check that says to back off waits
  * (doubling) and asks again, still honouring all of the above.
  */
-async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<RunControl | null>): Promise<BatchLoopEnd | null> {
+async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<ControlRequest | null>): Promise<BatchLoopEnd | null> {
   let wait = FIRST_BACKOFF_MS;
   let throttled = false;
   for (;;) {
@@ -227,11 +227,11 @@ async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<RunCon
       throw deps.signal.reason;
     }
     const requested = await control();
-    if (requested === 'pause') {
-      return { status: 'paused', reason: stopReasons.pausedAfterBatch };
+    if (requested?.control === 'pause') {
+      return { status: 'paused', reason: stopReasons.pausedAfterBatch(requested.actor) };
     }
-    if (requested === 'cancel') {
-      return { status: 'cancelled', reason: stopReasons.cancelledAfterBatch };
+    if (requested?.control === 'cancel') {
+      return { status: 'cancelled', reason: stopReasons.cancelledAfterBatch(requested.actor) };
     }
     if (budgetSpent(deps.deadline)) {
       return { status: 'paused', reason: stopReasons.budgetSpent(deps.budget) };
@@ -302,7 +302,7 @@ function eventLoopTurns(): () => Promise<void> {
 }
 
 /** Reads the run's control at most once per {@link CONTROL_POLL_MS}. */
-function controlPoller(store: AfterPartyStore, runId: string): () => Promise<RunControl | null> {
+function controlPoller(store: AfterPartyStore, runId: string): () => Promise<ControlRequest | null> {
   let last = 0;
   return async () => {
     if (Date.now() - last < CONTROL_POLL_MS) {

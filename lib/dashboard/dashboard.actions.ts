@@ -48,7 +48,7 @@ export class DashboardActions implements BeforeApplicationShutdown {
       throw new InvalidOptionsError(messages.notOffered({ ...subject, state: detail.status.state }, action));
     }
     const outcome = await this.perform(subject, action, actor);
-    // Who did what, in the app's log too (a pause or cancel request is not written on the run's record).
+    // Who did what, in the app's log too (and on the records: the runs started, the stops asked, the notes).
     this.logger.log(`${actor ?? 'An unnamed user'} asked the dashboard to ${action} ${subject.version} ${subject.name}: ${outcome.message}`);
     return outcome;
   }

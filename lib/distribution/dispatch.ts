@@ -269,14 +269,14 @@ async function interruption(deps: DispatchDeps): Promise<DistributedEnd | null> 
   if (deps.signal.aborted) {
     throw deps.signal.reason;
   }
-  const control = await deps.store.readControl(deps.runId);
-  if (control === 'pause' || budgetSpent(deps.deadline)) {
+  const request = await deps.store.readControl(deps.runId);
+  if (request?.control === 'pause' || budgetSpent(deps.deadline)) {
     await deps.distribution.pauseQueue(deps.task);
-    return { status: 'paused', reason: stopReasons.queueHeld(control === 'pause', deps.budget) };
+    return { status: 'paused', reason: stopReasons.queueHeld(request?.control === 'pause' ? request : null, deps.budget) };
   }
-  if (control === 'cancel') {
+  if (request?.control === 'cancel') {
     await deps.distribution.removeQueuedBatches(deps.task);
-    return { status: 'cancelled', reason: stopReasons.queueCancelled };
+    return { status: 'cancelled', reason: stopReasons.queueCancelled(request.actor) };
   }
   return null;
 }

@@ -9,6 +9,12 @@ export type TaskRunStatus = 'running' | 'completed' | 'failed' | 'interrupted' |
 /** What an operator can ask of a running batched task, from any host. */
 export type RunControl = 'pause' | 'cancel';
 
+/** An operator's request to a running run: what, and who asked (when the surface knows: the dashboard's actor). */
+export interface ControlRequest {
+  control: RunControl;
+  actor: string | null;
+}
+
 /**
  * Why a run happened: `deploy` (picked up by `after-party:run` as pending or as an
  * every-deploy task), `manual` (named on the command line) or `baseline` (recorded as

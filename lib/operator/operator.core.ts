@@ -137,7 +137,7 @@ export class OperatorCore {
       throw new InvalidOptionsError(messages.notBatched(task, 'pause'));
     }
     const distributed = task.kind === 'distributed';
-    const outcome = await this.stopRunning(task, 'pause');
+    const outcome = await this.stopRunning(task, 'pause', input.actor ?? null);
     if (outcome === 'not running') {
       throw new InvalidOptionsError(messages.notRunning(input.surface, task));
     }
@@ -153,7 +153,7 @@ export class OperatorCore {
   async cancel(input: OneTaskInput & LockInput): Promise<CancelResult> {
     const task = this.one(input, 'cancel');
     const distributed = task.kind === 'distributed';
-    const requested = await this.stopRunning(task, 'cancel');
+    const requested = await this.stopRunning(task, 'cancel', input.actor ?? null);
     const outcome = requested === 'not running' ? await this.cancelStopped(input, task) : requested;
     return { outcome, task: ref(task), distributed, message: messages.cancelOutcome({ ...task, distributed }, outcome) };
   }
@@ -216,21 +216,25 @@ export class OperatorCore {
     return this.registry.all().filter((task) => inEnvironment(task, this.options.environment) && (all || task.version < (before as string)));
   }
 
-  /** Asks whatever runs `task` to stop: a distributed task's queue, a batched task's runner (on any host); a plain task is never asked. */
-  private async stopRunning(task: RegisteredTask, control: 'pause' | 'cancel'): Promise<DistributedStop> {
+  /**
+   * Asks whatever runs `task` to stop: a distributed task's queue, a batched task's runner (on any
+   * host), naming `actor` on the request, which the stopped run's record then names; a plain
+   * task is never asked.
+   */
+  private async stopRunning(task: RegisteredTask, control: 'pause' | 'cancel', actor: string | null): Promise<DistributedStop> {
     switch (task.kind) {
       case 'distributed':
-        return stopDistributed(this.controlDeps(), task, control);
+        return stopDistributed(this.controlDeps(), task, control, actor);
       case 'batched':
-        return this.request(task, control);
+        return this.request(task, control, actor);
       case 'plain':
         return 'not running';
     }
   }
 
   /** Asks the runner of a batched task, on any host, to pause or cancel it. */
-  private async request(task: RegisteredTask, control: 'pause' | 'cancel'): Promise<'requested' | 'not running'> {
-    return (await this.store.requestControl(task.version, control)) ? 'requested' : 'not running';
+  private async request(task: RegisteredTask, control: 'pause' | 'cancel', actor: string | null): Promise<'requested' | 'not running'> {
+    return (await this.store.requestControl(task.version, control, actor)) ? 'requested' : 'not running';
   }
 
   /**

@@ -1,4 +1,5 @@
 import { firstLine, plural, taskLabel } from '../format/text.format';
+import { onRequestOf } from '../records/stop-reasons';
 import type { TaskState } from '../planning/task-state';
 
 /**
@@ -167,8 +168,8 @@ export function planLine(task: Task & { everyDeploy: boolean; description: strin
 
 // What the records say (the `error` of a run an operator stopped).
 
-export function stoppedOnWorkers(control: 'pause' | 'cancel'): string {
-  return `${control === 'pause' ? 'Paused' : 'Cancelled'} on an operator's request while its batches were on the workers`;
+export function stoppedOnWorkers(control: 'pause' | 'cancel', actor: string | null = null): string {
+  return `${control === 'pause' ? 'Paused' : 'Cancelled'} on ${onRequestOf(actor)} while its batches were on the workers`;
 }
 
 export function cancelledRecord(host: string, stopped: { status: string; checkpoint: unknown } | null, actor: string | null = null): string {

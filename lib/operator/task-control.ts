@@ -24,12 +24,12 @@ export type DistributedStop = 'requested' | 'recorded' | 'not running';
  * to the workers with `--no-wait`), records it here, under the lock: `requested` (a runner
  * records it), `recorded`, or `not running`.
  */
-export async function stopDistributed(deps: ControlDeps, task: DistributedRegisteredTask, control: RunControl): Promise<DistributedStop> {
+export async function stopDistributed(deps: ControlDeps, task: DistributedRegisteredTask, control: RunControl, actor: string | null = null): Promise<DistributedStop> {
   await deps.distribution.ensureReachable(task);
   if (control === 'cancel') {
     await deps.distribution.removeQueuedBatches(task);
   }
-  if (!(await deps.store.requestControl(task.version, control))) {
+  if (!(await deps.store.requestControl(task.version, control, actor))) {
     // A refused pause changes nothing: a queue paused here would hold the next run's batches.
     return 'not running';
   }
@@ -41,14 +41,14 @@ export async function stopDistributed(deps: ControlDeps, task: DistributedRegist
     return 'requested';
   }
   try {
-    return await recordStopOnWorkers(deps.store, task, control);
+    return await recordStopOnWorkers(deps.store, task, control, actor);
   } finally {
     await lock.release();
   }
 }
 
 /** Under the lock: records the stop of a distributed run no runner follows. */
-async function recordStopOnWorkers(store: AfterPartyStore, task: DistributedRegisteredTask, control: RunControl): Promise<DistributedStop> {
+async function recordStopOnWorkers(store: AfterPartyStore, task: DistributedRegisteredTask, control: RunControl, actor: string | null): Promise<DistributedStop> {
   const run = await store.lastRun(task.version);
   if (run?.status !== 'running') {
     return 'requested';
@@ -57,7 +57,7 @@ async function recordStopOnWorkers(store: AfterPartyStore, task: DistributedRegi
     status: control === 'pause' ? 'paused' : 'cancelled',
     finishedAt: new Date().toISOString(),
     durationMs: Date.now() - Date.parse(run.startedAt),
-    error: stoppedOnWorkers(control),
+    error: stoppedOnWorkers(control, actor),
   });
   return 'recorded';
 }

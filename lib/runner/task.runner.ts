@@ -11,7 +11,7 @@ import { PendingMigrationsError } from '../errors/pending-migrations.error';
 import { LockTimeoutError } from '../errors/lock-timeout.error';
 import { AfterPartyEvents } from '../events/after-party.events';
 import { humanDuration, messageOf, plural, taskLabel } from '../format/text.format';
-import type { RunControl, TaskRunRecord, TaskRunStatus } from '../interfaces/run-record.interface';
+import type { ControlRequest, TaskRunRecord, TaskRunStatus } from '../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, StoreLock } from '../interfaces/store.interface';
 import { planRun } from '../planning/run-plan';
 import { hasStatus } from '../planning/run-status';
@@ -332,15 +332,16 @@ export class TaskRunner {
         `Run ${orphan.id} of ${taskLabel(orphan)} (host ${orphan.host}, pid ${orphan.pid}, started ${orphan.startedAt}) ` +
           'never finished: recorded as interrupted.',
       );
-      if (asked.get(orphan.id) === 'cancel') {
-        await this.recordOrphanCancelled(orphan);
+      const request = asked.get(orphan.id);
+      if (request?.control === 'cancel') {
+        await this.recordOrphanCancelled(orphan, request.actor);
       }
     }
   }
 
   /** The pause and cancel requests left for the runs recorded running. */
-  private async requestsOfRunning(): Promise<Map<string, RunControl>> {
-    const asked = new Map<string, RunControl>();
+  private async requestsOfRunning(): Promise<Map<string, ControlRequest>> {
+    const asked = new Map<string, ControlRequest>();
     for (const run of (await this.store.latestRuns()).filter((latest) => latest.status === 'running')) {
       const control = await this.store.readControl(run.id);
       if (control) {
@@ -356,12 +357,12 @@ export class TaskRunner {
    * task is left alone until it is run by name, which goes on from where it stopped. (A pause
    * asked of such a run needs nothing: an interrupted task resumes as a paused one does.)
    */
-  private async recordOrphanCancelled(orphan: TaskRunRecord): Promise<void> {
-    const record = newRunRecord(orphan, { kind: 'manual', deployId: null, environment: this.options.environment });
+  private async recordOrphanCancelled(orphan: TaskRunRecord, actor: string | null): Promise<void> {
+    const record = newRunRecord(orphan, { kind: 'manual', deployId: null, environment: this.options.environment, actor });
     record.checkpoint = orphan.checkpoint;
     record.progress = orphan.progress;
     await this.store.insertRun(record);
-    await this.store.finishRun(record.id, { status: 'cancelled', finishedAt: record.startedAt, durationMs: 0, error: orphanCancelled(orphan) });
+    await this.store.finishRun(record.id, { status: 'cancelled', finishedAt: record.startedAt, durationMs: 0, error: orphanCancelled(orphan, actor) });
     this.logger.warn(`${taskLabel(orphan)} was asked to cancel while its runner was gone: recorded as cancelled.`);
   }
 }

@@ -1,4 +1,26 @@
-import type { RunControl } from '../interfaces/run-record.interface';
+import type { ControlRequest, RunControl } from '../interfaces/run-record.interface';
+
+/** The longest request a store keeps: the records table's short column holds it on SQL. */
+export const MAX_CONTROL_LENGTH = 64;
+
+/** A request as the stores keep it: `pause`, or `pause <who asked>`, cut to {@link MAX_CONTROL_LENGTH}. */
+export function encodeControl(request: ControlRequest): string {
+  const actor = request.actor?.replace(/\s+/g, ' ').trim();
+  return actor ? `${request.control} ${actor}`.slice(0, MAX_CONTROL_LENGTH) : request.control;
+}
+
+/** A kept request read back; what is not one (or nothing) is null. */
+export function decodeControl(value: string | null | undefined): ControlRequest | null {
+  if (!value) {
+    return null;
+  }
+  const space = value.indexOf(' ');
+  const control = space < 0 ? value : value.slice(0, space);
+  if (control !== 'pause' && control !== 'cancel') {
+    return null;
+  }
+  return { control, actor: space < 0 ? null : value.slice(space + 1) };
+}
 
 /**
  * Where one store keeps operators' pause and cancel requests. It only reads and writes; the
@@ -7,10 +29,10 @@ import type { RunControl } from '../interfaces/run-record.interface';
 export interface ControlBackend {
   /** The ids of the runs of `version` that are running now. */
   runningRuns(version: string): Promise<string[]>;
-  /** Leaves `control` for run `id`. */
-  write(id: string, control: RunControl): Promise<void>;
-  /** The request left for run `id`, or null. */
-  read(id: string): Promise<RunControl | null>;
+  /** Leaves a request for run `id`, as {@link encodeControl} wrote it. */
+  write(id: string, control: string): Promise<void>;
+  /** The request left for run `id` as written, or null. */
+  read(id: string): Promise<string | null>;
   /**
    * Present where requests are kept apart from the run records (files, documents, entries of
    * their own), which then have to be forgotten once their run ended. Absent where a request is
@@ -41,19 +63,19 @@ export interface ControlBackend {
 export class ControlRequests {
   constructor(private readonly backend: ControlBackend) {}
 
-  /** Asks the running runs of `version` to pause or cancel; false when none runs. */
-  async request(version: string, control: RunControl): Promise<boolean> {
+  /** Asks the running runs of `version` to pause or cancel, on behalf of `actor` when known; false when none runs. */
+  async request(version: string, control: RunControl, actor: string | null = null): Promise<boolean> {
     const running = await this.backend.runningRuns(version);
     for (const id of running) {
-      await this.backend.write(id, control);
+      await this.backend.write(id, encodeControl({ control, actor }));
     }
     await this.forgetEnded();
     return running.length > 0;
   }
 
-  /** What was asked of run `id`, or null. */
-  read(id: string): Promise<RunControl | null> {
-    return this.backend.read(id);
+  /** What was asked of run `id`, and by whom, or null. */
+  async read(id: string): Promise<ControlRequest | null> {
+    return decodeControl(await this.backend.read(id));
   }
 
   /** Run `id` has ended: a request left apart for it goes. */

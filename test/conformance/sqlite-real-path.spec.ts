@@ -73,6 +73,6 @@ describe('SQLite run lock and control files: one database file reached through d
     const record = runRecord('20260101000001');
     await runner.insertRun(record);
     expect(await operator.requestControl(record.version, 'pause')).toBe(true);
-    expect(await runner.readControl(record.id)).toBe('pause');
+    expect(await runner.readControl(record.id)).toEqual({ control: 'pause', actor: null });
   });
 });

@@ -203,10 +203,24 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     await store.finishRun(finished.id, ended('completed'));
     expect(await store.readControl(running.id)).toBeNull();
     expect(await store.requestControl(running.version, 'pause')).toBe(true);
-    expect(await store.readControl(running.id)).toBe('pause');
+    expect(await store.readControl(running.id)).toEqual({ control: 'pause', actor: null });
     expect(await store.requestControl(finished.version, 'cancel')).toBe(false);
     expect(await store.readControl(finished.id)).toBeNull();
     expect(await store.requestControl('20269999999999', 'pause')).toBe(false);
+  });
+
+  it('keeps who asked for a pause or cancel with the request, cut to 64 characters in all, in any script', async () => {
+    await store.prepare();
+    const running = runRecord('20260101000023');
+    await store.insertRun(running);
+    expect(await store.requestControl(running.version, 'pause', 'ops@example.com')).toBe(true);
+    expect(await store.readControl(running.id)).toEqual({ control: 'pause', actor: 'ops@example.com' });
+    // A later request wins, and its actor with it; a long name with characters beyond Latin is kept as far as 64 characters go.
+    const long = `Zoë Ødegård 🚀 ${'x'.repeat(80)}`;
+    expect(await store.requestControl(running.version, 'cancel', long)).toBe(true);
+    expect(await store.readControl(running.id)).toEqual({ control: 'cancel', actor: `cancel ${long}`.slice(0, 64).slice('cancel '.length) });
+    expect(await store.requestControl(running.version, 'pause', null)).toBe(true);
+    expect(await store.readControl(running.id)).toEqual({ control: 'pause', actor: null });
   });
 
   it('lets no pause or cancel request outlive its run: once it ended and another request was made, none is read for it', async () => {
@@ -220,7 +234,7 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     await store.finishRun(first.id, ended('paused'));
     expect(await store.requestControl(second.version, 'pause')).toBe(true);
     expect(await store.readControl(first.id)).toBeNull();
-    expect(await store.readControl(second.id)).toBe('pause');
+    expect(await store.readControl(second.id)).toEqual({ control: 'pause', actor: null });
     // A resumed task is a new run: nothing asked of the paused one reaches it.
     const resumed = runRecord(first.version);
     await store.insertRun(resumed);
@@ -245,7 +259,7 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     // The next request forgets the ended run's, and keeps the running one's.
     expect(await store.requestControl(second.version, 'pause')).toBe(true);
     expect(await requests.find({}).toArray()).toEqual([{ _id: second.id, control: 'pause' }]);
-    expect(await store.readControl(second.id)).toBe('pause');
+    expect(await store.readControl(second.id)).toEqual({ control: 'pause', actor: null });
   });
 
   // PostgreSQL and MySQL: SQLite keeps pause and cancel requests in files beside the database.
@@ -283,7 +297,7 @@ describeEachConformanceTarget('store conformance: records', (target) => {
       const control = batch % 2 ? 'pause' : 'cancel';
       await Promise.all([store.updateRun(running.id, { checkpoint: { batch } }), store.requestControl(running.version, control)]);
       const saved = { checkpoint: (await store.lastRun(running.version))?.checkpoint, control: await store.readControl(running.id) };
-      expect({ batch, ...saved }).toEqual({ batch, checkpoint: { batch }, control });
+      expect({ batch, ...saved }).toEqual({ batch, checkpoint: { batch }, control: { control, actor: null } });
     }
   });
 

@@ -189,6 +189,8 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     const page = await (await fetch(`${url}/tasks/items`, { headers: AUTH })).text();
     expect(page).toContain('data-action="resume"');
     expect(page).not.toContain('data-action="pause"');
+    // Who asked for the pause is on the paused run's record.
+    expect(page).toContain('Paused on the request of ops@example.com after a batch; after-party:run resumes it');
   });
 
   it('answers the live stream of a task that does not exist with 404, as its page, and logs nothing', async () => {

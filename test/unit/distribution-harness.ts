@@ -9,7 +9,7 @@ import type { DistributedRegisteredTask } from '../../lib/discovery/registered-t
 import type { TaskRegistry } from '../../lib/discovery/task.registry';
 import type { AfterPartyEvents } from '../../lib/events/after-party.events';
 import type { BatchContext, BatchedTask, KeysetCollection } from '../../lib/interfaces/batched-task.interface';
-import type { RunControl } from '../../lib/interfaces/run-record.interface';
+import type { ControlRequest } from '../../lib/interfaces/run-record.interface';
 import type { AfterPartyStore } from '../../lib/interfaces/store.interface';
 import { MemoryBatchLedger } from '../../lib/stores/memory/memory.batch-ledger';
 import type { TaskContext } from '../../lib/interfaces/task-context.interface';
@@ -101,7 +101,7 @@ export function node(ledger: MemoryLedger, prefix: string, distribution: Record<
     ...extra,
     distribution: { connection: { ...REDIS.connection, maxRetriesPerRequest: null }, prefix, ...distribution },
   });
-  const control: { value: RunControl | null } = { value: null };
+  const control: { value: ControlRequest | null } = { value: null };
   const store = {
     capabilities: { batchLedger: ledger },
     readControl: async () => control.value,

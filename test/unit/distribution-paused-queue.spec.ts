@@ -39,7 +39,7 @@ import { distributedTask, NumbersTask, useSandbox, within } from './distribution
       ...app,
       store: {
         ...app.store,
-        readControl: async () => 'pause',
+        readControl: async () => ({ control: 'pause', actor: null }),
         updateRun: async (_id: string, patch: { checkpoint?: DistributionCheckpoint }) => void (patch.checkpoint && checkpoints.push(patch.checkpoint)),
       } as unknown as AfterPartyStore,
     };

@@ -1,4 +1,4 @@
-import type { RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { ControlRequest, RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, RunPage, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { ControlRequests } from '../control-requests';
@@ -16,7 +16,7 @@ export class MemoryStore implements AfterPartyStore {
   readonly description = 'memory';
   readonly capabilities: StoreCapabilities = {};
   private readonly records: TaskRunRecord[] = [];
-  private readonly requests = new Map<string, RunControl>();
+  private readonly requests = new Map<string, string>();
   private readonly controls = new ControlRequests({
     runningRuns: async (version) => this.records.filter((record) => record.version === version && record.status === 'running').map((record) => record.id),
     write: async (id, control) => void this.requests.set(id, control),
@@ -96,11 +96,11 @@ export class MemoryStore implements AfterPartyStore {
     }
   }
 
-  requestControl(version: string, control: RunControl): Promise<boolean> {
-    return this.controls.request(version, control);
+  requestControl(version: string, control: RunControl, actor: string | null = null): Promise<boolean> {
+    return this.controls.request(version, control, actor);
   }
 
-  readControl(id: string): Promise<RunControl | null> {
+  readControl(id: string): Promise<ControlRequest | null> {
     return this.controls.read(id);
   }
 

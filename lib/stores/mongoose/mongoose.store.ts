@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Collection, Db } from 'mongodb';
-import type { RunControl, TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { ControlRequest, RunControl, TaskProgressSnapshot, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type { AfterPartyStore, LockOwner, RunCompletion, RunPage, RunUpdate, StoreCapabilities, StoreLock } from '../../interfaces/store.interface';
 import { ORPHANED_RUN_ERROR } from '../../records/run-messages';
 import { ControlRequests, type ControlBackend } from '../control-requests';
@@ -30,13 +30,14 @@ interface RecordDocument {
   checkpoint: unknown;
   actor?: string | null;
   /** Where an earlier version of this store wrote pause and cancel requests. */
-  control?: RunControl | null;
+  control?: string | null;
 }
 
 /** An operator's request to a running run, in `<collection>_control`: the run id as `_id`. */
 interface ControlDocument {
   _id: string;
-  control: RunControl;
+  /** As `ControlRequests` encodes it: `pause`, or `pause <who asked>`. */
+  control: string;
 }
 
 /**
@@ -138,11 +139,11 @@ export class MongooseStore implements AfterPartyStore {
     return result.modifiedCount;
   }
 
-  requestControl(version: string, control: RunControl): Promise<boolean> {
-    return this.controls.request(version, control);
+  requestControl(version: string, control: RunControl, actor: string | null = null): Promise<boolean> {
+    return this.controls.request(version, control, actor);
   }
 
-  readControl(id: string): Promise<RunControl | null> {
+  readControl(id: string): Promise<ControlRequest | null> {
     return this.controls.read(id);
   }
 

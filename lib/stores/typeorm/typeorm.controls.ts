@@ -1,5 +1,5 @@
-import type { RunControl } from '../../interfaces/run-record.interface';
-import type { ControlBackend } from '../control-requests';
+import { MAX_CONTROL_LENGTH, type ControlBackend } from '../control-requests';
+import { withCharsetFallback } from './charset-fallback';
 import type { SqliteControlFiles } from './locks/sqlite-control-files';
 import type { Statement, TypeOrmSql } from './typeorm.sql';
 
@@ -16,9 +16,9 @@ export interface StatementRunner {
 const ids = (rows: Array<{ id: string }>): string[] => rows.map(({ id }) => id);
 
 /** The request written into the run's record (`control`), or null. */
-async function readColumn(sql: () => TypeOrmSql, run: StatementRunner, id: string): Promise<RunControl | null> {
+async function readColumn(sql: () => TypeOrmSql, run: StatementRunner, id: string): Promise<string | null> {
   const [row] = await run.rows<{ control: string | null }>(sql().control(id));
-  return (row?.control as RunControl | null) ?? null;
+  return row?.control ?? null;
 }
 
 /** Requests in the run's record, on PostgreSQL and MySQL/MariaDB: they end with the run. */
@@ -26,7 +26,8 @@ export function recordControls(sql: () => TypeOrmSql, run: StatementRunner): Con
   return {
     // Reported as the write it precedes: a records table not made yet (a pause before any run) says so.
     runningRuns: (version) => run.write(async () => ids(await run.rows(sql().runningIds(version)))),
-    write: async (id, control) => void (await run.write(() => run.affected(sql().setControl(id, control)))),
+    // Who asked may hold characters a legacy table's character set cannot: escaped, and cut to the column.
+    write: async (id, control) => void (await run.write(() => withCharsetFallback((fit) => run.affected(sql().setControl(id, fit(control).slice(0, MAX_CONTROL_LENGTH)))))),
     read: (id) => readColumn(sql, run, id),
   };
 }

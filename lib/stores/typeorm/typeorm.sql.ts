@@ -1,4 +1,4 @@
-import type { RunControl, TaskRunRecord, TaskRunStatus } from '../../interfaces/run-record.interface';
+import type { TaskRunRecord, TaskRunStatus } from '../../interfaces/run-record.interface';
 import type { DistributedBatch, RunCompletion, RunUpdate } from '../../interfaces/store.interface';
 import { CUT_SHORT } from '../../planning/run-status';
 import { BATCH_COLUMNS, batchParams } from './batch-columns';
@@ -173,7 +173,7 @@ export class TypeOrmSql {
   }
 
   /** A request written into run `id`'s record, while it runs. */
-  setControl(id: string, control: RunControl): Statement {
+  setControl(id: string, control: string): Statement {
     return { sql: `UPDATE ${this.table} SET control = ${this.p(1)} WHERE id = ${this.p(2)} AND status = ${this.p(3)}`, params: [control, id, 'running'] };
   }
 

@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { StoreUnavailableError } from '../../errors/store-unavailable.error';
 import { firstLine, messageOf } from '../../format/text.format';
-import type { RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
+import type { ControlRequest, RunControl, TaskRunRecord, VersionState } from '../../interfaces/run-record.interface';
 import type {
   AfterPartyStore,
   LockOwner,
@@ -176,11 +176,11 @@ export class TypeOrmStore implements AfterPartyStore {
     return count ?? 0;
   }
 
-  requestControl(version: string, control: RunControl): Promise<boolean> {
-    return this.controls.request(version, control);
+  requestControl(version: string, control: RunControl, actor: string | null = null): Promise<boolean> {
+    return this.controls.request(version, control, actor);
   }
 
-  readControl(id: string): Promise<RunControl | null> {
+  readControl(id: string): Promise<ControlRequest | null> {
     return this.controls.read(id);
   }
 

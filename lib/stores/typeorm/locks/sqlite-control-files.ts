@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { RunControl } from '../../../interfaces/run-record.interface';
 import { sqliteRealPath } from './sqlite-real-path';
 
 /**
@@ -19,14 +18,14 @@ export class SqliteControlFiles {
   }
 
   /** Leaves `control` for run `runId`: written whole or not at all (a reader never sees half of it). */
-  write(runId: string, control: RunControl): void {
+  write(runId: string, control: string): void {
     const file = this.prefix + runId;
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, control);
     renameSync(partial, file);
   }
 
-  read(runId: string): RunControl | null {
+  read(runId: string): string | null {
     let text: string;
     try {
       text = readFileSync(this.prefix + runId, 'utf8');
@@ -36,7 +35,7 @@ export class SqliteControlFiles {
       }
       throw error;
     }
-    return text === 'pause' || text === 'cancel' ? text : null;
+    return text === '' ? null : text;
   }
 
   remove(runId: string): void {
