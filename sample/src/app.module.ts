@@ -27,8 +27,12 @@ function database(): DynamicModule {
     database(),
     AfterPartyModule.forRoot({
       store,
-      // Used only when a task is distributed (`npm run sample:workers`): BullMQ on the local Redis.
-      distribution: { connection: { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) } },
+      // Used only when a task is distributed (`npm run sample:workers`): BullMQ on the local Redis,
+      // under BullMQ's own key prefix unless SAMPLE_BULL_PREFIX gives one (two samples on one Redis).
+      distribution: {
+        connection: { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) },
+        prefix: process.env.SAMPLE_BULL_PREFIX,
+      },
     }),
     DeployTasksModule.register(store),
   ],

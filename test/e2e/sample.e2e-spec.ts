@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { createConnection } from 'mongoose';
 import { describeWithRedis } from '../support/redis';
 import { describeEachStore } from '../support/stores';
@@ -69,7 +70,14 @@ describeWithRedis('the sample with workers (npm run sample:workers)', () => {
   const DATABASE = join(ROOT, 'sample', 'data', 'workers.sqlite');
 
   it('runs the backfill across three worker processes, every user given a slug once, and shows all three tasks completed', async () => {
-    const result = spawnSync(process.execPath, [SCRIPT], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+    // Its own BullMQ key prefix: another run of the suite on the same Redis (another clone) must not take its batches.
+    const prefix = `after-party-sample-${process.pid}`;
+    const env = { ...process.env, NO_COLOR: '1', SAMPLE_BULL_PREFIX: prefix };
+    const result = spawnSync(process.execPath, [SCRIPT], { env, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+    const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+    const keys = await redis.keys(`${prefix}:*`);
+    await (keys.length > 0 ? redis.del(...keys) : Promise.resolve(0));
+    await redis.quit();
     const output = `${result.stdout}${result.stderr}`;
     expect({ code: result.status, tail: output.slice(-600) }).toEqual({ code: 0, tail: expect.any(String) });
     expect(output).toContain('Dispatched 40 batches of backfill-user-slugs to after-party-backfill-user-slugs');
