@@ -226,15 +226,9 @@ async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<Contro
     if (deps.signal.aborted) {
       throw deps.signal.reason;
     }
-    const requested = await control();
-    if (requested?.control === 'pause') {
-      return { status: 'paused', reason: stopReasons.pausedAfterBatch(requested.actor) };
-    }
-    if (requested?.control === 'cancel') {
-      return { status: 'cancelled', reason: stopReasons.cancelledAfterBatch(requested.actor) };
-    }
-    if (budgetSpent(deps.deadline)) {
-      return { status: 'paused', reason: stopReasons.budgetSpent(deps.budget) };
+    const stop = stopOf(await control(), deps);
+    if (stop) {
+      return stop;
     }
     const because = await throttleReason(deps);
     if (because === null) {
@@ -252,6 +246,20 @@ async function betweenBatches(deps: BatchLoopDeps, control: () => Promise<Contro
     await backOff(wait, deps);
     wait = Math.min(wait * 2, deps.options.maxBackoff);
   }
+}
+
+/** The end an operator's request or a spent time budget makes of the loop, or null to go on. */
+function stopOf(requested: ControlRequest | null, deps: BatchLoopDeps): BatchLoopEnd | null {
+  if (requested?.control === 'pause') {
+    return { status: 'paused', reason: stopReasons.pausedAfterBatch(requested.actor) };
+  }
+  if (requested?.control === 'cancel') {
+    return { status: 'cancelled', reason: stopReasons.cancelledAfterBatch(requested.actor) };
+  }
+  if (budgetSpent(deps.deadline)) {
+    return { status: 'paused', reason: stopReasons.budgetSpent(deps.budget) };
+  }
+  return null;
 }
 
 /**
