@@ -22,6 +22,8 @@ export const COMMAND_PREFIX = 'after-party:';
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Metadata key under which `@OnAfterPartyEvent()` stores the event types a method listens to. */
 export const AFTER_PARTY_EVENT_LISTENER_METADATA = 'after-party:event_listener_metadata';
+/** On a class with at least one `@OnAfterPartyEvent()` method (inherited by its subclasses): the only classes the explorer scans. */
+export const AFTER_PARTY_EVENT_LISTENER_CLASS = 'after-party:event_listener_class';
 /** Prefix of the names after-party events have on the app's EventEmitter2 (`after-party.task.completed`). */
 export const AFTER_PARTY_EVENT_PREFIX = 'after-party.';
 

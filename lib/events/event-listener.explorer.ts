@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { AFTER_PARTY_EVENT_LISTENER_METADATA } from '../config/after-party.constants';
+import { AFTER_PARTY_EVENT_LISTENER_CLASS, AFTER_PARTY_EVENT_LISTENER_METADATA } from '../config/after-party.constants';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { messageOf } from '../format/text.format';
 import type { AfterPartyEvent, AfterPartyEventType } from './after-party-event.interface';
@@ -27,7 +27,9 @@ export class EventListenerExplorer implements OnModuleInit {
   onModuleInit(): void {
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object' || wrapper.isAlias) {
+      // Only the classes the decorator marked are scanned method by method: an app's thousand
+      // providers (its tasks among them) cost a metadata read each, not a walk of their methods.
+      if (!instance || typeof instance !== 'object' || wrapper.isAlias || !Reflect.getMetadata(AFTER_PARTY_EVENT_LISTENER_CLASS, instance.constructor)) {
         continue;
       }
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {

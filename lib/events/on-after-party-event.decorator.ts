@@ -1,4 +1,4 @@
-import { AFTER_PARTY_EVENT_LISTENER_METADATA } from '../config/after-party.constants';
+import { AFTER_PARTY_EVENT_LISTENER_CLASS, AFTER_PARTY_EVENT_LISTENER_METADATA } from '../config/after-party.constants';
 import type { AfterPartyEventOf, AfterPartyEventType } from './after-party-event.interface';
 
 /**
@@ -24,7 +24,8 @@ import type { AfterPartyEventOf, AfterPartyEventType } from './after-party-event
 export function OnAfterPartyEvent<T extends AfterPartyEventType>(
   ...types: [T, ...T[]]
 ): <M extends (event: AfterPartyEventOf<T>) => unknown>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void {
-  return (_target, _key, descriptor) => {
+  return (target, _key, descriptor) => {
+    Reflect.defineMetadata(AFTER_PARTY_EVENT_LISTENER_CLASS, true, target.constructor);
     const method = descriptor.value as object;
     const known = (Reflect.getMetadata(AFTER_PARTY_EVENT_LISTENER_METADATA, method) as AfterPartyEventType[] | undefined) ?? [];
     Reflect.defineMetadata(AFTER_PARTY_EVENT_LISTENER_METADATA, [...known, ...types], method);

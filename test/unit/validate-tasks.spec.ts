@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import type { TaskCandidate } from '../../lib/discovery/task-candidate.interface';
+import { versionProblem } from '../../lib/discovery/task-version';
 import { validateTasks } from '../../lib/discovery/validate-tasks';
 import { DuplicateTaskNameError } from '../../lib/errors/duplicate-task-name.error';
 import { DuplicateTaskVersionError } from '../../lib/errors/duplicate-task-version.error';
@@ -41,6 +43,23 @@ describe('validateTasks', () => {
     const attempt = () => validateTasks([candidate('BadTask', version)]);
     expect(attempt).toThrow(InvalidTaskVersionError);
     expect(attempt).toThrow(new RegExp(`Task BadTask has an invalid version .*${reason}.*YYYYMMDDHHMMSS`));
+  });
+
+  it('accepts exactly the 14-digit versions that round-trip through a UTC Date from 1970 on (leap years, month ends, 24:00 and :60 refused)', () => {
+    const twoDigits = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const timestamp = fc
+      .tuple(fc.integer({ min: 1900, max: 2500 }).map(String), twoDigits(13), twoDigits(32), twoDigits(24), twoDigits(60), twoDigits(60))
+      .map((parts) => parts.join(''));
+    const byDate = (version: string): boolean => {
+      const [year, month, day, hour, minute, second] = (/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(version) as RegExpExecArray).slice(1).map(Number);
+      const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+      const same = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+      return year >= 1970 && same.join() === [year, month, day, hour, minute, second].join();
+    };
+    fc.assert(
+      fc.property(timestamp, (version) => (versionProblem(version) === null) === byDate(version)),
+      { numRuns: 5000, examples: [['20000229000000'], ['19000229000000'], ['21000229000000'], ['20240229235959'], ['19691231235959'], ['20261231240000']] },
+    );
   });
 
   it.each([
