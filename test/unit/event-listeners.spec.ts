@@ -258,6 +258,22 @@ describe('@OnAfterPartyEvent listeners', () => {
     );
   });
 
+  it('hear events through a method inherited from a base class, and through an instance given with useValue', async () => {
+    class BaseListener {
+      finished = 0;
+      @OnAfterPartyEvent('run.finished')
+      onFinished(): void {
+        this.finished++;
+      }
+    }
+    @Injectable()
+    class InheritingListener extends BaseListener {}
+    const given = new BaseListener();
+    const app = await boot([], [CompletingTask, InheritingListener, { provide: 'GIVEN_LISTENER', useValue: given }]);
+    await app.get(AfterPartyService).run();
+    expect({ inherited: app.get(InheritingListener).finished, given: given.finished }).toEqual({ inherited: 1, given: 1 });
+  });
+
   it('skips a request-scoped provider with a warning', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const app = await boot([], [CompletingTask, PerRequestListener]);
