@@ -1,5 +1,5 @@
 import { Get, Header, HttpCode, HttpException, HttpStatus, Inject, Logger, NotFoundException, Param, Post, Query, Req, Res, Sse, UseFilters, type MessageEvent } from '@nestjs/common';
-import { distinctUntilChanged, filter, from, interval, map, startWith, switchMap, takeUntil, type Observable } from 'rxjs';
+import { distinctUntilChanged, filter, finalize, from, interval, map, share, startWith, switchMap, takeUntil, type Observable } from 'rxjs';
 import { AfterPartyError } from '../errors/after-party.error';
 import { UnknownTaskError } from '../errors/unknown-task.error';
 import { firstLine, messageOf } from '../format/text.format';
@@ -40,6 +40,8 @@ function offsetOf(value: unknown): number {
  */
 export class DashboardController {
   private readonly logger = new Logger('AfterPartyDashboard');
+  /** The live views read now, each shared by the streams open on it. */
+  private readonly feeds = new Map<string, Observable<string>>();
 
   constructor(
     private readonly views: DashboardViews,
@@ -79,28 +81,44 @@ export class DashboardController {
 
   /**
    * The main part of a view each time it changes, read from the records every `refreshInterval`.
-   * A stream of a task that does not exist is answered 404, like its page.
+   * A stream of a task that does not exist is answered 404, like its page. All the open streams
+   * of one view share one read per interval, however many pages are open.
    */
   @Sse('events')
   async events(@Req() request: DashboardRequest, @Query() query: ViewQuery): Promise<Observable<MessageEvent>> {
     const base = basePath(request, this.options.path);
     const first = (await this.rendered(base, query)).body;
-    let warned = false;
-    const failed = (error: unknown): null => {
-      if (!warned) {
-        warned = true;
-        this.logger.warn(`Could not read the records for the live view: ${messageOf(error)}`);
-      }
-      return null;
-    };
-    return interval(this.options.refreshMs).pipe(
-      switchMap(() => from(this.render(base, query).then((rendered) => rendered.body, failed))),
-      filter((html): html is string => html !== null),
+    return this.feed(base, query).pipe(
       startWith(first),
       distinctUntilChanged(),
       map((html) => ({ data: { html } })),
       takeUntil(this.views.closing),
     );
+  }
+
+  /** The view rendered every `refreshInterval` while at least one stream of it is open, shared by all of them. */
+  private feed(base: string, query: ViewQuery): Observable<string> {
+    const key = JSON.stringify([base, query.view === 'task' ? ['task', String(query.task ?? ''), offsetOf(query.offset)] : ['overview']]);
+    let feed = this.feeds.get(key);
+    if (!feed) {
+      let warned = false;
+      const failed = (error: unknown): null => {
+        if (!warned) {
+          warned = true;
+          this.logger.warn(`Could not read the records for the live view: ${messageOf(error)}`);
+        }
+        return null;
+      };
+      feed = interval(this.options.refreshMs).pipe(
+        switchMap(() => from(this.render(base, query).then((rendered) => rendered.body, failed))),
+        filter((html): html is string => html !== null),
+        // The last stream closed: the reads stop, and the view is forgotten.
+        finalize(() => this.feeds.delete(key)),
+        share(),
+      );
+      this.feeds.set(key, feed);
+    }
+    return feed;
   }
 
   /**
