@@ -31,7 +31,8 @@ export interface AfterPartyDashboardRuntimeOptions {
    */
   stuckAfter?: number;
   /**
-   * How often (ms) the live stream reads the records again, from whichever process runs the tasks.
+   * How often (ms) the live stream reads the records again, from whichever process runs the
+   * tasks: one read per view for all the pages open on it.
    * @default 1000
    */
   refreshInterval?: number;
