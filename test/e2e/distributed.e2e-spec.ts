@@ -181,8 +181,12 @@ describeEachStore(
       await startWorkers(2, { AP_FAIL: DISTRIBUTED, AP_BATCH_FAIL_AT: '3' });
       const failed = await app.run([RUN, DISTRIBUTED], env({ AP_ATTEMPTS: '2' }));
       expect(failed.code).toBe(1);
-      expect(failed.stdout + failed.stderr).toContain('Batch 3 of 10 failed after its retries: batch 3 was told to fail');
-      expect(tally(await db.hits())).toEqual({ 0: 5, 1: 45 });
+      // "of N": the batches dispatched when the failure ended the run (all 10, or fewer on a loaded machine).
+      expect(failed.stdout + failed.stderr).toMatch(/Batch 3 of (\d+) failed after its retries: batch 3 was told to fail/);
+      const hits = await db.hits();
+      // Batch 3 (items 11 to 15) applied nothing, and no item was applied twice; the others ran
+      // or not, depending on how far the workers had got (the next run completes them, once).
+      expect({ batch3: hits.slice(10, 15), twice: hits.filter((hit) => hit > 1).length }).toEqual({ batch3: [0, 0, 0, 0, 0], twice: 0 });
       await stopWorkers();
       await startWorkers(2);
       const retried = await app.run([RUN, DISTRIBUTED], env());
