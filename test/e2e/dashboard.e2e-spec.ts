@@ -200,6 +200,33 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
       }
     });
 
+    it('keeps one live stream open through a dozen actions (it used to open another every tenth)', async () => {
+      const page = await ops.newPage();
+      collectErrors(page, errors);
+      // Counts the page's open event streams.
+      await page.addInitScript({
+        content: `(() => {
+          const Native = window.EventSource;
+          window.openStreams = 0;
+          window.EventSource = class extends Native {
+            constructor(url, init) { super(url, init); window.openStreams += 1; }
+            close() { if (this.readyState !== 2) { window.openStreams -= 1; } super.close(); }
+          };
+        })();`,
+      });
+      expect((await page.goto(`${base()}/tasks/${V.seed}`))?.status()).toBe(200);
+      await page.waitForSelector('#live[data-state="live"]');
+      for (let i = 0; i < 6; i++) {
+        expect(await act(page, 'reset')).toContain('20260101000001 seed-users');
+        await page.waitForSelector('button[data-action="mark-done"]');
+        expect(await act(page, 'mark-done')).toBe('Marked 1 task as done without running: 20260101000001 seed-users');
+        await page.waitForSelector('button[data-action="reset"]');
+      }
+      expect(await page.evaluate('window.openStreams')).toBe(1);
+      expect(await page.textContent('#live')).toBe('live');
+      await page.close();
+    });
+
     it('kept the browser console free of errors and CSP violations on every page', () => {
       expect(errors).toEqual([]);
     });

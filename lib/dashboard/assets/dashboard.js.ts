@@ -58,13 +58,19 @@ export const DASHBOARD_JS = `'use strict';
     }
   }
 
-  function poll() {
-    polls += 1;
-    if (polls % 10 === 0) { stopPolling(); follow(); return; }
+  // The view read once, as the stream would send it (after an action, and while polling).
+  function refresh() {
     fetch(base + '/fragment?' + query, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) { if (data) { apply(data.html); } })
       .catch(function () {});
+  }
+
+  // While the stream is cut: the view every 3 s, and every tenth time the stream again.
+  function poll() {
+    polls += 1;
+    if (polls % 10 === 0) { stopPolling(); follow(); return; }
+    refresh();
   }
 
   function startPolling() {
@@ -77,6 +83,7 @@ export const DASHBOARD_JS = `'use strict';
 
   function follow() {
     if (!window.EventSource) { startPolling(); return; }
+    if (source !== null) { source.close(); }
     source = new EventSource(base + '/events?' + query);
     source.onopen = function () { stopPolling(); setLive('live'); };
     source.onmessage = function (event) { apply(JSON.parse(event.data).html); };
@@ -119,7 +126,7 @@ export const DASHBOARD_JS = `'use strict';
       .then(function (response) { return response.json().catch(function () { return { ok: false, message: 'The dashboard answered ' + response.status + '.' }; }); })
       .then(function (outcome) { show(outcome.ok ? 'ok' : 'error', outcome.message || 'Done.'); })
       .catch(function () { show('error', 'The dashboard could not be reached; try again.'); })
-      .then(function () { release(); poll(); });
+      .then(function () { release(); refresh(); });
   }
 
   function ask(target) {
