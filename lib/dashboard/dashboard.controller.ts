@@ -150,8 +150,11 @@ export class DashboardController {
     return layout({ title: rendered.title, base, csrf, view, readOnly: this.options.readOnly, where: rendered.where, body: rendered.body });
   }
 
-  /** A view rendered, a task that does not exist answered 404. */
-  private rendered(base: string, query: ViewQuery): Promise<Rendered> {
+  /** A view rendered; a view or a task that does not exist answered 404. */
+  private async rendered(base: string, query: ViewQuery): Promise<Rendered> {
+    if (query.view !== undefined && query.view !== 'overview' && query.view !== 'task') {
+      throw new NotFoundException(`No such view: ${JSON.stringify(query.view)} (the views are overview and task).`);
+    }
     return this.render(base, query).catch((error: unknown) => {
       throw error instanceof UnknownTaskError ? new NotFoundException(error.message) : error;
     });

@@ -193,11 +193,13 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     expect(page).toContain('Paused on the request of ops@example.com after a batch; after-party:run resumes it');
   });
 
-  it('answers the live stream of a task that does not exist with 404, as its page, and logs nothing', async () => {
+  it('answers the live stream of a task or a view that does not exist with 404, as its page, and logs nothing', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
     const stream = await fetch(`${url}/events?view=task&task=no-such-task`, { headers: AUTH });
     expect(stream.status).toBe(404);
     expect(await stream.text()).toContain('Unknown task');
+    const view = await fetch(`${url}/events?view=bogus`, { headers: AUTH });
+    expect([view.status, await view.text()]).toEqual([404, expect.stringContaining('No such view: \\"bogus\\" (the views are overview and task).')]);
     expect(warn).not.toHaveBeenCalled();
   });
 });
