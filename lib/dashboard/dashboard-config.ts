@@ -110,7 +110,7 @@ export function resolveDashboardOptions(options: Pick<AfterPartyDashboardOptions
  * names, errors, hosts) to anyone who reaches the app, unless the app declared it `public`.
  */
 export function warnIfOpen(options: Pick<AfterPartyDashboardOptions, 'path' | 'guards'>, resolved: ResolvedDashboardOptions, runtime: AfterPartyDashboardRuntimeOptions): void {
-  if ((options.guards?.length ?? 0) === 0 && runtime.public !== true && !isAfterPartyCommandProcess()) {
+  if (resolved.readOnly && (options.guards?.length ?? 0) === 0 && runtime.public !== true && !isAfterPartyCommandProcess()) {
     new Logger('AfterPartyDashboard').warn(
       `The read-only dashboard at /${resolved.path} has no guard: anyone who reaches the app can read its tasks' records and errors. Pass guards: [YourAuthGuard], or public: true if the app guards it otherwise.`,
     );

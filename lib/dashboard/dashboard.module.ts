@@ -29,9 +29,7 @@ function guardClasses(guards: unknown[]): unknown[] {
 /** The options checked and resolved, with the startup warning of a read-only dashboard open to anyone. */
 function resolved(options: Pick<AfterPartyDashboardOptions, 'path' | 'guards'>, runtime: AfterPartyDashboardRuntimeOptions): ResolvedDashboardOptions {
   const result = resolveDashboardOptions(options, runtime);
-  if (result.readOnly) {
-    warnIfOpen(options, result, runtime);
-  }
+  warnIfOpen(options, result, runtime);
   return result;
 }
 

@@ -99,14 +99,15 @@ export interface AfterPartyStore {
   resetVersion(version: string, note: string, options?: { unfinished?: boolean }): Promise<number>;
   /**
    * Asks whoever runs `version` now to pause or cancel it (its runner reads it between batches),
-   * from any process, naming `actor` (who asked) when the surface knows it. Resolves false when no run of `version` is running: a run that is not
-   * running gets no request (the same rules on every store: see `ControlRequests`).
+   * from any process, naming `actor` (who asked) when the surface knows it. Resolves false when
+   * no run of `version` is running: a run that is not running gets no request (the same rules
+   * on every store: see `ControlRequests`).
    */
   requestControl(version: string, control: RunControl, actor?: string | null): Promise<boolean>;
   /**
-   * What an operator asked of run `id` with {@link requestControl} while it runs, and who, or null. A
-   * request does not outlive its run: once the run ended and another request was made, none is
-   * read for it.
+   * What an operator asked of run `id` with {@link requestControl} while it runs, and who, or
+   * null. A request does not outlive its run: once the run ended and another request was made,
+   * none is read for it.
    */
   readControl(id: string): Promise<ControlRequest | null>;
 }
