@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './config/after-party.constants';
+import { tenantsProviders } from './tenants/tenants.provider';
+import type { AfterPartyTenantsProvider } from './tenants/tenants.interface';
 import { isAfterPartyCommandProcess } from './cli/command-process';
 import { hasNestCommander } from './cli/load-nest-commander';
 import { InvalidOptionsError } from './errors/invalid-options.error';
@@ -59,8 +61,8 @@ export class AfterPartyModule {
    * @example AfterPartyModule.forRoot({ store: 'typeorm', tableName: 'deploy_task_runs' })
    */
   static forRoot(storeOrOptions: AfterPartyStoreType | AfterPartyModuleOptions): DynamicModule {
-    const { store, ...runtime } = typeof storeOrOptions === 'string' ? { store: storeOrOptions } : (storeOrOptions ?? {});
-    return this.forStore(validateStore(store), runtime);
+    const { store, tenants, ...runtime } = typeof storeOrOptions === 'string' ? { store: storeOrOptions } : (storeOrOptions ?? ({} as AfterPartyModuleOptions));
+    return this.forStore(validateStore(store), runtime, {}, tenants);
   }
 
   /**
@@ -68,11 +70,17 @@ export class AfterPartyModule {
    * memory store, which `forRoot` refuses.
    * @internal
    */
-  static forStore(store: StoreKind, runtime: AfterPartyRuntimeOptions, testing: { distributeInProcess?: boolean } = {}): DynamicModule {
+  static forStore(
+    store: StoreKind,
+    runtime: AfterPartyRuntimeOptions,
+    testing: { distributeInProcess?: boolean } = {},
+    tenants?: AfterPartyTenantsProvider,
+  ): DynamicModule {
     // Validated at bootstrap, where errors reach the CLI's one-line reporter.
     return this.assemble(store, [
       { provide: AFTER_PARTY_OPTIONS, useFactory: () => resolveOptions(store, runtime) },
       { provide: AFTER_PARTY_DISTRIBUTE_IN_PROCESS, useValue: testing.distributeInProcess === true },
+      ...tenantsProviders(tenants),
     ]);
   }
 
@@ -105,6 +113,7 @@ export class AfterPartyModule {
         useFactory: (factory: AfterPartyOptionsFactory) => factory.createAfterPartyOptions(),
       });
     }
+    providers.push(...tenantsProviders(options.tenants));
     return this.assemble(type, providers, options.imports ?? []);
   }
 

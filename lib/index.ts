@@ -12,12 +12,15 @@ export type {
   AfterPartyLockOptions,
   AfterPartyMarkDoneOptions,
   AfterPartyPlanOptions,
+  AfterPartyProvisionOptions,
   AfterPartyRunOptions,
   AfterPartyStatus,
   PlannedTask,
 } from './api/after-party-service-options.interface';
-export type { RunReport, TaskOutcome } from './interfaces/run-report.interface';
-export type { StatusRow, TaskState } from './status/status-row.interface';
+export type { RunReport, TaskOutcome, TenantFailure, TenantRunSummary } from './interfaces/run-report.interface';
+export type { StatusRow, TaskState, TenantCounts, TenantPairRow } from './status/status-row.interface';
+export type { AfterPartyTenants, AfterPartyTenantsProvider, TenantHandle } from './tenants/tenants.interface';
+export { currentTenant } from './tenants/tenant-context';
 export { AfterPartyEvents } from './events/after-party.events';
 export { OnAfterPartyEvent } from './events/on-after-party-event.decorator';
 export type { AfterPartyEvent, AfterPartyEventOf, AfterPartyEventType, TaskEventSubject } from './events/after-party-event.interface';

@@ -9,6 +9,10 @@ export interface AfterPartyPlanOptions {
    * @default process.env.AFTER_PARTY_DEPLOY_ID
    */
   deployId?: string | null;
+  /** Per-tenant tasks: only these tenants (a canary), like `--tenants`. @default every tenant the source lists */
+  tenants?: string[];
+  /** Per-tenant tasks: at most this many tenants with pending tasks, in the source's order, like `--limit`. */
+  limit?: number;
 }
 
 /** Options of {@link AfterPartyService.run}: the flags of `after-party:run`, as values. */
@@ -29,6 +33,10 @@ export interface AfterPartyRunOptions extends AfterPartyPlanOptions {
   maxDuration?: number | string;
   /** Wait for distributed tasks' batches to finish; false leaves them to the workers (`--no-wait`). @default true */
   waitForWorkers?: boolean;
+  /** Per-tenant tasks: tenants run at once, like `--concurrency`. @default 1 */
+  concurrency?: number;
+  /** Per-tenant tasks: start no further tenant once one failed, like `--fail-fast`. @default false */
+  failFast?: boolean;
   /**
    * Stops the run gracefully when aborted, as SIGTERM stops `after-party:run`: the current task's
    * `ctx.signal` aborts, it gets the grace period, it is recorded `interrupted`, and no further
@@ -57,6 +65,12 @@ export interface AfterPartyMarkDoneOptions {
   before?: string;
   /** Lock wait in milliseconds. @default the module option `lockTimeout` */
   lockTimeout?: number;
+}
+
+/** Options of {@link AfterPartyService.provisionTenant}. */
+export interface AfterPartyProvisionOptions extends Omit<AfterPartyRunOptions, 'tasks' | 'tenants' | 'limit' | 'concurrency' | 'failFast' | 'deployId'> {
+  /** Record the tenant's pending per-tenant tasks as completed without running them (a tenant made from an up-to-date template). @default false */
+  markDone?: boolean;
 }
 
 /** Options of the service's operations that take the run lock without running tasks. */

@@ -13,6 +13,7 @@ import type {
   AfterPartyLockOptions,
   AfterPartyMarkDoneOptions,
   AfterPartyPlanOptions,
+  AfterPartyProvisionOptions,
   AfterPartyRunOptions,
   AfterPartyStatus,
   PlannedTask,
@@ -61,6 +62,16 @@ export class AfterPartyService implements BeforeApplicationShutdown {
   }
 
   /**
+   * What a run would do per tenant: each tenant it would take (after `tenants` and `limit`), with
+   * its pending per-tenant tasks in order. Reads only and takes no lock.
+   */
+  async planTenants(options: AfterPartyPlanOptions = {}): Promise<Array<{ tenant: string; tasks: Array<{ version: string; name: string }> }>> {
+    const { tasks = [], tenants, limit } = options;
+    const plan = await this.core.plan({ tasks, deployId: resolveDeployId(options.deployId, 'deployId'), tenants: { only: tenants, limit } });
+    return plan.tenants ?? [];
+  }
+
+  /**
    * Runs what is pending (or exactly `tasks`), like `after-party:run`: takes the lock (waiting up
    * to `lockTimeout`), runs in version order, records every run, stops at the first failure.
    * Resolves the report, whose `ok` is false when a task failed or the run stopped early; rejects
@@ -71,7 +82,21 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    */
   async run(options: AfterPartyRunOptions = {}): Promise<RunReport> {
     const tasks = options.tasks ?? [];
-    return this.track(options, (input) => this.core.run({ ...input, tasks }));
+    const { tenants, limit, concurrency, failFast } = options;
+    const selection = [tenants, limit, concurrency, failFast].some((value) => value !== undefined) ? { only: tenants, limit, concurrency, failFast } : undefined;
+    return this.track(options, (input) => this.core.run({ ...input, tasks, tenants: selection }, 'api'));
+  }
+
+  /**
+   * Brings a new tenant up to date, like `after-party:tenant <id>`: runs its pending per-tenant
+   * tasks now under the lock (global tasks are left to the deploy), or, with `markDone`, records
+   * them completed without running them. Call it after creating the tenant's schema or database.
+   * Resolves the run's report (null with `markDone`) and the tasks marked done.
+   */
+  async provisionTenant(tenant: string, options: AfterPartyProvisionOptions = {}): Promise<{ report: RunReport | null; marked: Array<{ version: string; name: string }> }> {
+    const markDone = options.markDone === true;
+    const { report, marked } = await this.track({ ...options, deployId: null }, (input) => this.core.provision({ ...input, surface: 'api', tenant, markDone }));
+    return { report, marked };
   }
 
   /**
@@ -144,7 +169,7 @@ export class AfterPartyService implements BeforeApplicationShutdown {
   }
 
   /** Runs `start` as a run of this service: stopped by the caller's AbortSignal and at the app's shutdown. */
-  private async track(options: Omit<AfterPartyRunOptions, 'tasks'>, start: (input: Omit<RunOptions, 'tasks'>) => Promise<RunReport>): Promise<RunReport> {
+  private async track<T>(options: Omit<AfterPartyRunOptions, 'tasks'>, start: (input: Omit<RunOptions, 'tasks'>) => Promise<T>): Promise<T> {
     const input = {
       deployId: resolveDeployId(options.deployId, 'deployId'),
       lockTimeoutMs: this.lockTimeout(options),

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Type> = {
   'after-party:pause': () => require('./pause.command').PauseCommand,
   'after-party:resume': () => require('./resume.command').ResumeCommand,
   'after-party:cancel': () => require('./cancel.command').CancelCommand,
+  'after-party:tenant': () => require('./tenant.command').TenantCommand,
 };
 
 /** Every after-party command (providers for nest-commander). */

@@ -17,8 +17,8 @@ export function finishRun(report: RunReport, deployId: string | null, json: bool
   commandState.forceExit ||= report.abandoned;
   const exitCode = runExitCode(report);
   if (json) {
-    const { ok, paused, lockLost, detached, outcomes: tasks, notRun } = report;
-    const document: RunReportDocument = { ok, exitCode, deployId, paused, lockLost, detached, tasks, notRun };
+    const { ok, paused, lockLost, detached, outcomes: tasks, notRun, tenants } = report;
+    const document: RunReportDocument = { ok, exitCode, deployId, paused, lockLost, detached, tasks, notRun, ...(tenants ? { tenants } : {}) };
     writeJson(document);
   }
   return exitCode;

@@ -32,3 +32,6 @@ export const AFTER_PARTY_EVENT_PREFIX = 'after-party.';
  * after another (`AfterPartyTestingModule`'s default), instead of on a BullMQ queue.
  */
 export const AFTER_PARTY_DISTRIBUTE_IN_PROCESS = 'AFTER_PARTY_DISTRIBUTE_IN_PROCESS';
+
+/** Injection token of the app's tenants source, when `forRoot({ tenants })` gives one (internal). */
+export const AFTER_PARTY_TENANTS = 'AFTER_PARTY_TENANTS';

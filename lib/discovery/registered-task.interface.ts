@@ -32,6 +32,13 @@ interface RegisteredTaskBase {
   timeout: number | null;
   /** Environments the task is limited to, or null for all. */
   environments: string[] | null;
+  /** Runs once per tenant (`perTenant: true`). */
+  perTenant: boolean;
+  /**
+   * Set on the copy of a per-tenant task that runs for one tenant, whose `version` is then its
+   * record key `<version>@<tenant>`: the tenant, and the task's own version.
+   */
+  tenant?: { id: string; version: string };
 }
 
 /** A plain task: a class with `run(ctx)`. */

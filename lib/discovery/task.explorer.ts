@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA } from '../config/after-party.constants';
+import { AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA, AFTER_PARTY_TENANTS } from '../config/after-party.constants';
+import type { AfterPartyTenants } from '../tenants/tenants.interface';
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';
@@ -19,6 +20,7 @@ export class TaskExplorer implements OnModuleInit {
     private readonly registry: TaskRegistry,
     @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
     @Optional() @Inject(AFTER_PARTY_DISTRIBUTE_IN_PROCESS) private readonly distributeInProcess = false,
+    @Optional() @Inject(AFTER_PARTY_TENANTS) private readonly tenants?: AfterPartyTenants,
   ) {}
 
   onModuleInit(): void {
@@ -43,7 +45,28 @@ export class TaskExplorer implements OnModuleInit {
         'Distributed tasks need the typeorm or mongoose store.',
       );
     }
+    this.checkPerTenant(tasks);
     this.registry.load(tasks);
+  }
+
+  /** Per-tenant tasks need a tenants source, and one that can bind the transactions they ask for. */
+  private checkPerTenant(tasks: RegisteredTask[]): void {
+    const perTenant = tasks.filter((task) => task.perTenant);
+    if (perTenant.length > 0 && !this.tenants) {
+      throw new InvalidTaskClassError(
+        perTenant[0].className,
+        'runs per tenant (perTenant: true), but the module has no tenants source',
+        'Give AfterPartyModule.forRoot({ tenants: { useFactory: ..., inject: [...] } }) a source such as schemaPerTenant() from after-party/typeorm.',
+      );
+    }
+    const transactional = perTenant.find((task) => task.transaction || task.batch?.transaction);
+    if (transactional && this.tenants && typeof this.tenants.bindTransaction !== 'function') {
+      throw new InvalidTaskClassError(
+        transactional.className,
+        `runs per tenant with ${transactional.transaction ? 'transaction: true' : 'batch: { transaction: true }'}, but the tenants source (${this.tenants.description}) keeps tenants' data out of the records' database, so no transaction can hold both`,
+        "Remove the option and make the task idempotent (write through ctx.tenant.manager), or keep tenants as schemas of the records' database (schemaPerTenant()).",
+      );
+    }
   }
 
   private findCandidates(): TaskCandidate[] {

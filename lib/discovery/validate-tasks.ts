@@ -53,6 +53,7 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
     transaction: options.transaction === true,
     timeout: timeoutOf(className, options),
     environments: environmentsOf(className, options),
+    perTenant: perTenantOf(className, options),
   };
   // The kind is decided here, once: the runner and the operator read `kind`, never the options again.
   if (batch === null) {
@@ -62,6 +63,13 @@ function toRegisteredTask({ className, options, instance, scope }: TaskCandidate
   return distribute === null
     ? { ...common, kind: 'batched', batch: { ...batch, distribute }, instance: instance as BatchedTask }
     : { ...common, kind: 'distributed', batch: { ...batch, distribute }, instance: instance as BatchedTask };
+}
+
+function perTenantOf(className: string, options: AfterPartyTaskOptions): boolean {
+  if (options.perTenant !== undefined && typeof options.perTenant !== 'boolean') {
+    throw new InvalidTaskClassError(className, `has perTenant ${JSON.stringify(options.perTenant)}`, 'Set perTenant to true or false.');
+  }
+  return options.perTenant === true;
 }
 
 function refuseScope(className: string, scope: TaskCandidate['scope']): void {

@@ -1,5 +1,6 @@
 import type { LoggerService, ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
 import type { ThrottleDecision } from './batched-task.interface';
+import type { AfterPartyTenantsProvider } from '../tenants/tenants.interface';
 
 /**
  * Which database library holds the run records. Specs run tasks on an in-memory store through
@@ -69,6 +70,12 @@ export interface AfterPartyModuleOptions {
    * @default true
    */
   holdBackAppJobs?: boolean;
+  /**
+   * The app's tenants, for tasks with `perTenant: true`: a provider of an `AfterPartyTenants`
+   * source (`schemaPerTenant()`, `databasePerTenant()`, `mongooseDatabasePerTenant()` or the
+   * app's own). Known when the module is assembled, so `forRootAsync` takes it beside `store`.
+   */
+  tenants?: AfterPartyTenantsProvider;
 }
 
 /**
@@ -105,7 +112,7 @@ export interface AfterPartyDistributionOptions {
 }
 
 /** Options resolved at runtime by `forRootAsync` (everything but the store). */
-export type AfterPartyRuntimeOptions = Omit<AfterPartyModuleOptions, 'store'>;
+export type AfterPartyRuntimeOptions = Omit<AfterPartyModuleOptions, 'store' | 'tenants'>;
 
 /** A class that makes the runtime options, for `forRootAsync({ useClass | useExisting })`. */
 export interface AfterPartyOptionsFactory {
@@ -116,6 +123,8 @@ export interface AfterPartyOptionsFactory {
 export interface AfterPartyModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   /** Known synchronously, since it decides which providers exist. */
   store: AfterPartyStoreType;
+  /** The app's tenants source, for per-tenant tasks (see {@link AfterPartyModuleOptions.tenants}). */
+  tenants?: AfterPartyTenantsProvider;
   useFactory?: (...args: any[]) => Promise<AfterPartyRuntimeOptions> | AfterPartyRuntimeOptions;
   inject?: Array<InjectionToken | OptionalFactoryDependency>;
   useClass?: Type<AfterPartyOptionsFactory>;

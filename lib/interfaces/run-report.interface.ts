@@ -9,6 +9,31 @@ export interface TaskOutcome {
   status: Exclude<TaskRunStatus, 'reset'>;
   durationMs: number;
   error: string | null;
+  /** The tenant it ran for, for a per-tenant task (then `version` is the task's own). */
+  tenant?: string;
+}
+
+/** A tenant whose per-tenant tasks did not all complete in a run. */
+export interface TenantFailure {
+  tenant: string;
+  /** The task that failed, as `<version> <name>`. */
+  task: string;
+  status: TaskOutcome['status'];
+  error: string | null;
+}
+
+/** What a run did with per-tenant tasks. */
+export interface TenantRunSummary {
+  /** Tenants the source listed (after `--tenants`). */
+  listed: number;
+  /** Tenants that had pending per-tenant tasks, and were taken (after `--limit`). */
+  taken: number;
+  /** Tenants all of whose pending tasks completed in this run. */
+  completed: number;
+  /** Tenants with a failed or interrupted task (their later tasks did not run). */
+  failed: TenantFailure[];
+  /** Tenants paused (a pause, or the time budget) or not started: the next run goes on with them. */
+  notRun: string[];
 }
 
 /** What one `after-party:run` did. */
@@ -31,4 +56,6 @@ export interface RunReport {
   paused: boolean;
   /** Distributed tasks left running on the workers (`--no-wait`), as `<version> <name>`. */
   detached: string[];
+  /** The per-tenant part of the run, when the app has per-tenant tasks in this environment. */
+  tenants?: TenantRunSummary;
 }

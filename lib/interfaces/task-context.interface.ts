@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import type { TenantHandle } from '../tenants/tenants.interface';
 
 /**
  * What a task's `run(ctx)` receives. `TCursor` is the shape of the task's checkpoints, so
@@ -15,6 +16,12 @@ export interface TaskContext<TCursor = unknown> {
   readonly version: string;
   /** The task's name. */
   readonly name: string;
+  /**
+   * In a per-tenant task (`perTenant: true`): the tenant this run is for, with the handles its
+   * tenants source opened (an `EntityManager` on the tenant's schema or database, a Mongoose
+   * connection). Undefined in global tasks.
+   */
+  readonly tenant?: TenantHandle;
   /** Id of this run's record. */
   readonly runId: string;
   /** Why this run happens: a deploy, a manual run named on the command line. */

@@ -45,6 +45,13 @@ export interface AfterPartyTaskOptions {
    */
   environments?: string[];
   /**
+   * Run once per tenant instead of once per environment: for every tenant the module's `tenants`
+   * source lists, each (task, tenant) pair recorded on its own, in the tenant's context
+   * (`ctx.tenant`, `currentTenant()`). Per-tenant tasks run after every global task of the deploy.
+   * @default false
+   */
+  perTenant?: boolean;
+  /**
    * How the runner drives a batched task (a class with `collection()` and `processBatch()`,
    * see `BatchedTask`). Ignored on plain `run(ctx)` tasks. Every field has a default, so
    * `batch: {}` or leaving it out both work for a batched task.

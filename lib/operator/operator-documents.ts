@@ -1,5 +1,5 @@
-import type { TaskOutcome } from '../interfaces/run-report.interface';
-import type { StatusRow, TaskState } from '../status/status-row.interface';
+import type { TaskOutcome, TenantRunSummary } from '../interfaces/run-report.interface';
+import type { StatusRow, TaskState, TenantPairRow } from '../status/status-row.interface';
 
 /** A task as the documents name it. */
 export interface TaskRef {
@@ -27,6 +27,11 @@ export interface StatusDocument {
   tasks: StatusRow[];
   /** How many rows are in each state. */
   summary: Record<TaskState, number>;
+  /**
+   * The task × tenant matrix, when the app has per-tenant tasks: one entry per (task, tenant),
+   * for every tenant the source lists and every tenant with records it no longer lists.
+   */
+  tenants?: TenantPairRow[];
 }
 
 /** `after-party:run --json` (and `after-party:resume --json`): what the run did. */
@@ -45,8 +50,10 @@ export interface RunReportDocument {
   detached: string[];
   /** Each task that ran, in order, with how it ended. */
   tasks: TaskOutcome[];
-  /** Pending tasks the run did not reach, as `<version> <name>`. */
+  /** Pending tasks the run did not reach, as `<version> <name>` (`<version>@<tenant> <name>` for a tenant's). */
   notRun: string[];
+  /** The per-tenant part of the run: tenants taken, completed, failed (with the task and error) and not run. */
+  tenants?: TenantRunSummary;
 }
 
 /** `after-party:run --dry-run --json`: what would run, without running or recording anything. */
@@ -59,8 +66,10 @@ export interface PlanDocument {
   pendingMigrations: string[];
   /** Whether `--migrate` was given: the real run would apply `pendingMigrations` first. */
   migrate: boolean;
-  /** What would run, in order. */
+  /** What would run, in order (global tasks). */
   tasks: PlannedTask[];
+  /** Then, when the app has per-tenant tasks: each tenant the run would take, with its pending tasks in order. */
+  tenants?: Array<{ tenant: string; tasks: Array<{ version: string; name: string }> }>;
 }
 
 /** `after-party:pause --json` and `after-party:cancel --json`. */

@@ -1,5 +1,6 @@
 import type { RegisteredTask } from '../discovery/registered-task.interface';
-import type { RunOptions } from '../runner/run-options.interface';
+import type { RunOptions, TenantSelection } from '../runner/run-options.interface';
+import type { RunReport } from '../interfaces/run-report.interface';
 import type { StatusRow } from '../status/status-row.interface';
 import type { Surface } from './operator.messages';
 import type { PlannedTask, StatusDocument, TaskDetailDocument, TaskRef } from './operator-documents';
@@ -27,6 +28,8 @@ export interface LockInput {
 export interface PlanInput {
   tasks: string[];
   deployId: string | null;
+  /** Which tenants the run would take (`--tenants`, `--limit`). */
+  tenants?: TenantSelection;
 }
 
 /** What {@link OperatorCore.plan} resolves. */
@@ -34,6 +37,24 @@ export interface PlanResult {
   tasks: PlannedTask[];
   /** Schema migrations the real run would refuse on, or apply first with `migrate`. */
   pendingMigrations: string[];
+  /** Per-tenant tasks: each tenant the run would take, with its pending tasks in order. */
+  tenants?: PlannedTenant[];
+}
+
+/** One tenant of a dry run: the per-tenant tasks the run would run for it, in order. */
+export interface PlannedTenant {
+  tenant: string;
+  tasks: Array<{ version: string; name: string }>;
+}
+
+/** What {@link OperatorCore.provision} did: the run of the tenant's tasks, or the tasks marked done. */
+export interface ProvisionResult {
+  tenant: string;
+  /** The run of the tenant's pending tasks, or null when they were marked done. */
+  report: RunReport | null;
+  /** The per-tenant tasks marked done for the tenant (`markDone`). */
+  marked: TaskRef[];
+  message?: string;
 }
 
 /** What {@link OperatorCore.resume} takes: one task, and how to run it. */

@@ -30,6 +30,7 @@ import {
   type PauseResult,
   type PlanInput,
   type PlanResult,
+  type ProvisionResult,
   type ResetResult,
   type ResumeInput,
   type StatusResult,
@@ -38,6 +39,10 @@ import {
 import { recordCancelled, stopDistributed, type ControlDeps, type DistributedStop } from './task-control';
 import { allowedActions } from './task-actions';
 import { batchesOf, describeTask, runPage } from './task-detail';
+import type { Surface } from './operator.messages';
+import type { TenantSelection } from '../runner/run-options.interface';
+import { bindTenant } from '../tenants/tenant-fan-out';
+import { checkTenantIds, pairKey } from '../tenants/tenant-key';
 
 /** The most runs one page of a task's history holds. */
 const MAX_RUN_PAGE = 100;
@@ -76,32 +81,95 @@ export class OperatorCore {
     if (identifiers.length !== 1 || typeof identifiers[0] !== 'string' || identifiers[0] === '') {
       throw new InvalidOptionsError(messages.exactlyOneTask(surface, action));
     }
-    return this.select(identifiers as string[])[0];
+    const [one] = this.select(identifiers as string[]);
+    if (one.perTenant && action !== 'show') {
+      throw new InvalidOptionsError(messages.perTenantOnly(surface, action, one));
+    }
+    return one;
   }
 
   /** Runs what is pending, or exactly the named tasks (checked before the database is touched). */
-  async run(input: RunOptions): Promise<RunReport> {
+  async run(input: RunOptions, surface: Surface = 'cli'): Promise<RunReport> {
     const selected = this.select(input.tasks);
-    return this.runner.run({ ...input, tasks: selected.map((task) => task.version) });
+    const scope = selected.length > 0 ? selected : this.registry.all().filter((task) => inEnvironment(task, this.options.environment));
+    const tenants = this.tenantSelection(surface, input.tenants, scope);
+    return this.runner.run({ ...input, tenants, tasks: selected.map((task) => task.version) });
+  }
+
+  /**
+   * Brings one tenant up to date: runs its pending per-tenant tasks now (global tasks are left to
+   * the deploy), or, with `markDone`, records them completed without running (a tenant created
+   * from an up-to-date template). The tenant must be one the source lists.
+   */
+  async provision(input: { surface: Surface; tenant: unknown; markDone: boolean; actor?: string | null } & Omit<RunOptions, 'tasks' | 'tenants'>): Promise<ProvisionResult> {
+    const [tenant] = checkTenantIds([input.tenant], messages.tenantOptionName(input.surface, 'provision'));
+    const tasks = this.registry.all().filter((task) => task.perTenant && inEnvironment(task, this.options.environment));
+    if (tasks.length === 0) {
+      throw new InvalidOptionsError(messages.noPerTenantTasks(input.surface, 'provision'));
+    }
+    if (!input.markDone) {
+      const { surface: _surface, tenant: _tenant, markDone: _markDone, ...run } = input;
+      return { tenant, report: await this.runner.run({ ...run, tasks: [], tenants: { only: [tenant], tenantTasksOnly: true } }), marked: [] };
+    }
+    await this.runner.listTenants([tenant]);
+    const marked = await this.runner.underLock(input.lockTimeoutMs, async () => {
+      await this.store.prepare();
+      const completed = new Set((await this.store.versionStates(null)).filter((entry) => entry.completed).map((entry) => entry.version));
+      const fresh = tasks.filter((task) => !completed.has(pairKey(task.version, tenant)));
+      for (const task of fresh) {
+        const record = newRunRecord(bindTenant(task, tenant), { kind: 'baseline', deployId: null, environment: this.options.environment, status: 'completed', actor: input.actor ?? null });
+        await this.store.insertRun(record);
+      }
+      return fresh.map(ref);
+    });
+    return { tenant, report: null, marked, message: messages.provisionOutcome(tenant, marked) };
+  }
+
+  /** The tenant options of a run, checked (they need a per-tenant task among those it takes). */
+  private tenantSelection(surface: Surface, selection: TenantSelection | undefined, scope: RegisteredTask[]): TenantSelection | undefined {
+    if (!selection) {
+      return undefined;
+    }
+    const given = (['only', 'limit', 'concurrency', 'failFast'] as const).filter((key) => selection[key] !== undefined && selection[key] !== null);
+    const names = { only: 'tenants', limit: 'limit', concurrency: 'concurrency', failFast: 'failFast' } as const;
+    if (given.length > 0 && !scope.some((task) => task.perTenant)) {
+      throw new InvalidOptionsError(messages.noPerTenantTasks(surface, names[given[0]]));
+    }
+    for (const key of ['limit', 'concurrency'] as const) {
+      const value = selection[key];
+      if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
+        throw new InvalidOptionsError(messages.wholeNumberAtLeastOne(surface, key, value));
+      }
+    }
+    const only = selection.only == null ? null : checkTenantIds(selection.only, messages.tenantOptionName(surface, 'tenants'));
+    return { ...selection, only };
   }
 
   /** What {@link run} would run now, in order, and the schema migrations it would refuse on. Reads only; no lock. */
-  async plan({ tasks, deployId }: PlanInput): Promise<PlanResult> {
-    const planned = tasks.length > 0 ? this.select(tasks) : planRun(this.registry.all(), await this.store.versionStates(deployId), this.options.environment, deployId).pending;
+  async plan({ tasks, deployId, tenants }: PlanInput): Promise<PlanResult> {
+    const selected = tasks.length > 0 ? this.select(tasks) : null;
+    const states = await this.store.versionStates(deployId);
+    const global = this.registry.all().filter((task) => !task.perTenant);
+    const planned = selected ?? planRun(global, states.filter((state) => !state.version.includes('@')), this.options.environment, deployId).pending;
+    const scope = (selected ?? this.registry.all()).filter((task) => task.perTenant && inEnvironment(task, this.options.environment));
+    const selection = this.tenantSelection('cli', tenants, selected ?? this.registry.all().filter((task) => inEnvironment(task, this.options.environment)));
+    const pairs = scope.length > 0 ? await this.runner.tenantPlan(scope, selected ? null : states, deployId, selection) : undefined;
     return {
-      tasks: planned.map(({ version, name, description, everyDeploy }) => ({ version, name, description, everyDeploy })),
+      tasks: planned.filter((task) => !task.perTenant).map(({ version, name, description, everyDeploy }) => ({ version, name, description, everyDeploy })),
       pendingMigrations: await this.runner.pendingMigrations(),
+      ...(pairs ? { tenants: pairs } : {}),
     };
   }
 
   /** Every task with the state of its latest run. Reads only; no lock. */
   async status(): Promise<StatusResult> {
-    const tasks = await this.statusService.rows();
+    const { rows: tasks, tenants } = await this.statusService.read();
     return {
       store: this.store.description,
       environment: this.options.environment,
       tasks,
       summary: countStates(tasks),
+      ...(tenants ? { tenants } : {}),
       needsAttention: StatusService.needingAttention(tasks),
     };
   }
@@ -211,9 +279,15 @@ export class OperatorCore {
       throw new InvalidOptionsError(messages.markDoneBefore(surface, before));
     }
     if (tasks.length > 0) {
-      return this.select(tasks);
+      const named = this.select(tasks);
+      const perTenant = named.find((task) => task.perTenant);
+      if (perTenant) {
+        throw new InvalidOptionsError(messages.perTenantOnly(surface, 'mark-done', perTenant));
+      }
+      return named;
     }
-    return this.registry.all().filter((task) => inEnvironment(task, this.options.environment) && (all || task.version < (before as string)));
+    // Per-tenant tasks are marked done per tenant (provisioning), never for the whole environment.
+    return this.registry.all().filter((task) => !task.perTenant && inEnvironment(task, this.options.environment) && (all || task.version < (before as string)));
   }
 
   /**

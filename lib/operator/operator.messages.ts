@@ -158,12 +158,29 @@ export function planMigrations(pending: string[], migrate: boolean): string {
     : `Dry run: ${plural(pending.length, 'schema migration')} pending (${list}): the real run refuses until they are applied (run them first, or pass --migrate).`;
 }
 
-export function planHeader(count: number): string {
-  return count === 0 ? 'Dry run: nothing would run.' : `Dry run: ${plural(count, 'task')} would run, in this order:`;
+export function planHeader(count: number, perTenant = false): string {
+  const tasks = perTenant ? 'global task' : 'task';
+  return count === 0 ? `Dry run: ${perTenant ? 'no global task' : 'nothing'} would run.` : `Dry run: ${plural(count, tasks)} would run, in this order:`;
 }
 
 export function planLine(task: Task & { everyDeploy: boolean; description: string }): string {
   return `  ${task.version}  ${task.name}${task.everyDeploy ? ' (every deploy)' : ''}${task.description ? `  ${task.description}` : ''}`;
+}
+
+/** The per-tenant part of a dry run: how many tenants, then each tenant with its pending tasks (the first few). */
+export function planTenantLines(tenants: Array<{ tenant: string; tasks: Task[] }>, shown = 20): string[] {
+  const pairs = tenants.reduce((sum, entry) => sum + entry.tasks.length, 0);
+  if (tenants.length === 0) {
+    return ['Per-tenant tasks: nothing would run.'];
+  }
+  const lines = [`Then per-tenant tasks: ${plural(pairs, 'run')} over ${plural(tenants.length, 'tenant')}:`];
+  for (const entry of tenants.slice(0, shown)) {
+    lines.push(`  ${entry.tenant}: ${entry.tasks.map(taskLabel).join(', ')}`);
+  }
+  if (tenants.length > shown) {
+    lines.push(`  and ${plural(tenants.length - shown, 'more tenant')} (--json lists them all)`);
+  }
+  return lines;
 }
 
 // What the records say (the `error` of a run an operator stopped).
@@ -193,4 +210,38 @@ export function statusHeader(store: string, environment: string): string {
 
 export function checkFailed(rows: Array<Task & { state: TaskState }>): string {
   return `Check failed: ${rows.map((row) => `${row.version} ${row.name} is ${row.state}`).join(', ')}`;
+}
+
+// Tenants.
+
+/** How each surface names the tenant options of a run. */
+const TENANT_NAMES = {
+  cli: { tenants: '--tenants', limit: '--limit', concurrency: '--concurrency', failFast: '--fail-fast', provision: 'after-party:tenant <id>' },
+  api: { tenants: 'tenants', limit: 'limit', concurrency: 'concurrency', failFast: 'failFast', provision: 'provisionTenant(id)' },
+  dashboard: { tenants: 'tenants', limit: 'limit', concurrency: 'concurrency', failFast: 'failFast', provision: 'provisionTenant(id)' },
+} as const;
+
+export type TenantOption = keyof (typeof TENANT_NAMES)['cli'];
+
+export function tenantOptionName(surface: Surface, option: TenantOption): string {
+  return TENANT_NAMES[surface][option];
+}
+
+export function noPerTenantTasks(surface: Surface, option: TenantOption): string {
+  return `${tenantOptionName(surface, option)} applies to per-tenant tasks (perTenant: true), and none of the tasks this run takes is one.`;
+}
+
+export function wholeNumberAtLeastOne(surface: Surface, option: TenantOption, value: unknown): string {
+  return `${tenantOptionName(surface, option)} must be a whole number of 1 or more, not ${JSON.stringify(value)}.`;
+}
+
+export function perTenantOnly(surface: Surface, action: string, task: Task): string {
+  return (
+    `${taskLabel(task)} runs per tenant, and ${NAMES[surface].usage(action)} acts on global tasks. ` +
+    `Its failed and interrupted tenants run again with the next after-party:run (resuming from their checkpoints); ${tenantOptionName(surface, 'provision')} runs or marks done one tenant's tasks.`
+  );
+}
+
+export function provisionOutcome(tenant: string, marked: Task[]): string {
+  return marked.length === 0 ? `Tenant ${tenant}: every per-tenant task was already completed.` : `Tenant ${tenant}: marked ${plural(marked.length, 'task')} done: ${marked.map(taskLabel).join(', ')}`;
 }

@@ -22,4 +22,20 @@ export interface RunOptions {
   shutdown?: ShutdownWatch;
   /** Who asked for the run, recorded on its records (the dashboard's user); null or absent for none. */
   actor?: string | null;
+  /** How per-tenant tasks fan out over the tenants. */
+  tenants?: TenantSelection;
+}
+
+/** Which tenants a run takes, and how many at once (`--tenants`, `--limit`, `--concurrency`, `--fail-fast`). */
+export interface TenantSelection {
+  /** Only these tenants (a canary); null or absent for every listed tenant. */
+  only?: string[] | null;
+  /** At most this many tenants with pending tasks, in the source's order; null or absent for all. */
+  limit?: number | null;
+  /** Tenants run at once. @default 1 */
+  concurrency?: number;
+  /** Start no further tenant once one failed. @default false */
+  failFast?: boolean;
+  /** Run only per-tenant tasks (provisioning a tenant): global tasks are left for the next deploy. */
+  tenantTasksOnly?: boolean;
 }

@@ -3,6 +3,7 @@ import type { DistributionService } from '../distribution/distribution.service';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { ShutdownWatch } from './shutdown-watch';
+import type { TenantHandle } from '../tenants/tenants.interface';
 import { TaskInterruption } from '../errors/task-interruption.error';
 import { budgetSpent as spent, stopReasons } from '../records/stop-reasons';
 
@@ -29,6 +30,10 @@ export interface RunSession {
   distribution: DistributionService;
   /** Wait for distributed tasks' batches (false: `--no-wait`, leave them to the workers). */
   waitForWorkers: boolean;
+  /** The tenant whose per-tenant tasks this session runs (`ctx.tenant`), when it does. */
+  tenant?: TenantHandle;
+  /** Why no further task may start although nothing stopped this session itself (`--fail-fast` after another tenant failed), or null. */
+  halted?: () => string | null;
 }
 
 /**

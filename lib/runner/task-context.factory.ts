@@ -23,8 +23,9 @@ export interface ContextParts {
 /** Builds `ctx`: checkpoints go into the task's transaction when it has one, so they commit with its work. */
 export function createTaskContext({ task, record, session, logger, signal, progress, resumeFrom, transaction }: ContextParts): TaskContext {
   return {
-    version: task.version,
+    version: task.tenant?.version ?? task.version,
     name: task.name,
+    tenant: session.tenant,
     runId: record.id,
     kind: session.kind,
     deployId: session.deployId,

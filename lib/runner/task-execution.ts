@@ -100,7 +100,7 @@ async function openTaskTransaction(
 async function superviseWork(task: RegisteredTask, session: RunSession, run: StartedRun, transaction: StoreTransaction | undefined): Promise<TaskEnd> {
   const { record } = run;
   const controller = new AbortController();
-  const taskLogger = new Logger(task.name);
+  const taskLogger = new Logger(task.tenant ? `${task.name}@${task.tenant.id}` : task.name);
   const progress = new ProgressReporter({ version: task.version, name: task.name, runId: record.id }, session.store, session.events, taskLogger, session.terminal);
   const { resumeFrom } = run;
   const context = createTaskContext({ task, record, session, logger: taskLogger, signal: controller.signal, progress, resumeFrom, transaction });

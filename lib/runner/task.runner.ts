@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TENANTS } from '../config/after-party.constants';
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
 import type { DistributionCheckpoint } from '../distribution/dispatch';
@@ -18,12 +18,17 @@ import { hasStatus } from '../planning/run-status';
 import { orphanCancelled } from '../records/run-messages';
 import { newRunRecord } from '../records/run-record.factory';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
-import type { RunOptions } from './run-options.interface';
+import type { RunOptions, TenantSelection } from './run-options.interface';
 import type { RunReport, TaskOutcome } from '../interfaces/run-report.interface';
 import { budgetSpent, stopReason, type RunSession } from './run-session';
 import { ShutdownWatch } from './shutdown-watch';
 import { runTask, type TaskEnd } from './task-execution';
 import { TaskInterruption } from '../errors/task-interruption.error';
+import type { VersionState } from '../interfaces/run-record.interface';
+import { inEnvironment } from '../planning/task-state';
+import { fanOut, listTenants, planTenants } from '../tenants/tenant-fan-out';
+import { isPairKey } from '../tenants/tenant-key';
+import type { AfterPartyTenants } from '../tenants/tenants.interface';
 
 /**
  * Runs tasks: takes the store's lock first, then reads what is completed (one query), runs
@@ -40,6 +45,7 @@ export class TaskRunner {
     private readonly registry: TaskRegistry,
     private readonly events: AfterPartyEvents,
     private readonly distribution: DistributionService,
+    @Optional() @Inject(AFTER_PARTY_TENANTS) private readonly tenants?: AfterPartyTenants,
   ) {}
 
   /**
@@ -49,23 +55,79 @@ export class TaskRunner {
   async run(options: RunOptions): Promise<RunReport> {
     const selected = options.tasks.length > 0 ? this.registry.select(options.tasks) : null;
     const deadline = options.maxDurationMs ? Date.now() + options.maxDurationMs : null;
+    const tenantTasks = (selected ?? this.registry.all()).filter((task) => task.perTenant && inEnvironment(task, this.options.environment));
+    // The tenants are listed (and --tenants checked) before anything is locked or runs.
+    const tenants = tenantTasks.length > 0 && this.tenants ? await listTenants(this.tenants, options.tenants?.only) : null;
     return this.underLock(options.lockTimeoutMs, async (lock) => {
       await this.applyMigrationPolicy(options.migrate);
       await this.store.prepare();
       await this.recordOrphans();
-      // Only versions with a failed or interrupted run can have a checkpoint to resume.
-      const { pending, cutShort } = selected ? { pending: selected, cutShort: null } : await this.planPending(options.deployId);
+      // One query for global tasks and every (task, tenant) pair; only cut-short versions can have a checkpoint to resume.
+      const states = selected ? null : await this.store.versionStates(options.deployId);
+      const plan = states ? this.planPending(states, options.deployId) : { pending: selected as RegisteredTask[], cutShort: null };
+      const global = options.tenants?.tenantTasksOnly ? [] : plan.pending.filter((task) => !task.perTenant);
       // Redis must answer before anything runs: an unreachable queue is a configuration error (exit 2).
-      for (const task of pending.filter((candidate) => candidate.kind === 'distributed')) {
+      for (const task of [...global, ...tenantTasks].filter((candidate) => candidate.kind === 'distributed')) {
         await this.distribution.ensureReachable(task);
       }
       const shutdown = options.shutdown ?? new ShutdownWatch();
+      const session = this.session(options, { lock, shutdown, deadline, manual: selected !== null, cutShort: plan.cutShort });
       try {
-        return await this.runPlan(pending, this.session(options, { lock, shutdown, deadline, manual: selected !== null, cutShort }));
+        await this.events.emit({ type: 'run.started', tasks: global.map(({ version, name }) => ({ version, name })), deployId: session.deployId });
+        const report = await this.runPlan(global, session, tenants ? 'global' : 'all');
+        if (tenants && this.tenants) {
+          const work = planTenants(tenantTasks, tenants.chosen, states, options.deployId, options.tenants?.limit);
+          await this.runTenants(report, work, tenants.listed.length, session, options);
+        }
+        await this.events.emit({ type: 'run.finished', report });
+        return report;
       } finally {
         shutdown.dispose();
       }
     });
+  }
+
+  /** Checks that the source lists `only` (a tenant to provision); throws naming the unknown ones. */
+  async listTenants(only: string[]): Promise<void> {
+    if (this.tenants) {
+      await listTenants(this.tenants, only);
+    }
+  }
+
+  /** What a run would do per tenant (a dry run): each tenant taken, with its pending tasks. Reads only. */
+  async tenantPlan(
+    tasks: RegisteredTask[],
+    states: VersionState[] | null,
+    deployId: string | null,
+    selection: TenantSelection | undefined,
+  ): Promise<Array<{ tenant: string; tasks: Array<{ version: string; name: string }> }>> {
+    if (!this.tenants) {
+      return [];
+    }
+    const { chosen } = await listTenants(this.tenants, selection?.only);
+    return planTenants(tasks, chosen, states, deployId, selection?.limit).map(({ tenant, tasks: pending }) => ({
+      tenant,
+      tasks: pending.map((task) => ({ version: task.tenant?.version ?? task.version, name: task.name })),
+    }));
+  }
+
+  /** Runs the tenants' pending tasks when the global part of the run went through, and adds them to its report. */
+  private async runTenants(report: RunReport, work: ReturnType<typeof planTenants>, listed: number, session: RunSession, options: RunOptions): Promise<void> {
+    const source = this.tenants as AfterPartyTenants;
+    if (!report.ok) {
+      report.tenants = { listed, taken: 0, completed: 0, failed: [], notRun: work.map((entry) => entry.tenant) };
+      report.notRun.push(...work.flatMap((entry) => entry.tasks.map(taskLabel)));
+      return;
+    }
+    const fanned = await fanOut(source, work, listed, session, options.tenants ?? {}, (tasks, tenantSession) => this.runPlan(tasks, tenantSession, 'tenant'));
+    report.outcomes.push(...fanned.report.outcomes);
+    report.notRun.push(...fanned.report.notRun);
+    report.detached.push(...fanned.report.detached);
+    report.ok = fanned.report.ok;
+    report.abandoned ||= fanned.report.abandoned;
+    report.lockLost ||= fanned.report.lockLost;
+    report.paused ||= fanned.report.paused;
+    report.tenants = fanned.summary;
   }
 
   private session(
@@ -119,8 +181,15 @@ export class TaskRunner {
     }
   }
   /** What runs now, with a warning for tasks merged late and a line for cancelled ones left alone. */
-  private async planPending(deployId: string | null): Promise<{ pending: RegisteredTask[]; cutShort: Set<string> }> {
-    const plan = planRun(this.registry.all(), await this.store.versionStates(deployId), this.options.environment, deployId);
+  private planPending(states: VersionState[], deployId: string | null): { pending: RegisteredTask[]; cutShort: Set<string> } {
+    const global = this.registry.all().filter((task) => !task.perTenant);
+    const plan = planRun(global, states.filter((state) => !isPairKey(state.version)), this.options.environment, deployId);
+    // Pair keys are cut short too: a tenant's failed or paused run resumes from its checkpoint.
+    for (const state of states) {
+      if (state.cutShort && isPairKey(state.version)) {
+        plan.cutShort.add(state.version);
+      }
+    }
     for (const task of plan.outOfOrder) {
       this.logger.warn(`${taskLabel(task)} is older than tasks that already completed (merged late?); it runs now.`);
     }
@@ -130,18 +199,21 @@ export class TaskRunner {
     return plan;
   }
 
-  /** The run loop: the only place that decides what runs next. */
-  private async runPlan(plan: RegisteredTask[], session: RunSession): Promise<RunReport> {
+  /**
+   * The run loop: the only place that decides what runs next. `scope`: the whole run, its global
+   * tasks (per-tenant ones follow), or one tenant's tasks.
+   */
+  private async runPlan(plan: RegisteredTask[], session: RunSession, scope: 'all' | 'global' | 'tenant'): Promise<RunReport> {
     const report: RunReport = { outcomes: [], notRun: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
-    await this.events.emit({ type: 'run.started', tasks: plan.map(({ version, name }) => ({ version, name })), deployId: session.deployId });
-    this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
+    if (plan.length > 0 || scope === 'all') {
+      this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
+    }
     let step: Step = { stop: false };
     for (let index = 0; index < plan.length && !step.stop; index += 1) {
       // Let the event loop deliver a pending signal (synchronous drivers never yield to it).
       await new Promise((resolve) => setImmediate(resolve));
       step = await this.step(plan, index, session, report, step.started);
     }
-    await this.events.emit({ type: 'run.finished', report });
     return report;
   }
 
@@ -174,7 +246,7 @@ export class TaskRunner {
 
   /** Whether no further task may start: a stop, a lost lock, or a spent time budget (which pauses the run). */
   private async stopsBefore(session: RunSession, report: RunReport): Promise<boolean> {
-    if (!(await this.mayStart(session))) {
+    if (!(await this.mayStart(session)) || session.halted?.()) {
       return true;
     }
     report.paused = budgetSpent(session);
@@ -224,6 +296,10 @@ export class TaskRunner {
     }
     if (session.shutdown.signal) {
       return `${session.shutdown.signal} arrived`;
+    }
+    const halted = session.halted?.();
+    if (halted) {
+      return halted;
     }
     if (!report.paused) {
       return 'the failure';

@@ -2,7 +2,7 @@ import { describeProgress } from '../format/progress.format';
 import { firstLine, humanDuration, plural } from '../format/text.format';
 import { TASK_STATES, type TaskState } from '../planning/task-state';
 import type { TaskProgressSnapshot } from '../interfaces/run-record.interface';
-import type { StatusRow } from './status-row.interface';
+import type { StatusRow, TenantCounts } from './status-row.interface';
 
 export { humanDuration };
 
@@ -36,7 +36,7 @@ export function formatStatus(rows: StatusRow[], header: string, colour = false, 
   const cells = rows.map((row) => [
     row.state,
     row.version,
-    row.everyDeploy ? `${row.name} (every deploy)` : row.name,
+    row.tenants ? `${row.name} (per tenant)` : row.everyDeploy ? `${row.name} (every deploy)` : row.name,
     truncate(row.description, MAX_DESCRIPTION),
     row.lastRunAt ? row.lastRunAt.replace('T', ' ').slice(0, 19) : '-',
     row.durationMs === null ? '-' : humanDuration(row.durationMs),
@@ -60,13 +60,29 @@ export function formatStatus(rows: StatusRow[], header: string, colour = false, 
 
 /** The lines under the table for one row: its latest error, and how far it got. */
 function rowDetails(row: StatusRow, now: number): string[] {
-  const lines: string[] = [];
+  const lines: string[] = row.tenants ? tenantLines(row.version, row.tenants) : [];
   if (row.error) {
     const which = row.lastRunStatus === row.state ? row.state : `last run ${row.lastRunStatus}`;
     lines.push(`  ${row.version} ${which}: ${firstLine(row.error)}`);
   }
   if (row.progress) {
     lines.push(progressLine(row, row.progress, now));
+  }
+  return lines;
+}
+
+/** The most failed tenants listed under a per-tenant task (all of them are in `--json`). */
+const MAX_FAILED_TENANTS = 10;
+
+/** A per-tenant task's tenants in one line, then its failed tenants with their errors. */
+function tenantLines(version: string, tenants: TenantCounts): string[] {
+  const counts = TASK_STATES.filter((state) => tenants.states[state]).map((state) => `${tenants.states[state]} ${state}`);
+  const lines = [`  ${version} over ${plural(tenants.total, 'tenant')}: ${counts.length > 0 ? counts.join(', ') : 'none listed'}`];
+  for (const failed of tenants.failed.slice(0, MAX_FAILED_TENANTS)) {
+    lines.push(`  ${version} ${failed.state} for ${failed.tenant}: ${firstLine(failed.error ?? '')}`);
+  }
+  if (tenants.failed.length > MAX_FAILED_TENANTS) {
+    lines.push(`  ${version} and ${tenants.failed.length - MAX_FAILED_TENANTS} more failed tenants (after-party:status --json lists every tenant)`);
   }
   return lines;
 }

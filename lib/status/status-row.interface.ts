@@ -25,4 +25,31 @@ export interface StatusRow {
   error: string | null;
   /** The latest progress of the latest run (for running or cut-short runs). */
   progress: TaskProgressSnapshot | null;
+  /**
+   * A per-tenant task's tenants: how many listed tenants are in each state, and the failed or
+   * interrupted ones with their errors. The row's own `state` is the one that most needs
+   * attention among them (running, failed, interrupted, paused, pending, cancelled, then completed);
+   * its last-run fields are those of the latest run over every tenant.
+   */
+  tenants?: TenantCounts;
+}
+
+/** How a per-tenant task stands over the tenants the source lists now. */
+export interface TenantCounts {
+  /** Tenants listed now. */
+  total: number;
+  /** How many of them are in each state (states with none are left out). */
+  states: Partial<Record<TaskState, number>>;
+  /** Listed tenants whose latest run of the task failed or was interrupted, with its error. */
+  failed: Array<{ tenant: string; state: TaskState; error: string | null }>;
+}
+
+/**
+ * One (task, tenant) pair: a cell of the task × tenant matrix of `after-party:status --json`
+ * (`tenants`) and `AfterPartyService.status()`.
+ */
+export interface TenantPairRow extends Pick<StatusRow, 'state' | 'version' | 'name' | 'lastRunAt' | 'lastRunStatus' | 'durationMs' | 'error' | 'progress'> {
+  tenant: string;
+  /** False for a tenant the source no longer lists (deleted): its records stay readable. */
+  listed: boolean;
 }

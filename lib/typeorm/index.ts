@@ -8,3 +8,11 @@ export {
   type AfterPartyRecordEntityOptions,
   type AfterPartyRecordsSchemaOptions,
 } from '../stores/typeorm/records-schema';
+export {
+  databasePerTenant,
+  schemaPerTenant,
+  typeormTenant,
+  type DatabasePerTenantOptions,
+  type SchemaPerTenantOptions,
+  type TypeOrmTenant,
+} from '../tenants/typeorm-tenants';

@@ -1,0 +1,225 @@
+import { Logger } from '@nestjs/common';
+import type { RegisteredTask } from '../discovery/registered-task.interface';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
+import { plural, taskLabel } from '../format/text.format';
+import type { VersionState } from '../interfaces/run-record.interface';
+import type { RunReport, TenantRunSummary } from '../interfaces/run-report.interface';
+import type { AfterPartyStore, StoreTransaction, TransactionCapability } from '../interfaces/store.interface';
+import { pendingTasks } from '../planning/run-plan';
+import { hasStatus } from '../planning/run-status';
+import { newRunRecord } from '../records/run-record.factory';
+import { recordableError } from '../records/recordable-error';
+import type { TenantSelection } from '../runner/run-options.interface';
+import { budgetSpent, stopReason, type RunSession } from '../runner/run-session';
+import { withTenant } from './tenant-context';
+import { checkTenantIds, pairKey } from './tenant-key';
+import type { AfterPartyTenants, TenantHandle } from './tenants.interface';
+
+const logger = new Logger('AfterParty');
+
+/** One tenant's pending tasks, in version order, each bound to the tenant. */
+export interface TenantWork {
+  tenant: string;
+  tasks: RegisteredTask[];
+}
+
+/** A per-tenant task as it runs for one tenant: recorded under `<version>@<tenant>`. */
+export function bindTenant(task: RegisteredTask, tenant: string): RegisteredTask {
+  return { ...task, version: pairKey(task.version, tenant), tenant: { id: tenant, version: task.version } };
+}
+
+/** The tenants a run takes, from the source's list and the operator's `--tenants` (checked before anything runs). */
+export async function listTenants(source: AfterPartyTenants, only: string[] | null | undefined): Promise<{ listed: string[]; chosen: string[] }> {
+  const listed = checkTenantIds(await source.list(), `The tenants source (${source.description})`);
+  if (!only || only.length === 0) {
+    return { listed, chosen: listed };
+  }
+  const known = new Set(listed);
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new InvalidOptionsError(
+      `Unknown ${plural(unknown.length, 'tenant')}: ${unknown.join(', ')}. The tenants source (${source.description}) lists ${plural(listed.length, 'tenant')}; after-party:status --json shows them.`,
+    );
+  }
+  return { listed, chosen: listed.filter((id) => only.includes(id)) };
+}
+
+/**
+ * What each tenant has pending: per-tenant tasks never completed for it (or, in a manual run,
+ * every selected task), from the version states of the pair keys (one query for all tenants).
+ */
+export function planTenants(tasks: readonly RegisteredTask[], tenants: string[], states: VersionState[] | null, deployId: string | null, limit?: number | null): TenantWork[] {
+  const work: TenantWork[] = [];
+  for (const tenant of tenants) {
+    if (limit != null && work.length >= limit) {
+      break;
+    }
+    const bound = tasks.map((task) => bindTenant(task, tenant));
+    // pendingTasks leaves cancelled pairs alone, as it does cancelled tasks.
+    const pending = states === null ? bound : pendingTasks(bound, states, deployId);
+    if (pending.length > 0) {
+      work.push({ tenant, tasks: pending });
+    }
+  }
+  return work;
+}
+
+/** Runs one tenant's tasks (the runner's run loop) in a session bound to the tenant. */
+export type RunTenantPlan = (tasks: RegisteredTask[], session: RunSession) => Promise<RunReport>;
+
+/**
+ * Runs every tenant's pending tasks, `concurrency` tenants at a time, each tenant's tasks in
+ * version order: a tenant whose task fails stops there, the others go on (with `failFast`, no
+ * further tenant starts). A stop of the whole run (a signal, the lost lock, the time budget)
+ * starts no further tenant. Returns the run's outcomes and the per-tenant summary.
+ */
+export async function fanOut(
+  source: AfterPartyTenants,
+  work: TenantWork[],
+  listed: number,
+  session: RunSession,
+  selection: TenantSelection,
+  runPlan: RunTenantPlan,
+): Promise<{ report: RunReport; summary: TenantRunSummary }> {
+  const report: RunReport = { outcomes: [], notRun: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
+  const summary: TenantRunSummary = { listed, taken: work.length, completed: 0, failed: [], notRun: [] };
+  const concurrency = concurrencyFor(source, selection.concurrency ?? 1, work.length);
+  if (work.length > 0) {
+    const pairs = work.reduce((sum, entry) => sum + entry.tasks.length, 0);
+    logger.log(`Per-tenant tasks: ${plural(pairs, 'pending run')} over ${plural(work.length, 'tenant')}, ${concurrency} at a time (${source.description})`);
+  }
+  let failedFast: string | null = null;
+  const halted = (): string | null => failedFast;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < work.length; index = next++) {
+      const { tenant, tasks } = work[index];
+      const stop = stopBeforeTenant(session, halted);
+      if (stop) {
+        report.paused ||= stop === 'budget';
+        summary.notRun.push(tenant);
+        report.notRun.push(...tasks.map(taskLabel));
+        continue;
+      }
+      const tenantSession = bindSession(session, source, tenant, { halted, terminal: session.terminal && concurrency === 1 });
+      const own = await runTenant(source, tenant, tasks, tenantSession, runPlan);
+      merge(report, summary, tenant, own);
+      if (!own.ok && selection.failFast && summary.failed.length > 0 && failedFast === null) {
+        failedFast = `tenant ${tenant} failed (--fail-fast)`;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await source.close?.().catch((error) => logger.warn(`Closing the tenants source failed: ${String(error)}`));
+  }
+  report.ok = summary.failed.length === 0 && summary.notRun.length === 0 && !report.lockLost;
+  if (summary.failed.length > 0) {
+    logger.error(`Failed ${plural(summary.failed.length, 'tenant')}: ${summary.failed.map((failure) => `${failure.tenant} (${failure.task})`).join(', ')}`);
+  }
+  return { report, summary };
+}
+
+/** How many tenants run at once: what was asked, bounded by the source (a pool's size) and by the work. */
+function concurrencyFor(source: AfterPartyTenants, asked: number, tenants: number): number {
+  const bound = source.maxConcurrency?.() ?? Number.POSITIVE_INFINITY;
+  if (asked > bound) {
+    logger.warn(`--concurrency ${asked} lowered to ${bound}: the tenants source (${source.description}) cannot run more tenants at once.`);
+  }
+  return Math.max(1, Math.min(asked, bound, Math.max(tenants, 1)));
+}
+
+/** Why no further tenant may start: `budget` when the time budget is spent, another reason otherwise, or null. */
+function stopBeforeTenant(session: RunSession, halted: () => string | null): 'budget' | 'stop' | null {
+  if (stopReason(session) || halted()) {
+    return 'stop';
+  }
+  return budgetSpent(session) ? 'budget' : null;
+}
+
+/** The run's session for one tenant: its handle comes with `enter`, its transactions bound to the tenant. */
+function bindSession(session: RunSession, source: AfterPartyTenants, tenant: string, extra: Pick<RunSession, 'halted' | 'terminal'>): RunSession {
+  const bind = source.bindTransaction?.bind(source);
+  return { ...session, ...extra, store: bind ? tenantStore(session.store, (manager) => bind(tenant, manager)) : session.store };
+}
+
+/** Enters the tenant and runs its tasks; a tenant that cannot be entered fails its first task, recorded. */
+async function runTenant(source: AfterPartyTenants, tenant: string, tasks: RegisteredTask[], session: RunSession, runPlan: RunTenantPlan): Promise<RunReport> {
+  try {
+    return await source.enter(tenant, (handle: TenantHandle) => withTenant(handle, () => runPlan(tasks, { ...session, tenant: handle })));
+  } catch (error) {
+    return recordUnreachable(tasks, session, error);
+  }
+}
+
+/** A tenant the source could not enter (its schema or database is gone, say): its first task is recorded failed. */
+async function recordUnreachable(tasks: RegisteredTask[], session: RunSession, error: unknown): Promise<RunReport> {
+  const [first, ...rest] = tasks;
+  const message = `Cannot enter tenant ${first.tenant?.id}: ${recordableError(error)}`;
+  const record = newRunRecord(first, { kind: session.kind, deployId: session.deployId, environment: session.options.environment, actor: session.actor });
+  await session.store.insertRun(record);
+  await session.store.finishRun(record.id, { status: 'failed', finishedAt: new Date().toISOString(), durationMs: 0, error: message });
+  logger.error(`Failed ${taskLabel(first)}: ${message}`);
+  return {
+    outcomes: [{ version: record.version, name: record.name, runId: record.id, status: 'failed', durationMs: 0, error: message }],
+    notRun: rest.map(taskLabel),
+    ok: false,
+    abandoned: false,
+    lockLost: false,
+    paused: false,
+    detached: [],
+  };
+}
+
+/** Adds one tenant's report to the run's. */
+function merge(report: RunReport, summary: TenantRunSummary, tenant: string, own: RunReport): void {
+  report.outcomes.push(...own.outcomes.map((outcome) => ({ ...outcome, version: outcome.version.split('@')[0], tenant })));
+  report.notRun.push(...own.notRun);
+  report.detached.push(...own.detached);
+  report.abandoned ||= own.abandoned;
+  report.lockLost ||= own.lockLost;
+  report.paused ||= own.paused;
+  const failed = own.outcomes.find((outcome) => !hasStatus(['completed', 'cancelled', 'paused', 'running'], outcome.status));
+  if (failed) {
+    summary.failed.push({ tenant, task: `${failed.version.split('@')[0]} ${failed.name}`, status: failed.status, error: failed.error });
+  } else if (own.ok) {
+    summary.completed += 1;
+  } else {
+    summary.notRun.push(tenant);
+  }
+}
+
+/** The store as a tenant's tasks see it: every transaction the runner opens is bound to the tenant first. */
+export function tenantStore(store: AfterPartyStore, bind: (manager: unknown) => Promise<void>): AfterPartyStore {
+  const transactions = store.capabilities.transactions;
+  if (!transactions) {
+    return store;
+  }
+  const bound: TransactionCapability = {
+    get oneAtATime() {
+      return transactions.oneAtATime;
+    },
+    canOpenWhileReading: transactions.canOpenWhileReading ? () => transactions.canOpenWhileReading?.() === true : undefined,
+    begin: async (): Promise<StoreTransaction> => {
+      const transaction = await transactions.begin();
+      try {
+        await bind(transaction.manager);
+      } catch (error) {
+        await transaction.rollback().catch(() => undefined);
+        throw error;
+      }
+      return transaction;
+    },
+  };
+  const capabilities = { ...store.capabilities, transactions: bound };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'capabilities') {
+        return capabilities;
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
