@@ -38,7 +38,7 @@ export async function listTenants(source: AfterPartyTenants, only: string[] | nu
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new InvalidOptionsError(
-      `Unknown ${plural(unknown.length, 'tenant')}: ${unknown.join(', ')}. The tenants source (${source.description}) lists ${plural(listed.length, 'tenant')}; after-party:status --json shows them.`,
+      `Unknown tenant${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. The tenants source (${source.description}) lists ${plural(listed.length, 'tenant')}; after-party:status --json shows them.`,
     );
   }
   return { listed, chosen: listed.filter((id) => only.includes(id)) };
@@ -89,6 +89,7 @@ export async function fanOut(
     logger.log(`Per-tenant tasks: ${plural(pairs, 'pending run')} over ${plural(work.length, 'tenant')}, ${concurrency} at a time (${source.description})`);
   }
   let failedFast: string | null = null;
+  const notStarted: { cause?: string; tenants: string[] } = { tenants: [] };
   const halted = (): string | null => failedFast;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -96,7 +97,9 @@ export async function fanOut(
       const { tenant, tasks } = work[index];
       const stop = stopBeforeTenant(session, halted);
       if (stop) {
-        report.paused ||= stop === 'budget';
+        report.paused ||= stop.budget;
+        notStarted.cause ??= stop.cause;
+        notStarted.tenants.push(tenant);
         summary.notRun.push(tenant);
         report.notRun.push(...tasks.map(taskLabel));
         continue;
@@ -115,6 +118,9 @@ export async function fanOut(
     await source.close?.().catch((error) => logger.warn(`Closing the tenants source failed: ${String(error)}`));
   }
   report.ok = summary.failed.length === 0 && summary.notRun.length === 0 && !report.lockLost;
+  if (notStarted.tenants.length > 0) {
+    logger.warn(`Tenants not started after ${notStarted.cause}: ${notStarted.tenants.join(', ')}`);
+  }
   if (summary.failed.length > 0) {
     logger.error(`Failed ${plural(summary.failed.length, 'tenant')}: ${summary.failed.map((failure) => `${failure.tenant} (${failure.task})`).join(', ')}`);
   }
@@ -130,12 +136,13 @@ function concurrencyFor(source: AfterPartyTenants, asked: number, tenants: numbe
   return Math.max(1, Math.min(asked, bound, Math.max(tenants, 1)));
 }
 
-/** Why no further tenant may start: `budget` when the time budget is spent, another reason otherwise, or null. */
-function stopBeforeTenant(session: RunSession, halted: () => string | null): 'budget' | 'stop' | null {
-  if (stopReason(session) || halted()) {
-    return 'stop';
+/** Why no further tenant may start (`budget`: the time budget is spent), or null. */
+function stopBeforeTenant(session: RunSession, halted: () => string | null): { cause: string; budget: boolean } | null {
+  const stop = stopReason(session)?.message ?? halted();
+  if (stop) {
+    return { cause: stop, budget: false };
   }
-  return budgetSpent(session) ? 'budget' : null;
+  return budgetSpent(session) ? { cause: `the time budget (--max-duration ${session.budget}) was spent`, budget: true } : null;
 }
 
 /** The run's session for one tenant: its handle comes with `enter`, its transactions bound to the tenant. */
