@@ -1,8 +1,11 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from '../config/after-party.constants';
+import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TENANTS } from '../config/after-party.constants';
+import { withTenant } from '../tenants/tenant-context';
+import { splitKey } from '../tenants/tenant-key';
+import type { AfterPartyTenants, TenantHandle } from '../tenants/tenants.interface';
 import { decodeCursor } from '../batch/cursor-codec';
 import type { DistributedRegisteredTask } from '../discovery/registered-task.interface';
 import { TaskRegistry } from '../discovery/task.registry';
@@ -69,6 +72,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(AFTER_PARTY_STORE) private readonly store: AfterPartyStore,
     private readonly registry: TaskRegistry,
     private readonly distribution: DistributionService,
+    @Optional() @Inject(AFTER_PARTY_TENANTS) private readonly tenants?: AfterPartyTenants,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -164,6 +168,10 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       await Promise.all(workers.map((running) => this.stop(running)));
     } finally {
       clearTimeout(grace);
+    }
+    // Tenants' data sources the batches opened (a database per tenant) close with the workers.
+    if (workers.length > 0) {
+      await this.tenants?.close?.().catch((error) => this.logger.warn(`Closing the tenants source failed: ${messageOf(error)}`));
     }
   }
 
@@ -290,9 +298,27 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     throw new DelayedError();
   }
 
+  /** Applies a batch; a per-tenant task's batch (its version `<version>@<tenant>`) in its tenant's context. */
   private async apply(task: DistributedRegisteredTask, data: BatchJobData, signal: AbortSignal): Promise<string> {
+    const { tenant } = splitKey(data.version);
+    if (tenant === null) {
+      return this.applyIn(task, data, signal);
+    }
+    const source = this.tenants;
+    if (!source) {
+      throw new Error(`${taskLabel(task)}: a batch for tenant ${tenant}, but this process's AfterPartyModule has no tenants source`);
+    }
+    return source.enter(tenant, (handle) => withTenant(handle, () => this.applyIn(task, data, signal, { handle, bind: source.bindTransaction?.bind(source) })));
+  }
+
+  private async applyIn(
+    task: DistributedRegisteredTask,
+    data: BatchJobData,
+    signal: AbortSignal,
+    tenant?: { handle: TenantHandle; bind?: (tenant: string, manager: unknown) => Promise<void> },
+  ): Promise<string> {
     const instance = task.instance as BatchedTask;
-    const context = this.context(task, data, signal);
+    const context = this.context(task, data, signal, tenant?.handle);
     const collection = await instance.collection(context);
     if (!collection.range) {
       throw new Error(`${taskLabel(task)}: its collection has no range(), which distributed batches need (typeormKeyset and mongooseKeyset have it)`);
@@ -303,6 +329,9 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     if (task.batch?.transaction && transactions) {
       const transaction = await transactions.begin();
       try {
+        if (tenant) {
+          await tenant.bind?.(tenant.handle.id, transaction.manager);
+        }
         await instance.processBatch(items, batchContext(transaction.manager));
         if (!(await transaction.completeBatch(data.version, data.distributionId, data.batchNo, this.identity))) {
           await transaction.rollback();
@@ -321,15 +350,16 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** What a batch sees in a worker: the run's identity, a logger, and a signal aborted at the end of the shutdown's grace period or when its lock is lost. */
-  private context(task: DistributedRegisteredTask, data: BatchJobData, signal: AbortSignal): TaskContext {
+  private context(task: DistributedRegisteredTask, data: BatchJobData, signal: AbortSignal, tenant?: TenantHandle): TaskContext {
     return {
       version: task.version,
       name: task.name,
+      tenant,
       runId: data.runId,
       kind: 'deploy',
       deployId: null,
       environment: this.options.environment,
-      logger: new Logger(task.name),
+      logger: new Logger(tenant ? `${task.name}@${tenant.id}` : task.name),
       signal,
       progress: { setTotal: () => undefined, advance: () => undefined, setMessage: () => undefined },
       checkpoint: async () => undefined,

@@ -1,6 +1,7 @@
-import { FixtureApp, IN_PROCESS } from '../support/fixture-app';
+import Redis from 'ioredis';
+import { FixtureApp, IN_PROCESS, type RunningCli } from '../support/fixture-app';
 import { dropTestTables } from '../support/drop-tables';
-import { describeEachStore } from '../support/stores';
+import { describeEachStore, REDIS_AVAILABLE } from '../support/stores';
 import { openTenantDatabases, tenantIds, type TenantDatabases } from '../support/tenant-databases';
 
 const RUN = 'after-party:run';
@@ -170,6 +171,32 @@ describeEachStore(
             true,
           ]);
         }
+      }
+    }, 240_000);
+
+    (REDIS_AVAILABLE ? it : it.skip)("fans a distributed per-tenant task's batches out to the app's workers, each batch in its tenant", async () => {
+      const ids = tenantIds(4);
+      await tenants.create(ids, 30);
+      const env = { AP_TENANT_DISTRIBUTED: '1', AP_BULL_PREFIX: app.table };
+      const workers: RunningCli[] = Array.from({ length: 2 }, () => app.start(['worker'], { ...env, AFTER_PARTY_WORKERS: '1' }));
+      try {
+        await Promise.all(workers.map((worker) => worker.waitFor('ready')));
+        const run = await app.run([RUN, '--concurrency', '2', '--json'], env);
+        expect([run.code, JSON.parse(run.stdout).tenants.completed]).toEqual([0, 4]);
+      } finally {
+        for (const worker of workers) {
+          worker.child.kill('SIGTERM');
+        }
+        await Promise.all(workers.map((worker) => worker.result));
+        const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+        const keys = await redis.keys(`${app.table}:*`);
+        if (keys.length > 0) {
+          await redis.del(...keys);
+        }
+        await redis.quit();
+      }
+      for (const id of ids) {
+        expect([id, await tenants.effects(id)]).toEqual([id, { currency: 1, dist: 30 }]);
       }
     }, 240_000);
 

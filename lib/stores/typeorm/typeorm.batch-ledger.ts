@@ -12,6 +12,7 @@ import type { Statement, TypeOrmSql } from './typeorm.sql';
  * deliveries of one batch only one can commit.
  */
 export class TypeOrmBatchLedger implements BatchLedgerCapability {
+  private preparing?: Promise<void>;
   constructor(
     private readonly dataSource: () => DataSource,
     private readonly sql: () => TypeOrmSql,
@@ -19,12 +20,26 @@ export class TypeOrmBatchLedger implements BatchLedgerCapability {
     private readonly schema: () => { table: string; dialect: SqlDialect },
   ) {}
 
-  async prepare(): Promise<void> {
+  /**
+   * Creates the batches table when absent. Tenants' runs in one process prepare at once (one
+   * creation between them), and another process may create it at the same moment: a creation
+   * that fails because the table now exists is what was wanted.
+   */
+  prepare(): Promise<void> {
+    this.preparing ??= this.create().finally(() => (this.preparing = undefined));
+    return this.preparing;
+  }
+
+  private async create(): Promise<void> {
     const { table, dialect } = this.schema();
     const runner = this.dataSource().createQueryRunner();
     try {
       if (!(await runner.hasTable(table))) {
-        await runner.createTable(batchesTable(table, dialect), true);
+        await runner.createTable(batchesTable(table, dialect), true).catch(async (error: unknown) => {
+          if (!(await runner.hasTable(table))) {
+            throw error;
+          }
+        });
       }
     } finally {
       await runner.release();
