@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TENANTS } from '../config/after-party.constants';
 import { withTenant } from '../tenants/tenant-context';
 import { splitKey } from '../tenants/tenant-key';
+import { tenantStore } from '../tenants/tenant-fan-out';
 import type { AfterPartyTenants, TenantHandle } from '../tenants/tenants.interface';
 import { decodeCursor } from '../batch/cursor-codec';
 import type { DistributedRegisteredTask } from '../discovery/registered-task.interface';
@@ -308,30 +309,25 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     if (!source) {
       throw new Error(`${taskLabel(task)}: a batch for tenant ${tenant}, but this process's AfterPartyModule has no tenants source`);
     }
-    return source.enter(tenant, (handle) => withTenant(handle, () => this.applyIn(task, data, signal, { handle, bind: source.bindTransaction?.bind(source) })));
+    const bind = source.bindTransaction?.bind(source);
+    // The batch's transaction is bound to the tenant as the runner's are.
+    const store = bind ? tenantStore(this.store, (manager) => bind(tenant, manager)) : this.store;
+    return source.enter(tenant, (handle) => withTenant(handle, () => this.applyIn(task, data, signal, store, handle)));
   }
 
-  private async applyIn(
-    task: DistributedRegisteredTask,
-    data: BatchJobData,
-    signal: AbortSignal,
-    tenant?: { handle: TenantHandle; bind?: (tenant: string, manager: unknown) => Promise<void> },
-  ): Promise<string> {
+  private async applyIn(task: DistributedRegisteredTask, data: BatchJobData, signal: AbortSignal, store = this.store, tenant?: TenantHandle): Promise<string> {
     const instance = task.instance as BatchedTask;
-    const context = this.context(task, data, signal, tenant?.handle);
+    const context = this.context(task, data, signal, tenant);
     const collection = await instance.collection(context);
     if (!collection.range) {
       throw new Error(`${taskLabel(task)}: its collection has no range(), which distributed batches need (typeormKeyset and mongooseKeyset have it)`);
     }
     const items = await collection.range(data.after === null ? undefined : decodeCursor(collection, data.after), decodeCursor(collection, data.last));
     const batchContext = (manager: unknown): BatchContext => ({ ...context, manager, batch: { number: data.batchNo, after: data.after } });
-    const transactions = this.store.capabilities.transactions;
+    const transactions = store.capabilities.transactions;
     if (task.batch?.transaction && transactions) {
       const transaction = await transactions.begin();
       try {
-        if (tenant) {
-          await tenant.bind?.(tenant.handle.id, transaction.manager);
-        }
         await instance.processBatch(items, batchContext(transaction.manager));
         if (!(await transaction.completeBatch(data.version, data.distributionId, data.batchNo, this.identity))) {
           await transaction.rollback();

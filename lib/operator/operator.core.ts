@@ -135,12 +135,7 @@ export class OperatorCore {
     if (given.length > 0 && !scope.some((task) => task.perTenant)) {
       throw new InvalidOptionsError(messages.noPerTenantTasks(surface, names[given[0]]));
     }
-    for (const key of ['limit', 'concurrency'] as const) {
-      const value = selection[key];
-      if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
-        throw new InvalidOptionsError(messages.wholeNumberAtLeastOne(surface, key, value));
-      }
-    }
+    checkCounts(surface, selection);
     const only = selection.only == null ? null : checkTenantIds(selection.only, messages.tenantOptionName(surface, 'tenants'));
     return { ...selection, only };
   }
@@ -329,5 +324,15 @@ export class OperatorCore {
 
   private controlDeps(): ControlDeps {
     return { store: this.store, distribution: this.distribution, environment: this.options.environment };
+  }
+}
+
+/** `limit` and `concurrency` of a tenant selection: whole numbers of 1 or more when given. */
+function checkCounts(surface: Surface, selection: TenantSelection): void {
+  for (const key of ['limit', 'concurrency'] as const) {
+    const value = selection[key];
+    if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
+      throw new InvalidOptionsError(messages.wholeNumberAtLeastOne(surface, key, value));
+    }
   }
 }

@@ -66,10 +66,7 @@ export class TaskRunner {
       const states = selected ? null : await this.store.versionStates(options.deployId);
       const plan = states ? this.planPending(states, options.deployId) : { pending: selected as RegisteredTask[], cutShort: null };
       const global = options.tenants?.tenantTasksOnly ? [] : plan.pending.filter((task) => !task.perTenant);
-      // Redis must answer before anything runs: an unreachable queue is a configuration error (exit 2).
-      for (const task of [...global, ...tenantTasks].filter((candidate) => candidate.kind === 'distributed')) {
-        await this.distribution.ensureReachable(task);
-      }
+      await this.checkQueues([...global, ...tenantTasks]);
       const shutdown = options.shutdown ?? new ShutdownWatch();
       const session = this.session(options, { lock, shutdown, deadline, manual: selected !== null, cutShort: plan.cutShort });
       try {
@@ -85,6 +82,13 @@ export class TaskRunner {
         shutdown.dispose();
       }
     });
+  }
+
+  /** Redis must answer before anything runs: an unreachable queue is a configuration error (exit 2). */
+  private async checkQueues(tasks: RegisteredTask[]): Promise<void> {
+    for (const task of tasks.filter((candidate) => candidate.kind === 'distributed')) {
+      await this.distribution.ensureReachable(task);
+    }
   }
 
   /** Checks that the source lists `only` (a tenant to provision); throws naming the unknown ones. */

@@ -101,14 +101,8 @@ export class StatusService {
   /** A per-tenant task's row: its tenants' counts, the state that needs attention first, the latest run over all tenants. */
   private tenantRow(task: RegisteredTask, pairs: TenantPairRow[]): StatusRow {
     const own = pairs.filter((pair) => pair.version === task.version && pair.listed);
-    const counts: TenantCounts = { total: own.length, states: {}, failed: [] };
-    for (const pair of own) {
-      counts.states[pair.state] = (counts.states[pair.state] ?? 0) + 1;
-      if (pair.state === 'failed' || pair.state === 'interrupted') {
-        counts.failed.push({ tenant: pair.tenant, state: pair.state, error: pair.error });
-      }
-    }
-    const state = TENANT_STATE_ORDER.find((candidate) => counts.states[candidate]) ?? (own.length === 0 ? 'completed' : 'pending');
+    const counts = countTenants(own);
+    const state = TENANT_STATE_ORDER.find((candidate) => counts.states[candidate]) ?? 'completed';
     const newest = own.reduce<TenantPairRow | null>((best, pair) => (pair.lastRunAt && (!best?.lastRunAt || pair.lastRunAt > best.lastRunAt) ? pair : best), null);
     return {
       state,
@@ -129,6 +123,18 @@ export class StatusService {
   static needingAttention(rows: StatusRow[]): StatusRow[] {
     return rows.filter((row) => NEEDS_ATTENTION.includes(row.state));
   }
+}
+
+/** How many of a task's tenants are in each state, and the failed ones. */
+function countTenants(pairs: TenantPairRow[]): TenantCounts {
+  const counts: TenantCounts = { total: pairs.length, states: {}, failed: [] };
+  for (const pair of pairs) {
+    counts.states[pair.state] = (counts.states[pair.state] ?? 0) + 1;
+    if (pair.state === 'failed' || pair.state === 'interrupted') {
+      counts.failed.push({ tenant: pair.tenant, state: pair.state, error: pair.error });
+    }
+  }
+  return counts;
 }
 
 function runFields(run: TaskRunRecord | undefined): Pick<StatusRow, 'lastRunAt' | 'lastRunStatus' | 'durationMs' | 'error' | 'progress'> {

@@ -118,13 +118,18 @@ export async function fanOut(
     await source.close?.().catch((error) => logger.warn(`Closing the tenants source failed: ${String(error)}`));
   }
   report.ok = summary.failed.length === 0 && summary.notRun.length === 0 && !report.lockLost;
+  logEnd(summary, notStarted);
+  return { report, summary };
+}
+
+/** The tenants that did not start, and the failed ones, each in one line. */
+function logEnd(summary: TenantRunSummary, notStarted: { cause?: string; tenants: string[] }): void {
   if (notStarted.tenants.length > 0) {
     logger.warn(`Tenants not started after ${notStarted.cause}: ${notStarted.tenants.join(', ')}`);
   }
   if (summary.failed.length > 0) {
     logger.error(`Failed ${plural(summary.failed.length, 'tenant')}: ${summary.failed.map((failure) => `${failure.tenant} (${failure.task})`).join(', ')}`);
   }
-  return { report, summary };
 }
 
 /** How many tenants run at once: what was asked, bounded by the source (a pool's size) and by the work. */

@@ -9,8 +9,14 @@ export function tenantsProviders(tenants: AfterPartyTenantsProvider | undefined)
     return [];
   }
   if (typeof tenants !== 'object' || tenants === null) {
-    throw new InvalidOptionsError('The tenants option takes a provider: { useFactory, inject }, { useClass } or { useExisting }.');
+    throw new InvalidOptionsError(PROVIDER_SHAPES);
   }
+  return providersOf(tenants);
+}
+
+const PROVIDER_SHAPES = 'The tenants option takes a provider: { useFactory, inject }, { useClass } or { useExisting }.';
+
+function providersOf(tenants: AfterPartyTenantsProvider): Provider[] {
   if ('useFactory' in tenants && typeof tenants.useFactory === 'function') {
     const { useFactory } = tenants;
     return [{ provide: AFTER_PARTY_TENANTS, useFactory: async (...args: unknown[]) => checkedSource(await useFactory(...args)), inject: tenants.inject ?? [] }];
@@ -21,7 +27,7 @@ export function tenantsProviders(tenants: AfterPartyTenantsProvider | undefined)
   if ('useExisting' in tenants && tenants.useExisting !== undefined) {
     return [{ provide: AFTER_PARTY_TENANTS, useFactory: checkedSource, inject: [tenants.useExisting] }];
   }
-  throw new InvalidOptionsError('The tenants option takes a provider: { useFactory, inject }, { useClass } or { useExisting }.');
+  throw new InvalidOptionsError(PROVIDER_SHAPES);
 }
 
 /** The source, once it is known to have what the runner calls. */

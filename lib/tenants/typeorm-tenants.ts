@@ -121,50 +121,60 @@ export function databasePerTenant(options: DatabasePerTenantOptions): AfterParty
   if (!Number.isInteger(maxOpen) || maxOpen < 1) {
     throw new InvalidOptionsError(`databasePerTenant's maxOpen must be a whole number of 1 or more, not ${JSON.stringify(options.maxOpen)}.`);
   }
-  const open = new Map<string, { dataSource: Promise<DataSource>; users: number }>();
-  const evict = async (): Promise<void> => {
-    // Map order is the order of use: the first idle entries are the least recently used.
-    for (const [tenant, entry] of open) {
-      if (open.size <= maxOpen) {
-        return;
-      }
-      if (entry.users === 0) {
-        open.delete(tenant);
-        await (await entry.dataSource).destroy().catch(() => undefined);
-      }
-    }
-  };
-  const acquire = (tenant: string): { dataSource: Promise<DataSource>; users: number } => {
-    const entry = open.get(tenant) ?? { dataSource: openDataSource(options, tenant), users: 0 };
-    open.delete(tenant);
-    open.set(tenant, entry);
-    entry.users += 1;
-    entry.dataSource.catch(() => open.get(tenant) === entry && entry.users === 0 && open.delete(tenant));
-    return entry;
-  };
+  const open = new TenantDataSources(options, maxOpen);
   return {
     description: 'TypeORM database per tenant',
     list: async () => options.list(),
     maxConcurrency: () => maxOpen,
-    async enter<T>(tenant: string, work: (handle: TenantHandle) => Promise<T>): Promise<T> {
-      const entry = acquire(tenant);
-      try {
-        const dataSource = await entry.dataSource;
-        return await work({ id: tenant, manager: dataSource.manager, dataSource });
-      } finally {
-        entry.users -= 1;
-        if (entry.users === 0 && (await entry.dataSource.then(() => false, () => true))) {
-          open.delete(tenant);
-        }
-        await evict();
-      }
-    },
-    async close(): Promise<void> {
-      const entries = [...open.values()];
-      open.clear();
-      await Promise.all(entries.map(async (entry) => (await entry.dataSource.catch(() => null))?.destroy().catch(() => undefined)));
-    },
+    enter: (tenant, work) => open.use(tenant, (dataSource) => work({ id: tenant, manager: dataSource.manager, dataSource })),
+    close: () => open.closeAll(),
   };
+}
+
+/** Tenants' data sources, opened on first use and closed least recently used first beyond `maxOpen` idle ones. */
+class TenantDataSources {
+  private readonly open = new Map<string, { dataSource: Promise<DataSource>; users: number }>();
+
+  constructor(
+    private readonly options: DatabasePerTenantOptions,
+    private readonly maxOpen: number,
+  ) {}
+
+  async use<T>(tenant: string, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
+    const entry = this.open.get(tenant) ?? { dataSource: openDataSource(this.options, tenant), users: 0 };
+    // Map order is the order of use: the first idle entries are the least recently used.
+    this.open.delete(tenant);
+    this.open.set(tenant, entry);
+    entry.users += 1;
+    try {
+      return await work(await entry.dataSource);
+    } finally {
+      entry.users -= 1;
+      // A data source that could not open is forgotten: the next run tries again.
+      if (entry.users === 0 && (await entry.dataSource.then(() => false, () => true)) && this.open.get(tenant) === entry) {
+        this.open.delete(tenant);
+      }
+      await this.evict();
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const entries = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(entries.map(async (entry) => (await entry.dataSource.catch(() => null))?.destroy().catch(() => undefined)));
+  }
+
+  private async evict(): Promise<void> {
+    for (const [tenant, entry] of this.open) {
+      if (this.open.size <= this.maxOpen) {
+        return;
+      }
+      if (entry.users === 0) {
+        this.open.delete(tenant);
+        await (await entry.dataSource.catch(() => null))?.destroy().catch(() => undefined);
+      }
+    }
+  }
 }
 
 async function openDataSource(options: DatabasePerTenantOptions, tenant: string): Promise<DataSource> {

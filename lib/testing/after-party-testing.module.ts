@@ -3,6 +3,7 @@ import { AfterPartyModule } from '../after-party.module';
 import type { AfterPartyStoreType } from '../interfaces/after-party-options.interface';
 import { validateStore } from '../config/resolve-options';
 import { AfterPartyTester } from './after-party.tester';
+import type { AfterPartyTenantsProvider } from '../tenants/tenants.interface';
 
 /** Options of {@link AfterPartyTestingModule.forRoot}. */
 export interface AfterPartyTestingOptions {
@@ -23,6 +24,8 @@ export interface AfterPartyTestingOptions {
    * @default 'in-process'
    */
   distribution?: 'in-process' | 'queue';
+  /** The tenants source of per-tenant tasks: `testTenants([...])` or the app's own provider. */
+  tenants?: AfterPartyTenantsProvider;
 }
 
 /**
@@ -52,6 +55,7 @@ export class AfterPartyTestingModule {
           store,
           { environment: options.environment ?? 'test', lockTimeout: 0 },
           { distributeInProcess: (options.distribution ?? 'in-process') === 'in-process' },
+          options.tenants,
         ),
       ],
       providers: [AfterPartyTester],

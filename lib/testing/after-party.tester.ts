@@ -7,6 +7,7 @@ import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { RunReport } from '../interfaces/run-report.interface';
 import { TaskRunner } from '../runner/task.runner';
+import { pairKey } from '../tenants/tenant-key';
 
 /** Runs tasks inside a test, with the providers of the testing module. */
 @Injectable()
@@ -29,12 +30,30 @@ export class AfterPartyTester {
       const label = typeof task === 'string' ? `"${task}"` : task.name;
       throw new Error(`${label} is not a registered task: add the task class to the testing module's providers.`);
     }
+    if (registered.perTenant) {
+      throw new Error(`${registered.className} runs per tenant: use runForTenant(${registered.className}, '<tenant id>').`);
+    }
     await this.runner.run({ tasks: [registered.version], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false, terminal: false });
     const records = await this.store.latestRuns();
     return records.find((record) => record.version === registered.version) as TaskRunRecord;
   }
 
   /** Runs every pending task, as `after-party:run` would. */
+  /**
+   * Runs a per-tenant task (`perTenant: true`) for one tenant of the testing module's `tenants`
+   * source, as `after-party:run <task> --tenants <id>` would, and resolves that tenant's record.
+   */
+  async runForTenant(task: Type<DeployTask> | Type<BatchedTask> | string, tenant: string): Promise<TaskRunRecord> {
+    const registered = this.registry.all().find((candidate) => (typeof task === 'string' ? candidate.version === task || candidate.name === task : candidate.instance instanceof task));
+    if (!registered?.perTenant) {
+      const label = typeof task === 'string' ? `"${task}"` : task.name;
+      throw new Error(`${label} is not a registered per-tenant task: add it to the testing module's providers, with perTenant: true.`);
+    }
+    await this.runner.run({ tasks: [registered.version], deployId: null, lockTimeoutMs: 0, migrate: false, terminal: false, tenants: { only: [tenant] } });
+    const key = pairKey(registered.version, tenant);
+    return (await this.store.latestRuns()).find((record) => record.version === key) as TaskRunRecord;
+  }
+
   runPending(options: { deployId?: string } = {}): Promise<RunReport> {
     return this.runner.run({ tasks: [], deployId: options.deployId ?? null, lockTimeoutMs: 0, migrate: false, terminal: false });
   }

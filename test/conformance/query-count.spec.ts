@@ -40,6 +40,7 @@ function tasks(n: number): RegisteredTask[] {
     transaction: false,
     timeout: null,
     environments: null,
+    perTenant: false,
     kind: 'plain',
     batch: null,
     instance: { run: () => undefined },

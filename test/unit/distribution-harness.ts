@@ -54,6 +54,7 @@ export function distributedTask(
     transaction: false,
     timeout: null,
     environments: null,
+    perTenant: false,
     kind: 'distributed',
     batch: { size, transaction: false, pause: 0, maxBackoff: 100, distribute: { queue: `after-party-${name}`, concurrency, attempts } },
     instance,

@@ -10,6 +10,7 @@ const task = (version: string, everyDeploy = false): RegisteredTask => ({
   transaction: false,
   timeout: null,
   environments: null,
+  perTenant: false,
   kind: 'plain',
   batch: null,
   instance: { run: () => undefined },
