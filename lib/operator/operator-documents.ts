@@ -143,6 +143,8 @@ export interface TaskDescriptionDocument extends PlannedTask {
   environments: string[] | null;
   /** Batch size, pause between batches (ms) and queue (distributed), for batched tasks. */
   batch: { size: number; pauseMs: number; queue: string | null } | null;
+  /** Whether it runs once per tenant (its runs are each tenant's: see `tenants`). */
+  perTenant: boolean;
 }
 
 /** The batches of a distributed task's latest distribution. */
@@ -174,4 +176,6 @@ export interface TaskDetailDocument {
   page: { offset: number; limit: number; more: boolean };
   /** A distributed task's batches, or null (other tasks, or no distribution yet). */
   batches: BatchesDocument | null;
+  /** A per-tenant task's tenants: each listed tenant (and each with records no longer listed) with its latest run. */
+  tenants?: TenantPairRow[];
 }

@@ -177,9 +177,12 @@ export class OperatorCore {
     const task = this.one(input, 'show');
     const limit = Math.min(Math.max(1, Math.floor(page.limit)), MAX_RUN_PAGE);
     const offset = Math.max(0, Math.floor(page.offset));
-    const [rows, history, batches] = await Promise.all([this.statusService.rows(), runPage(this.store, task.version, { offset, limit }), batchesOf(this.store, task)]);
-    const status = rows.find((row) => row.version === task.version) as StatusRow;
-    return { store: this.store.description, environment: this.options.environment, task: describeTask(task), status, runs: history.runs, page: { offset, limit, more: history.more }, batches, actions: allowedActions(task, status.state) };
+    const [read, history, batches] = await Promise.all([this.statusService.read(), runPage(this.store, task.version, { offset, limit }), batchesOf(this.store, task)]);
+    const status = read.rows.find((row) => row.version === task.version) as StatusRow;
+    // A per-tenant task is acted on per tenant (provisioning, the next run): no button acts on all tenants at once.
+    const actions = task.perTenant ? [] : allowedActions(task, status.state);
+    const tenants = task.perTenant ? { tenants: (read.tenants ?? []).filter((pair) => pair.version === task.version) } : {};
+    return { store: this.store.description, environment: this.options.environment, task: describeTask(task), status, runs: history.runs, page: { offset, limit, more: history.more }, batches, actions, ...tenants };
   }
 
   /** Whether the run lock is free now (taken and released at once): a running record whose lock is free has lost its runner. */

@@ -18,6 +18,7 @@ export function describeTask(task: RegisteredTask): TaskDescriptionDocument {
     timeoutMs: task.timeout,
     environments: task.environments,
     batch: task.batch ? { size: task.batch.size, pauseMs: task.batch.pause, queue: task.batch.distribute?.queue ?? null } : null,
+    perTenant: task.perTenant,
   };
 }
 

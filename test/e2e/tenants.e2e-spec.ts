@@ -2,6 +2,9 @@ import Redis from 'ioredis';
 import { FixtureApp, IN_PROCESS, type RunningCli } from '../support/fixture-app';
 import { dropTestTables } from '../support/drop-tables';
 import { describeEachStore, REDIS_AVAILABLE } from '../support/stores';
+import { collectErrors, contextAs, DashboardServer, findChromium, launchChromium } from '../support/dashboard-browser';
+
+const CHROMIUM = findChromium();
 import { openTenantDatabases, tenantIds, type TenantDatabases } from '../support/tenant-databases';
 
 const RUN = 'after-party:run';
@@ -199,6 +202,36 @@ describeEachStore(
         expect([id, await tenants.effects(id)]).toEqual([id, { currency: 1, dist: 30 }]);
       }
     }, 240_000);
+
+    // The page is the same whatever the store: one browser run, on PostgreSQL.
+    (target.db === 'postgres' && CHROMIUM ? it : it.skip)('shows each per-tenant task over its tenants in the dashboard, in a real browser (chromium), its console free of errors', async () => {
+      await tenants.create(tenantIds(6));
+      expect((await app.run([RUN], { AP_TENANT_FAIL: 't03' })).code).toBe(1);
+      const server = new DashboardServer(app);
+      const browser = await launchChromium(CHROMIUM as string);
+      const errors: string[] = [];
+      try {
+        const origin = await server.origin();
+        const page = await (await contextAs(browser, 'ops@example.com')).newPage();
+        collectErrors(page, errors);
+        await page.goto(`${origin}/ops/after-party`);
+        const row = page.locator(`tr[data-version="${CURRENCY}"]`);
+        expect(await row.getAttribute('data-state')).toBe('failed');
+        expect(await row.locator('.tenant-counts').innerText()).toBe('6 tenants: 5 completed, 1 failed\nfailed: t03');
+        expect(await page.locator(`tr[data-version="${SUMMARY}"] .tenant-counts`).innerText()).toBe('6 tenants: 5 completed, 1 pending');
+
+        await page.goto(`${origin}/ops/after-party/tasks/${CURRENCY}`);
+        const rows = page.locator('table.tenants tbody tr');
+        expect(await rows.count()).toBe(6);
+        expect([await rows.first().getAttribute('data-tenant'), await rows.first().getAttribute('data-state')]).toEqual(['t03', 'failed']);
+        expect(await rows.first().locator('.error-line').innerText()).toBe('no currency for tenant t03');
+        expect(await page.locator('button.action').count()).toBe(0);
+      } finally {
+        await browser.close();
+        await server.stop();
+      }
+      expect(errors).toEqual([]);
+    }, 120_000);
 
     it('applies every (task, tenant) pair once when two deploys run at the same time', async () => {
       const ids = tenantIds(10);

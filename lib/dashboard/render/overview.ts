@@ -1,4 +1,4 @@
-import type { StatusRow, TaskState } from '../../status/status-row.interface';
+import type { StatusRow, TaskState, TenantCounts } from '../../status/status-row.interface';
 import type { Banner } from './banners';
 import { badge, duration, progressCell, timeTag } from './format';
 import { escape } from './html';
@@ -32,14 +32,26 @@ function summaryLine(summary: Record<string, number>): string {
   return `<ul class="summary">${parts.join('')}</ul>`;
 }
 
+/** The most failed tenants an overview row names (the task page lists them all). */
+const FAILED_TENANTS_SHOWN = 3;
+
+/** A per-tenant task's tenants in a line: counts by state, then the first failed tenants. */
+function tenantLine(tenants: TenantCounts): string {
+  const counts = Object.entries(tenants.states).map(([state, value]) => `${value} ${escape(state)}`);
+  const failed = tenants.failed.slice(0, FAILED_TENANTS_SHOWN).map((entry) => escape(entry.tenant));
+  const more = tenants.failed.length > FAILED_TENANTS_SHOWN ? ` and ${tenants.failed.length - FAILED_TENANTS_SHOWN} more` : '';
+  return `<div class="desc tenant-counts">${tenants.total} tenants: ${counts.join(', ') || 'none listed'}${failed.length > 0 ? `<div class="error-line">failed: ${failed.join(', ')}${more}</div>` : ''}</div>`;
+}
+
 function row(base: string, task: StatusRow, now: number): string {
   const link = task.state === 'no-task' ? escape(task.name) : `<a href="${escape(base)}/tasks/${escape(task.version)}">${escape(task.name)}</a>`;
   const live = task.state === 'running';
   const error = task.error ? `<div class="error-line">${escape(task.error.split('\n')[0])}</div>` : '';
+  const tags = `${task.everyDeploy ? ' <span class="tag">every deploy</span>' : ''}${task.tenants ? ' <span class="tag">per tenant</span>' : ''}`;
   return `<tr data-version="${escape(task.version)}" data-state="${escape(task.state)}">
 <td>${badge(task.state)}</td>
 <td class="num mono">${escape(task.version)}</td>
-<td class="name">${link}${task.everyDeploy ? ' <span class="tag">every deploy</span>' : ''}<div class="desc">${escape(task.description)}</div>${error}</td>
+<td class="name">${link}${tags}<div class="desc">${escape(task.description)}</div>${error}${task.tenants ? tenantLine(task.tenants) : ''}</td>
 <td>${timeTag(task.lastRunAt, now)}</td>
 <td class="num">${live ? '<span class="none">running</span>' : duration(task.durationMs)}</td>
 <td class="progress-cell">${progressCell(task.progress, live)}</td>

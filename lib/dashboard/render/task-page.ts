@@ -32,6 +32,9 @@ function wording(action: TaskAction, task: TaskDescriptionDocument, state: strin
 
 function actions(view: TaskView): string {
   const { detail } = view;
+  if (detail.task.perTenant && !view.readOnly) {
+    return '<p class="muted">A per-tenant task: it is run, resumed and provisioned per tenant, not from this page.</p>';
+  }
   if (view.readOnly || detail.actions.length === 0) {
     return view.readOnly ? '<p class="muted">Read-only dashboard: no action is offered.</p>' : '<p class="muted">No action applies in this state.</p>';
   }
@@ -100,6 +103,42 @@ function history(view: TaskView): string {
   return `<section class="history"><h2>Runs</h2>${rows}<nav class="pager">${newer}${older}</nav></section>`;
 }
 
+/** The most tenants a task page lists (failed and running ones first); `after-party:status --json` has them all. */
+const TENANTS_SHOWN = 500;
+
+/** Where each tenant stands with a per-tenant task: failed, interrupted and running tenants first. */
+function tenantSection(view: TaskView): string {
+  const pairs = view.detail.tenants;
+  if (!pairs) {
+    return '';
+  }
+  const order = ['failed', 'interrupted', 'running', 'paused', 'pending', 'cancelled', 'completed', 'marked'];
+  const sorted = [...pairs].sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state) || a.tenant.localeCompare(b.tenant));
+  const counts = view.detail.status.tenants?.states ?? {};
+  const summary = Object.entries(counts)
+    .map(([state, value]) => `<li>${badge(state)}<span class="num">${count(value ?? 0)}</span></li>`)
+    .join('');
+  const rows = sorted.slice(0, TENANTS_SHOWN).map((pair) => {
+    const live = pair.state === 'running';
+    const error = pair.error ? `<div class="error-line">${escape(pair.error.split('\n')[0])}</div>` : '';
+    return `<tr data-tenant="${escape(pair.tenant)}" data-state="${escape(pair.state)}">
+<td>${badge(pair.state)}</td>
+<td class="mono">${escape(pair.tenant)}${pair.listed ? '' : ' <span class="tag">no longer listed</span>'}${error}</td>
+<td>${timeTag(pair.lastRunAt, view.now)}</td>
+<td class="num">${live ? '<span class="none">running</span>' : duration(pair.durationMs)}</td>
+<td class="progress-cell">${progressCell(pair.progress, live)}</td>
+</tr>`;
+  });
+  const more = sorted.length > TENANTS_SHOWN ? `<p class="muted">${count(sorted.length - TENANTS_SHOWN)} more tenants: after-party:status --json lists them all.</p>` : '';
+  const table = `<div class="table-wrap"><table class="tenants">
+<thead><tr><th>State</th><th>Tenant</th><th>Last run</th><th class="num">Duration</th><th>Progress</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`;
+  return `<section class="tenants"><h2>Tenants <span class="count">${count(pairs.length)}</span></h2>
+<ul class="summary">${summary}</ul>
+<p class="muted">Runs once per tenant. Failed and interrupted tenants run again with the next after-party:run; after-party:tenant &lt;id&gt; brings one tenant up to date.</p>
+${pairs.length === 0 ? '<p class="empty">No tenant listed.</p>' : table}${more}</section>`;
+}
+
 /** A task page: what it is, where it stands, its actions, its batches and one page of its runs. */
 export function renderTask(view: TaskView): string {
   const { task, status } = view.detail;
@@ -113,5 +152,5 @@ ${actions(view)}
 ${options(task)}
 ${current}
 ${batches(view.detail.batches)}
-${history(view)}`;
+${view.detail.tenants ? tenantSection(view) : history(view)}`;
 }
