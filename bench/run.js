@@ -5,6 +5,7 @@
  * `npm run bench -- batched`: a batched task against a hand-written keyset loop instead (bench/batched.js).
  * `npm run bench -- distributed`: a distributed task on 4 workers against one process (bench/distributed.js).
  * `npm run bench -- boot`: the deploy hook's fixed cost and where it goes (bench/boot.js).
+ * `npm run bench -- tenants`: a per-tenant task over 1,000 schemas against a hand-written loop (bench/tenants.js).
  * See bench/README.md. Environment overrides:
  *
  *   BENCH_RUNS=5              measured runs per case (after one warm-up run)
@@ -390,7 +391,7 @@ async function main() {
 }
 
 const which = process.argv.slice(2);
-(which.includes('boot') ? require('./boot').main() : which.includes('batched') ? require('./batched').main() : which.includes('distributed') ? require('./distributed').main() : main()).catch((error) => {
+(which.includes('boot') ? require('./boot').main() : which.includes('tenants') ? require('./tenants').main() : which.includes('batched') ? require('./batched').main() : which.includes('distributed') ? require('./distributed').main() : main()).catch((error) => {
   process.stderr.write(`bench: ${error.stack ?? error}\n`);
   process.exitCode = 1;
 });

@@ -6,6 +6,8 @@ export interface TaskEventSubject {
   version: string;
   name: string;
   runId: string;
+  /** The tenant of a per-tenant task's run (then `version` is the task's own). */
+  tenant?: string;
 }
 
 /** What happens during `after-party:run`, in order. */

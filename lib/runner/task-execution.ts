@@ -13,6 +13,7 @@ import { supervise } from './supervise';
 import { createTaskContext } from './task-context.factory';
 import { settled, type TaskEnd } from './task-end';
 import { runWork, type WorkEnd } from './task-kinds';
+import { eventSubject } from '../tenants/tenant-key';
 
 export type { TaskEnd } from './task-end';
 
@@ -43,7 +44,7 @@ export async function runTask(task: RegisteredTask, session: RunSession, started
     return settled(run.record, run.finish('interrupted', stop), stop);
   }
   logger.log(`Running ${taskLabel(task)}${task.description ? `: ${task.description}` : ''}${session.kind === 'manual' ? ' (manual run)' : ''}`);
-  await session.events.emit({ type: 'task.started', kind: session.kind, version: task.version, name: task.name, runId: run.record.id });
+  await session.events.emit({ type: 'task.started', kind: session.kind, ...eventSubject(task.version, task.name, run.record.id) });
   const opened = await openTaskTransaction(task, session);
   if ('error' in opened) {
     return settled(run.record, run.finish(opened.status, opened.error), opened.error);
@@ -101,7 +102,7 @@ async function superviseWork(task: RegisteredTask, session: RunSession, run: Sta
   const { record } = run;
   const controller = new AbortController();
   const taskLogger = new Logger(task.tenant ? `${task.name}@${task.tenant.id}` : task.name);
-  const progress = new ProgressReporter({ version: task.version, name: task.name, runId: record.id }, session.store, session.events, taskLogger, session.terminal);
+  const progress = new ProgressReporter(eventSubject(task.version, task.name, record.id), session.store, session.events, taskLogger, session.terminal);
   const { resumeFrom } = run;
   const context = createTaskContext({ task, record, session, logger: taskLogger, signal: controller.signal, progress, resumeFrom, transaction });
   if (context.resumeFrom !== undefined) {

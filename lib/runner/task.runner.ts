@@ -27,7 +27,7 @@ import { TaskInterruption } from '../errors/task-interruption.error';
 import type { VersionState } from '../interfaces/run-record.interface';
 import { inEnvironment } from '../planning/task-state';
 import { fanOut, listTenants, planTenants } from '../tenants/tenant-fan-out';
-import { isPairKey } from '../tenants/tenant-key';
+import { eventSubject, isPairKey } from '../tenants/tenant-key';
 import type { AfterPartyTenants } from '../tenants/tenants.interface';
 
 /**
@@ -348,7 +348,7 @@ export class TaskRunner {
   private async announce(outcome: TaskOutcome, end: RecordableEnd, lost: boolean): Promise<void> {
     const label = taskLabel(outcome);
     const { durationMs } = end.completion;
-    const subject = { version: outcome.version, name: outcome.name, runId: outcome.runId };
+    const subject = eventSubject(outcome.version, outcome.name, outcome.runId);
     if (outcome.status === 'completed') {
       this.logger.log(`Completed ${label} in ${durationMs} ms`);
       await this.events.emit({ type: 'task.completed', ...subject, durationMs });
@@ -371,7 +371,7 @@ export class TaskRunner {
     const whole = thrown instanceof Error && !lost ? messageOf(thrown) : outcome.error;
     const status = outcome.status as 'failed' | 'interrupted';
     this.logger.error(`${status === 'interrupted' ? 'Interrupted' : 'Failed'} ${taskLabel(outcome)} after ${durationMs} ms: ${whole}`, stackToLog(thrown));
-    await this.events.emit({ type: 'task.failed', version: outcome.version, name: outcome.name, runId: outcome.runId, status, error: outcome.error ?? '', durationMs });
+    await this.events.emit({ type: 'task.failed', ...eventSubject(outcome.version, outcome.name, outcome.runId), status, error: outcome.error ?? '', durationMs });
   }
 
   /** The schema migrations the store reports pending (TypeORM), which a run refuses without `--migrate`. */

@@ -45,3 +45,9 @@ export function checkTenantIds(ids: unknown, origin: string): string[] {
   }
   return ids as string[];
 }
+
+/** An event's subject from a record key: the task's own version, and the tenant of a per-tenant run. */
+export function eventSubject(key: string, name: string, runId: string): { version: string; name: string; runId: string; tenant?: string } {
+  const { version, tenant } = splitKey(key);
+  return tenant === null ? { version, name, runId } : { version, name, runId, tenant };
+}

@@ -48,11 +48,14 @@ export function schemaPerTenant(dataSource: DataSource, options: SchemaPerTenant
       checkPostgres(dataSource);
       const runner: QueryRunner = dataSource.createQueryRunner();
       try {
-        const [found] = await runner.query('SELECT 1 AS found FROM pg_namespace WHERE nspname = $1', [schemaOf(tenant)]);
+        // One round trip: whether the schema exists, and the connection's search path set to it.
+        const [{ found }] = await runner.query("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found, set_config('search_path', $2, false) AS path", [
+          schemaOf(tenant),
+          await pathOf(tenant),
+        ]);
         if (!found) {
           throw new Error(`its schema "${schemaOf(tenant)}" does not exist`);
         }
-        await runner.query(`SET search_path TO ${await pathOf(tenant)}`);
         return await work({ id: tenant, manager: runner.manager, dataSource });
       } finally {
         // The connection goes back to the pool with the search path it came with.

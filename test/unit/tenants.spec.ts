@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { AfterPartyService, AfterPartyTask, currentTenant, type DeployTask, type TaskContext } from '../../lib';
+import { AfterPartyEvents, AfterPartyService, AfterPartyTask, currentTenant, type DeployTask, type TaskContext } from '../../lib';
 import type { StoreTransaction } from '../../lib/interfaces/store.interface';
 import { AfterPartyTester, AfterPartyTestingModule, testTenants } from '../../lib/testing';
 import { planTenants, tenantStore } from '../../lib/tenants/tenant-fan-out';
@@ -101,10 +101,19 @@ describe('tenantStore', () => {
 });
 
 describe('per-tenant tasks through the runner (memory store)', () => {
-  it('runs global tasks first, then each tenant in its context; a failed tenant is named and runs again next time, alone', async () => {
+  it('runs global tasks first, then each tenant in its context (events name it); a failed tenant is named and runs again next time, alone', async () => {
     const moduleRef = await app(['acme', 'globex', 'initech']);
     failing = new Set(['globex']);
+    const events: string[] = [];
+    moduleRef.get(AfterPartyEvents).on('task.completed', (event) => void events.push(`completed ${event.version} ${event.tenant ?? '-'}`));
+    moduleRef.get(AfterPartyEvents).on('task.failed', (event) => void events.push(`failed ${event.version} ${event.tenant ?? '-'}`));
     const report = await moduleRef.get(AfterPartyTester).runPending();
+    expect(events).toEqual([
+      'completed 20261130000000 -',
+      'completed 20261201000001 acme',
+      'failed 20261201000001 globex',
+      'completed 20261201000001 initech',
+    ]);
     expect(seen.map((entry) => [entry.tenant, entry.fromStorage, entry.version, entry.marker])).toEqual([
       [undefined, undefined, '20261130000000', null],
       ['acme', 'acme', '20261201000001', 'manager of acme'],
