@@ -187,7 +187,7 @@ export class ProgressReporter implements ProgressSink {
   private renderBar(): void {
     const total = this.snapshot.total ?? Math.max(this.snapshot.done, 1);
     const payload = {
-      name: this.subject.name,
+      name: this.subject.tenant ? `${this.subject.name}@${this.subject.tenant}` : this.subject.name,
       message: this.snapshot.state === 'throttled' ? `throttled: ${this.snapshot.throttledBecause ?? ''}` : (this.snapshot.message ?? ''),
       rate: (this.snapshot.rate ?? 0).toFixed(1),
       eta: this.snapshot.etaMs === null || this.snapshot.etaMs === undefined ? null : humanDuration(this.snapshot.etaMs),

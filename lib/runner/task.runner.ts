@@ -210,7 +210,8 @@ export class TaskRunner {
   private async runPlan(plan: RegisteredTask[], session: RunSession, scope: 'all' | 'global' | 'tenant'): Promise<RunReport> {
     const report: RunReport = { outcomes: [], notRun: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
     if (plan.length > 0 || scope === 'all') {
-      this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
+      const tenant = scope === 'tenant' ? `Tenant ${session.tenant?.id}: ` : '';
+      this.logger.log(plan.length === 0 ? 'No pending tasks.' : `${tenant}${plural(plan.length, 'task')} to run: ${plan.map(taskLabel).join(', ')}`);
     }
     let step: Step = { stop: false };
     for (let index = 0; index < plan.length && !step.stop; index += 1) {

@@ -84,6 +84,9 @@ function tenantLines(version: string, tenants: TenantCounts): string[] {
   if (tenants.failed.length > MAX_FAILED_TENANTS) {
     lines.push(`  ${version} and ${tenants.failed.length - MAX_FAILED_TENANTS} more failed tenants (after-party:status --json lists every tenant)`);
   }
+  for (const running of tenants.running.slice(0, MAX_FAILED_TENANTS)) {
+    lines.push(`  ${version} running for ${running.tenant}${running.progress ? `: ${describeProgress(running.progress, { live: true, lead: 'progress' })}` : ''}`);
+  }
   return lines;
 }
 

@@ -42,6 +42,8 @@ export interface TenantCounts {
   states: Partial<Record<TaskState, number>>;
   /** Listed tenants whose latest run of the task failed or was interrupted, with its error. */
   failed: Array<{ tenant: string; state: TaskState; error: string | null }>;
+  /** Listed tenants the task is running for now (or whose runner died), with their latest progress. */
+  running: Array<{ tenant: string; progress: TaskProgressSnapshot | null }>;
 }
 
 /**

@@ -103,7 +103,8 @@ export class StatusService {
     const own = pairs.filter((pair) => pair.version === task.version && pair.listed);
     const counts = countTenants(own);
     const state = TENANT_STATE_ORDER.find((candidate) => counts.states[candidate]) ?? 'completed';
-    const newest = own.reduce<TenantPairRow | null>((best, pair) => (pair.lastRunAt && (!best?.lastRunAt || pair.lastRunAt > best.lastRunAt) ? pair : best), null);
+    // The last run shown is that of a tenant in the row's own state (a failed row: the latest failure), else the latest of all.
+    const newest = latestOf(own.filter((pair) => pair.state === state)) ?? latestOf(own);
     return {
       state,
       version: task.version,
@@ -125,13 +126,21 @@ export class StatusService {
   }
 }
 
+/** The pair whose latest run started last, or null when none ran. */
+function latestOf(pairs: TenantPairRow[]): TenantPairRow | null {
+  return pairs.reduce<TenantPairRow | null>((best, pair) => (pair.lastRunAt && (!best?.lastRunAt || pair.lastRunAt > best.lastRunAt) ? pair : best), null);
+}
+
 /** How many of a task's tenants are in each state, and the failed ones. */
 function countTenants(pairs: TenantPairRow[]): TenantCounts {
-  const counts: TenantCounts = { total: pairs.length, states: {}, failed: [] };
+  const counts: TenantCounts = { total: pairs.length, states: {}, failed: [], running: [] };
   for (const pair of pairs) {
     counts.states[pair.state] = (counts.states[pair.state] ?? 0) + 1;
     if (pair.state === 'failed' || pair.state === 'interrupted') {
       counts.failed.push({ tenant: pair.tenant, state: pair.state, error: pair.error });
+    }
+    if (pair.state === 'running') {
+      counts.running.push({ tenant: pair.tenant, progress: pair.progress });
     }
   }
   return counts;

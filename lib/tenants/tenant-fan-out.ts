@@ -38,7 +38,7 @@ export async function listTenants(source: AfterPartyTenants, only: string[] | nu
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new InvalidOptionsError(
-      `Unknown tenant${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. The tenants source (${source.description}) lists ${plural(listed.length, 'tenant')}; after-party:status --json shows them.`,
+      `Unknown tenant${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. The tenants source (${source.description}) lists ${plural(listed.length, 'tenant')} now; a tenant it does not list cannot run.`,
     );
   }
   return { listed, chosen: listed.filter((id) => only.includes(id)) };
@@ -84,10 +84,12 @@ export async function fanOut(
   const report: RunReport = { outcomes: [], notRun: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
   const summary: TenantRunSummary = { listed, taken: work.length, completed: 0, failed: [], notRun: [] };
   const concurrency = concurrencyFor(source, selection.concurrency ?? 1, work.length);
-  if (work.length > 0) {
-    const pairs = work.reduce((sum, entry) => sum + entry.tasks.length, 0);
-    logger.log(`Per-tenant tasks: ${plural(pairs, 'pending run')} over ${plural(work.length, 'tenant')}, ${concurrency} at a time (${source.description})`);
-  }
+  const pairs = work.reduce((sum, entry) => sum + entry.tasks.length, 0);
+  logger.log(
+    work.length > 0
+      ? `Per-tenant tasks: ${plural(pairs, 'pending run')} over ${plural(work.length, 'tenant')}, ${concurrency} at a time (${source.description})`
+      : `Per-tenant tasks: nothing pending over ${plural(listed, 'tenant')} (${source.description})`,
+  );
   let failedFast: string | null = null;
   const notStarted: { cause?: string; tenants: string[] } = { tenants: [] };
   const halted = (): string | null => failedFast;

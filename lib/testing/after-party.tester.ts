@@ -51,7 +51,9 @@ export class AfterPartyTester {
     }
     await this.runner.run({ tasks: [registered.version], deployId: null, lockTimeoutMs: 0, migrate: false, terminal: false, tenants: { only: [tenant] } });
     const key = pairKey(registered.version, tenant);
-    return (await this.store.latestRuns()).find((record) => record.version === key) as TaskRunRecord;
+    const record = (await this.store.latestRuns()).find((candidate) => candidate.version === key) as TaskRunRecord;
+    // The task's own version, as the spec wrote it (the store keeps the tenant's run under `<version>@<tenant>`).
+    return { ...record, version: registered.version };
   }
 
   runPending(options: { deployId?: string } = {}): Promise<RunReport> {

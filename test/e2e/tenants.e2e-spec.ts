@@ -71,7 +71,7 @@ describeEachStore(
       expect(status.tenants).toHaveLength(150);
       const currency = status.tasks.find((row: { version: string }) => row.version === CURRENCY);
       expect(currency.state).toBe('failed');
-      expect(currency.tenants).toEqual({ total: 50, states: { completed: 49, failed: 1 }, failed: [{ tenant: 't13', state: 'failed', error: 'no currency for tenant t13' }] });
+      expect(currency.tenants).toEqual({ total: 50, states: { completed: 49, failed: 1 }, failed: [{ tenant: 't13', state: 'failed', error: 'no currency for tenant t13' }], running: [] });
       expect(status.tasks.find((row: { version: string }) => row.version === SUMMARY).tenants.states).toEqual({ completed: 49, pending: 1 });
       const text = await app.run([STATUS, '--check']);
       expect(text.code).toBe(4);
@@ -144,12 +144,12 @@ describeEachStore(
         [false, 'completed'],
         [false, 'completed'],
       ]);
-      expect(status.tasks.find((row: { version: string }) => row.version === SUMMARY).tenants).toEqual({ total: 4, states: { completed: 3, marked: 1 }, failed: [] });
+      expect(status.tasks.find((row: { version: string }) => row.version === SUMMARY).tenants).toEqual({ total: 4, states: { completed: 3, marked: 1 }, failed: [], running: [] });
     }, 240_000);
 
     it('resumes every tenant after the runner is killed mid-run (SIGKILL), each batch applied once where transactions bind the tenant', async () => {
       const ids = tenantIds(6);
-      await tenants.create(ids, 140);
+      await tenants.create(ids, 70);
       const killed = app.start([RUN, '--concurrency', '2'], { AP_TENANT_BATCH_MS: '40' });
       await killed.waitFor(`Completed ${BACKFILL}@t02`, 60_000);
       killed.child.kill('SIGKILL');

@@ -23,7 +23,8 @@ class GreetTenantsTask implements DeployTask {
 
 @AfterPartyTask({ version: '20261130000000', name: 'global-first' })
 class GlobalTask implements DeployTask {
-  run(): void {
+  async run(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 5));
     seen.push({ tenant: undefined, fromStorage: currentTenant()?.id, version: '20261130000000', marker: null });
   }
 }
@@ -154,6 +155,17 @@ describe('per-tenant tasks through the runner (memory store)', () => {
     await expect(service.run({ concurrency: 0 })).rejects.toThrow('concurrency must be a whole number of 1 or more, not 0.');
     await expect(service.reset('greet-tenants')).rejects.toThrow(/runs per tenant, and reset\(task\) acts on global tasks/);
     expect((await moduleRef.get(AfterPartyTester).runForTenant(GreetTenantsTask, 'globex')).status).toBe('completed');
+    await moduleRef.close();
+  });
+
+  it('starts no tenant once the time budget is spent (paused, exit 5) and the next run goes on with them', async () => {
+    const moduleRef = await app(['acme', 'globex']);
+    const service = moduleRef.get(AfterPartyService);
+    // The global task takes 5 ms, so a budget of 1 ms is spent before any tenant.
+    const sliced = await service.run({ maxDuration: 1 });
+    expect([sliced.ok, sliced.paused, sliced.tenants?.notRun, seen.filter((entry) => entry.tenant)]).toEqual([false, true, ['acme', 'globex'], []]);
+    const rest = await service.run();
+    expect([rest.ok, seen.filter((entry) => entry.tenant).map((entry) => entry.tenant)]).toEqual([true, ['acme', 'globex']]);
     await moduleRef.close();
   });
 
