@@ -50,13 +50,16 @@ export async function listTenants(source: AfterPartyTenants, only: string[] | nu
  */
 export function planTenants(tasks: readonly RegisteredTask[], tenants: string[], states: VersionState[] | null, deployId: string | null, limit?: number | null): TenantWork[] {
   const work: TenantWork[] = [];
+  // One map for all tenants: each tenant then reads only its own pairs' states.
+  const byKey = new Map((states ?? []).map((state) => [state.version, state]));
   for (const tenant of tenants) {
     if (limit != null && work.length >= limit) {
       break;
     }
     const bound = tasks.map((task) => bindTenant(task, tenant));
+    const own = bound.flatMap((task) => byKey.get(task.version) ?? []);
     // pendingTasks leaves cancelled pairs alone, as it does cancelled tasks.
-    const pending = states === null ? bound : pendingTasks(bound, states, deployId);
+    const pending = states === null ? bound : pendingTasks(bound, own, deployId);
     if (pending.length > 0) {
       work.push({ tenant, tasks: pending });
     }

@@ -46,27 +46,76 @@ export function schemaPerTenant(dataSource: DataSource, options: SchemaPerTenant
     maxConcurrency: () => Math.max(1, poolSize(dataSource) - 2),
     async enter<T>(tenant: string, work: (handle: TenantHandle) => Promise<T>): Promise<T> {
       checkPostgres(dataSource);
-      const runner: QueryRunner = dataSource.createQueryRunner();
+      const connection = new TenantConnection(dataSource, schemaOf(tenant), () => pathOf(tenant));
       try {
-        // One round trip: whether the schema exists, and the connection's search path set to it.
-        const [{ found }] = await runner.query("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found, set_config('search_path', $2, false) AS path", [
-          schemaOf(tenant),
-          await pathOf(tenant),
-        ]);
-        if (!found) {
-          throw new Error(`its schema "${schemaOf(tenant)}" does not exist`);
-        }
-        return await work({ id: tenant, manager: runner.manager, dataSource });
+        return await work({
+          id: tenant,
+          // The tenant's own connection is taken from the pool only when a task uses it: a task that
+          // works in the runner's transaction (bound below) holds one connection, not two.
+          get manager() {
+            return connection.manager();
+          },
+          dataSource,
+        });
       } finally {
-        // The connection goes back to the pool with the search path it came with.
-        await runner.query('RESET search_path').catch(() => undefined);
-        await runner.release();
+        await connection.release();
       }
     },
     async bindTransaction(tenant: string, manager: unknown): Promise<void> {
-      await (manager as EntityManager).query(`SET LOCAL search_path TO ${await pathOf(tenant)}`);
+      await setSearchPath((sql, parameters) => (manager as EntityManager).query(sql, parameters), schemaOf(tenant), await pathOf(tenant), true);
     },
   };
+}
+
+/**
+ * Points a connection's search path at a tenant's schema, in one round trip that also checks the
+ * schema exists (`local`: for the current transaction only).
+ */
+async function setSearchPath(query: (sql: string, parameters: unknown[]) => Promise<any[]>, schema: string, path: string, local: boolean): Promise<void> {
+  const [row] = await query(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found, set_config('search_path', $2, ${local}) AS path`, [schema, path]);
+  if (!row?.found) {
+    throw new Error(`tenant schema "${schema}" does not exist`);
+  }
+}
+
+/** A tenant's own connection (`ctx.tenant.manager`): taken when first used, its search path set before its first statement, and given back reset. */
+class TenantConnection {
+  private runner?: QueryRunner;
+  /** Set by the first statement: the search path being set, or set. */
+  private ready?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+    private readonly path: () => Promise<string>,
+  ) {}
+
+  manager(): EntityManager {
+    if (!this.runner) {
+      const runner = this.dataSource.createQueryRunner();
+      const query = runner.query.bind(runner) as (sql: string, parameters?: unknown[], structured?: boolean) => Promise<any>;
+      // Every statement of the runner (TypeORM's own, such as START TRANSACTION, too) goes through query().
+      runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
+        this.ready ??= this.path().then((path) => setSearchPath((text, values) => query(text, values), this.schema, path, false));
+        await this.ready;
+        return query(sql, parameters, structured);
+      }) as QueryRunner['query'];
+      this.runner = runner;
+    }
+    return this.runner.manager;
+  }
+
+  async release(): Promise<void> {
+    const runner = this.runner;
+    if (!runner) {
+      return;
+    }
+    // The connection goes back to the pool with the search path it came with (one never used took none).
+    if (this.ready && !runner.isReleased) {
+      await runner.query('RESET search_path').catch(() => undefined);
+    }
+    await runner.release();
+  }
 }
 
 function checkPostgres(dataSource: DataSource): void {

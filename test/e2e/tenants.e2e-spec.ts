@@ -150,14 +150,16 @@ describeEachStore(
     it('resumes every tenant after the runner is killed mid-run (SIGKILL), each batch applied once where transactions bind the tenant', async () => {
       const ids = tenantIds(6);
       await tenants.create(ids, 70);
-      const killed = app.start([RUN, '--concurrency', '2'], { AP_TENANT_BATCH_MS: '40' });
-      await killed.waitFor(`Completed ${BACKFILL}@t02`, 60_000);
+      // A short lease, so that on MongoDB the next run takes the killed runner's lease over in seconds.
+      const killed = app.start([RUN, '--concurrency', '2'], { AP_TENANT_BATCH_MS: '40', AP_LEASE_MS: '2000' });
+      // Its record is inserted before this line and stays running for its 10 batches: the kill lands mid-backfill.
+      await killed.waitFor(`Running ${BACKFILL}@t03`, 60_000);
       killed.child.kill('SIGKILL');
       await killed.result;
       const between = await effectsOf(ids);
       expect(ids.filter((id) => JSON.stringify(between[id]) === JSON.stringify(DONE_ONCE)).length).toBeLessThan(6);
 
-      const resumed = await app.run([RUN, '--json']);
+      const resumed = await app.run([RUN, '--json'], { AP_LEASE_MS: '2000' });
       expect(resumed.code).toBe(0);
       expect(resumed.stderr).toMatch(/never finished: recorded as interrupted/);
       const effects = await effectsOf(ids);
