@@ -2,7 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AFTER_PARTY_ASYNC_OPTIONS, AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE } from './config/after-party.constants';
 import { tenantsProviders } from './tenants/tenants.provider';
-import type { AfterPartyTenantsProvider } from './tenants/tenants.interface';
+import type { AfterPartyTenantsProvider } from './interfaces/tenants.interface';
 import { isAfterPartyCommandProcess } from './cli/command-process';
 import { hasNestCommander } from './cli/load-nest-commander';
 import { InvalidOptionsError } from './errors/invalid-options.error';

@@ -19,7 +19,7 @@ export type {
 } from './api/after-party-service-options.interface';
 export type { RunReport, TaskOutcome, TenantFailure, TenantRunSummary } from './interfaces/run-report.interface';
 export type { StatusRow, TaskState, TenantCounts, TenantPairRow } from './status/status-row.interface';
-export type { AfterPartyTenants, AfterPartyTenantsProvider, TenantHandle } from './tenants/tenants.interface';
+export type { AfterPartyTenants, AfterPartyTenantsProvider, TenantHandle } from './interfaces/tenants.interface';
 export { currentTenant } from './tenants/tenant-context';
 export { AfterPartyEvents } from './events/after-party.events';
 export { OnAfterPartyEvent } from './events/on-after-party-event.decorator';

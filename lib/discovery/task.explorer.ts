@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { AFTER_PARTY_DISTRIBUTE_IN_PROCESS, AFTER_PARTY_STORE, AFTER_PARTY_TASK_METADATA, AFTER_PARTY_TENANTS } from '../config/after-party.constants';
-import type { AfterPartyTenants } from '../tenants/tenants.interface';
+import type { AfterPartyTenants } from '../interfaces/tenants.interface';
 import { InvalidTaskClassError } from '../errors/invalid-task-class.error';
 import type { AfterPartyStore } from '../interfaces/store.interface';
 import type { AfterPartyTaskOptions } from '../interfaces/task-options.interface';

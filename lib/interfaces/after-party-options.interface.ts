@@ -1,6 +1,6 @@
 import type { LoggerService, ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
 import type { ThrottleDecision } from './batched-task.interface';
-import type { AfterPartyTenantsProvider } from '../tenants/tenants.interface';
+import type { AfterPartyTenantsProvider } from './tenants.interface';
 
 /**
  * Which database library holds the run records. Specs run tasks on an in-memory store through

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { TenantHandle } from '../tenants/tenants.interface';
+import type { TenantHandle } from './tenants.interface';
 
 /**
  * What a task's `run(ctx)` receives. `TCursor` is the shape of the task's checkpoints, so

@@ -41,7 +41,7 @@ import { allowedActions } from './task-actions';
 import { batchesOf, describeTask, runPage } from './task-detail';
 import type { Surface } from './operator.messages';
 import type { TenantSelection } from '../runner/run-options.interface';
-import { bindTenant } from '../tenants/tenant-fan-out';
+import { bindTenant } from '../runner/tenant-fan-out';
 import { checkTenantIds, pairKey } from '../tenants/tenant-key';
 
 /** The most runs one page of a task's history holds. */

@@ -3,7 +3,7 @@ import type { DistributionService } from '../distribution/distribution.service';
 import type { AfterPartyStore, StoreLock } from '../interfaces/store.interface';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import type { ShutdownWatch } from './shutdown-watch';
-import type { TenantHandle } from '../tenants/tenants.interface';
+import type { TenantHandle } from '../interfaces/tenants.interface';
 import { TaskInterruption } from '../errors/task-interruption.error';
 import { budgetSpent as spent, stopReasons } from '../records/stop-reasons';
 

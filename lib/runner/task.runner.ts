@@ -26,9 +26,9 @@ import { runTask, type TaskEnd } from './task-execution';
 import { TaskInterruption } from '../errors/task-interruption.error';
 import type { VersionState } from '../interfaces/run-record.interface';
 import { inEnvironment } from '../planning/task-state';
-import { fanOut, listTenants, planTenants } from '../tenants/tenant-fan-out';
+import { fanOut, listTenants, planTenants } from './tenant-fan-out';
 import { eventSubject, isPairKey } from '../tenants/tenant-key';
-import type { AfterPartyTenants } from '../tenants/tenants.interface';
+import type { AfterPartyTenants } from '../interfaces/tenants.interface';
 
 /**
  * Runs tasks: takes the store's lock first, then reads what is completed (one query), runs

@@ -3,7 +3,7 @@ import { AFTER_PARTY_OPTIONS, AFTER_PARTY_STORE, AFTER_PARTY_TENANTS } from '../
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import type { VersionState } from '../interfaces/run-record.interface';
 import { checkTenantIds, pairKey, splitKey } from '../tenants/tenant-key';
-import type { AfterPartyTenants } from '../tenants/tenants.interface';
+import type { AfterPartyTenants } from '../interfaces/tenants.interface';
 import { TaskRegistry } from '../discovery/task.registry';
 import type { TaskRunRecord } from '../interfaces/run-record.interface';
 import type { AfterPartyStore } from '../interfaces/store.interface';

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TenantHandle } from './tenants.interface';
+import type { TenantHandle } from '../interfaces/tenants.interface';
 
 const storage = new AsyncLocalStorage<TenantHandle>();
 

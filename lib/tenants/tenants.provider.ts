@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AFTER_PARTY_TENANTS } from '../config/after-party.constants';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
-import type { AfterPartyTenants, AfterPartyTenantsProvider } from './tenants.interface';
+import type { AfterPartyTenants, AfterPartyTenantsProvider } from '../interfaces/tenants.interface';
 
 /** The provider of the tenants source (none without one), checked once it is made. */
 export function tenantsProviders(tenants: AfterPartyTenantsProvider | undefined): Provider[] {

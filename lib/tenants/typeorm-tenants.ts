@@ -1,7 +1,7 @@
 import type { DataSource, DataSourceOptions, EntityManager, QueryRunner } from 'typeorm';
 import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { currentTenant } from './tenant-context';
-import type { AfterPartyTenants, TenantHandle } from './tenants.interface';
+import type { AfterPartyTenants, TenantHandle } from '../interfaces/tenants.interface';
 
 /** Options of {@link schemaPerTenant}. */
 export interface SchemaPerTenantOptions {

@@ -3,7 +3,7 @@ import { AfterPartyModule } from '../after-party.module';
 import type { AfterPartyStoreType } from '../interfaces/after-party-options.interface';
 import { validateStore } from '../config/resolve-options';
 import { AfterPartyTester } from './after-party.tester';
-import type { AfterPartyTenantsProvider } from '../tenants/tenants.interface';
+import type { AfterPartyTenantsProvider } from '../interfaces/tenants.interface';
 
 /** Options of {@link AfterPartyTestingModule.forRoot}. */
 export interface AfterPartyTestingOptions {

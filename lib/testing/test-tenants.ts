@@ -1,4 +1,4 @@
-import type { AfterPartyTenants, AfterPartyTenantsProvider, TenantHandle } from '../tenants/tenants.interface';
+import type { AfterPartyTenants, AfterPartyTenantsProvider, TenantHandle } from '../interfaces/tenants.interface';
 
 /**
  * A fixed list of tenants for a spec, as a provider for `AfterPartyTestingModule.forRoot({ tenants })`:

@@ -66,9 +66,22 @@ describe('the public API', () => {
   });
 
   it('has the store helpers in their own entries', () => {
-    expect(names('typeorm')).toEqual(['AfterPartyRecordEntityOptions', 'AfterPartyRecordsSchemaOptions', 'TypeOrmKeysetOptions', 'createAfterPartyMigration', 'createAfterPartyRecordEntity', 'typeormKeyset']);
-    expect(names('mongoose')).toEqual(['MongooseKeysetOptions', 'mongooseKeyset']);
-    expect(names('testing')).toEqual(['AfterPartyTester', 'AfterPartyTestingModule', 'AfterPartyTestingOptions']);
+    expect(names('typeorm')).toEqual([
+      'AfterPartyRecordEntityOptions',
+      'AfterPartyRecordsSchemaOptions',
+      'DatabasePerTenantOptions',
+      'SchemaPerTenantOptions',
+      'TypeOrmKeysetOptions',
+      'TypeOrmTenant',
+      'createAfterPartyMigration',
+      'createAfterPartyRecordEntity',
+      'databasePerTenant',
+      'schemaPerTenant',
+      'typeormKeyset',
+      'typeormTenant',
+    ]);
+    expect(names('mongoose')).toEqual(['MongooseDatabasePerTenantOptions', 'MongooseKeysetOptions', 'MongooseTenant', 'mongooseDatabasePerTenant', 'mongooseKeyset', 'mongooseTenant']);
+    expect(names('testing')).toEqual(['AfterPartyTester', 'AfterPartyTestingModule', 'AfterPartyTestingOptions', 'testTenants']);
     expect(names('terminus')).toEqual(['AfterPartyHealthIndicator', 'AfterPartyHealthOptions']);
     expect(names('dashboard')).toEqual([
       'AfterPartyDashboardActor',

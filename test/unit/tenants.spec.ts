@@ -2,7 +2,8 @@ import { Test } from '@nestjs/testing';
 import { AfterPartyEvents, AfterPartyService, AfterPartyTask, currentTenant, type DeployTask, type TaskContext } from '../../lib';
 import type { StoreTransaction } from '../../lib/interfaces/store.interface';
 import { AfterPartyTester, AfterPartyTestingModule, testTenants } from '../../lib/testing';
-import { planTenants, tenantStore } from '../../lib/tenants/tenant-fan-out';
+import { planTenants } from '../../lib/runner/tenant-fan-out';
+import { tenantStore } from '../../lib/tenants/tenant-store';
 import { checkTenantIds, pairKey, splitKey } from '../../lib/tenants/tenant-key';
 import { MemoryStore } from '../../lib/stores/memory/memory.store';
 

@@ -4,16 +4,16 @@ import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { plural, taskLabel } from '../format/text.format';
 import type { VersionState } from '../interfaces/run-record.interface';
 import type { RunReport, TenantRunSummary } from '../interfaces/run-report.interface';
-import type { AfterPartyStore, StoreTransaction, TransactionCapability } from '../interfaces/store.interface';
 import { pendingTasks } from '../planning/run-plan';
 import { hasStatus } from '../planning/run-status';
 import { newRunRecord } from '../records/run-record.factory';
 import { recordableError } from '../records/recordable-error';
-import type { TenantSelection } from '../runner/run-options.interface';
-import { budgetSpent, stopReason, type RunSession } from '../runner/run-session';
-import { withTenant } from './tenant-context';
-import { checkTenantIds, pairKey } from './tenant-key';
-import type { AfterPartyTenants, TenantHandle } from './tenants.interface';
+import type { TenantSelection } from './run-options.interface';
+import { budgetSpent, stopReason, type RunSession } from './run-session';
+import { withTenant } from '../tenants/tenant-context';
+import { tenantStore } from '../tenants/tenant-store';
+import { checkTenantIds, pairKey } from '../tenants/tenant-key';
+import type { AfterPartyTenants, TenantHandle } from '../interfaces/tenants.interface';
 
 const logger = new Logger('AfterParty');
 
@@ -205,38 +205,4 @@ function merge(report: RunReport, summary: TenantRunSummary, tenant: string, own
   } else {
     summary.notRun.push(tenant);
   }
-}
-
-/** The store as a tenant's tasks see it: every transaction the runner opens is bound to the tenant first. */
-export function tenantStore(store: AfterPartyStore, bind: (manager: unknown) => Promise<void>): AfterPartyStore {
-  const transactions = store.capabilities.transactions;
-  if (!transactions) {
-    return store;
-  }
-  const bound: TransactionCapability = {
-    get oneAtATime() {
-      return transactions.oneAtATime;
-    },
-    canOpenWhileReading: transactions.canOpenWhileReading ? () => transactions.canOpenWhileReading?.() === true : undefined,
-    begin: async (): Promise<StoreTransaction> => {
-      const transaction = await transactions.begin();
-      try {
-        await bind(transaction.manager);
-      } catch (error) {
-        await transaction.rollback().catch(() => undefined);
-        throw error;
-      }
-      return transaction;
-    },
-  };
-  const capabilities = { ...store.capabilities, transactions: bound };
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'capabilities') {
-        return capabilities;
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
