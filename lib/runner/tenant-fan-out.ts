@@ -200,6 +200,9 @@ function merge(report: RunReport, summary: TenantRunSummary, tenant: string, own
   const failed = own.outcomes.find((outcome) => !hasStatus(['completed', 'cancelled', 'paused', 'running'], outcome.status));
   if (failed) {
     summary.failed.push({ tenant, task: `${failed.version.split('@')[0]} ${failed.name}`, status: failed.status, error: failed.error });
+  } else if (own.detached.length > 0) {
+    // Left to the workers (--no-wait): in `detached`, neither completed nor stopped.
+    return;
   } else if (own.ok) {
     summary.completed += 1;
   } else {

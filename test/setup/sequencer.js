@@ -12,9 +12,9 @@ const Sequencer = require('@jest/test-sequencer').default;
 const CI_SECONDS = {
   'test/e2e/distributed.e2e-spec.ts': 151,
   'test/e2e/batched.e2e-spec.ts': 85,
-  'test/e2e/tenants.e2e-spec.ts': 80,
   'test/e2e/run-and-status.e2e-spec.ts': 73,
   'test/schematics-e2e/apps.e2e-spec.ts': 68,
+  'test/e2e/tenants.e2e-spec.ts': 59,
   'test/schematics-e2e/peer-install.e2e-spec.ts': 56,
   'test/stress/stress.e2e-spec.ts': 49,
   'test/e2e/dashboard.e2e-spec.ts': 34,
