@@ -128,10 +128,11 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    * Starts a task over, like `after-party:reset`: its completion is withdrawn and a failed,
    * interrupted or paused run is not resumed, so the next run runs it from the beginning (the
    * history is kept, with status `reset`; a distributed task's unfinished runs are left alone).
-   * Resolves how many runs were reset (0: none).
+   * Resolves how many runs were reset (0: none). A per-tenant task is reset for one tenant:
+   * `reset(task, { tenant: 'acme' })`.
    */
-  async reset(task: string, options: AfterPartyLockOptions = {}): Promise<number> {
-    return (await this.core.reset({ surface: 'api', task, lockTimeoutMs: this.lockTimeout(options) })).resetRuns;
+  async reset(task: string, options: AfterPartyLockOptions & { tenant?: string } = {}): Promise<number> {
+    return (await this.core.reset({ surface: 'api', task, tenant: options.tenant, lockTimeoutMs: this.lockTimeout(options) })).resetRuns;
   }
 
   /**

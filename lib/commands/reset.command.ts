@@ -14,6 +14,7 @@ import { AfterPartyCommand } from './after-party.command';
 interface ResetFlags {
   yes?: boolean;
   json?: boolean;
+  tenant?: string;
 }
 
 /** `after-party:reset <task>`: withdraws a task's completion so the next run runs it again. */
@@ -32,12 +33,12 @@ export class ResetCommand extends AfterPartyCommand {
   }
 
   protected async execute(identifiers: string[], flags: ResetFlags): Promise<AfterPartyExitCode> {
-    const task = this.core.one({ surface: 'cli', task: identifiers }, 'reset');
+    const task = this.core.one({ surface: 'cli', task: identifiers, tenant: flags.tenant }, 'reset');
     const json = flags.json === true;
     if (!flags.yes && !(await this.confirm(resetQuestion(task), json))) {
       return this.report({ task: { version: task.version, name: task.name }, action: 'reset', result: 'declined', resetRuns: 0 }, resetOutcome(task, 'declined'), json);
     }
-    const result = await this.core.reset({ surface: 'cli', task: identifiers, lockTimeoutMs: this.options.lockTimeout });
+    const result = await this.core.reset({ surface: 'cli', task: identifiers, tenant: flags.tenant, lockTimeoutMs: this.options.lockTimeout });
     return this.report({ task: result.task, action: 'reset', result: result.outcome, resetRuns: result.resetRuns }, result.message, json);
   }
 
@@ -62,6 +63,11 @@ export class ResetCommand extends AfterPartyCommand {
     } finally {
       prompt.close();
     }
+  }
+
+  @Option({ flags: '--tenant <id>', description: 'a per-tenant task: reset its run for this tenant only' })
+  parseTenant(value: string): string {
+    return value;
   }
 
   @Option({ flags: '-y, --yes', description: 'do not ask for confirmation' })

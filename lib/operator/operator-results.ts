@@ -16,6 +16,8 @@ export interface Asked {
 /** One task, by version or name, as the operator typed it (a command's arguments, or a method's argument). */
 export interface OneTaskInput extends Asked {
   task: unknown;
+  /** The tenant, for an action on one (task, tenant) pair of a per-tenant task (reset). */
+  tenant?: unknown;
 }
 
 /** Lock wait of the actions that take the run lock. */

@@ -76,15 +76,14 @@ export class OperatorCore {
   }
 
   /** Exactly one task, by version or name: `task` is a method's argument, or a command's arguments. */
-  one({ surface, task }: OneTaskInput, action: string): RegisteredTask {
+  one(input: OneTaskInput, action: string): RegisteredTask {
+    const { surface, task } = input;
     const identifiers = Array.isArray(task) ? task : [task];
     if (identifiers.length !== 1 || typeof identifiers[0] !== 'string' || identifiers[0] === '') {
       throw new InvalidOptionsError(messages.exactlyOneTask(surface, action));
     }
     const [one] = this.select(identifiers as string[]);
-    if (one.perTenant && action !== 'show') {
-      throw new InvalidOptionsError(messages.perTenantOnly(surface, action, one));
-    }
+    checkTenantAction(input, action, one);
     return one;
   }
 
@@ -245,11 +244,14 @@ export class OperatorCore {
    */
   async reset(input: OneTaskInput & LockInput): Promise<ResetResult> {
     const task = this.one(input, 'reset');
+    // A per-tenant task is reset for one tenant: its runs are recorded under `<version>@<tenant>`.
+    const tenant = task.perTenant ? checkTenantIds([input.tenant], input.surface === 'cli' ? '--tenant' : 'tenant')[0] : null;
     const resetRuns = await this.runner.underLock(input.lockTimeoutMs, async () => {
       await this.store.prepare();
-      return this.store.resetVersion(task.version, messages.resetNote(hostname(), new Date().toISOString(), input.actor ?? null), { unfinished: task.kind !== 'distributed' });
+      const key = tenant === null ? task.version : pairKey(task.version, tenant);
+      return this.store.resetVersion(key, messages.resetNote(hostname(), new Date().toISOString(), input.actor ?? null), { unfinished: task.kind !== 'distributed' });
     });
-    const message = messages.resetOutcome(task, resetRuns);
+    const message = tenant === null ? messages.resetOutcome(task, resetRuns) : messages.resetTenantOutcome(task, tenant, resetRuns);
     return resetRuns === 0 ? { outcome: 'not-completed', resetRuns: 0, task: ref(task), message } : { outcome: 'reset', resetRuns, task: ref(task), message };
   }
 
@@ -337,5 +339,16 @@ function checkCounts(surface: Surface, selection: TenantSelection): void {
     if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
       throw new InvalidOptionsError(messages.wholeNumberAtLeastOne(surface, key, value));
     }
+  }
+}
+
+/** A per-tenant task is shown whole, and reset one tenant at a time; no other action takes it, and a global task takes no tenant. */
+function checkTenantAction({ surface, tenant }: OneTaskInput, action: string, task: RegisteredTask): void {
+  const tenantGiven = tenant !== undefined && tenant !== null;
+  if (task.perTenant && action !== 'show' && !(action === 'reset' && tenantGiven)) {
+    throw new InvalidOptionsError(messages.perTenantOnly(surface, action, task));
+  }
+  if (!task.perTenant && tenantGiven) {
+    throw new InvalidOptionsError(messages.tenantForGlobalTask(surface, task));
   }
 }

@@ -238,8 +238,19 @@ export function wholeNumberAtLeastOne(surface: Surface, option: TenantOption, va
 export function perTenantOnly(surface: Surface, action: string, task: Task): string {
   return (
     `${taskLabel(task)} runs per tenant, and ${NAMES[surface].usage(action)} acts on global tasks. ` +
-    `Its failed and interrupted tenants run again with the next after-party:run (resuming from their checkpoints); ${tenantOptionName(surface, 'provision')} runs or marks done one tenant's tasks.`
+    `Its failed and interrupted tenants run again with the next after-party:run (resuming from their checkpoints); ${tenantOptionName(surface, 'provision')} runs or marks done one tenant's tasks` +
+    `${action === 'reset' ? `, and ${surface === 'cli' ? `after-party:reset ${task.name} --tenant <id>` : `reset(task, { tenant })`} starts one tenant's run of it over` : ''}.`
   );
+}
+
+export function tenantForGlobalTask(surface: Surface, task: Task): string {
+  return `${taskLabel(task)} is a global task: ${surface === 'cli' ? '--tenant' : 'tenant'} applies to per-tenant tasks (perTenant: true) only.`;
+}
+
+export function resetTenantOutcome(task: Task, tenant: string, resetRuns: number): string {
+  return resetRuns === 0
+    ? `${taskLabel(task)} had no finished run for tenant ${tenant}: nothing to reset.`
+    : `Reset ${taskLabel(task)} for tenant ${tenant} (${plural(resetRuns, 'run')}): it is pending again for that tenant and starts over.`;
 }
 
 export function provisionOutcome(tenant: string, marked: Task[]): string {

@@ -116,7 +116,7 @@ describeEachStore(
       expect(ids.filter((id) => JSON.stringify(done[id]) !== JSON.stringify(DONE_ONCE))).toEqual([]);
     }, 240_000);
 
-    it('provisions a new tenant (run now, or mark done), refuses an unknown one, and keeps a deleted tenant readable', async () => {
+    it('provisions a new tenant (run now, or mark done), refuses an unknown one, resets one tenant (--tenant), and keeps a deleted tenant readable', async () => {
       await tenants.create(tenantIds(3));
       expect((await app.run([RUN])).code).toBe(0);
       await tenants.create(['t04', 't05']);
@@ -135,6 +135,11 @@ describeEachStore(
 
       const unknown = await app.run([TENANT, 't99']);
       expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('Unknown tenant: t99.')]);
+
+      const reset = await app.run(['after-party:reset', 'tenant-summary', '--tenant', 't02', '--yes']);
+      expect([reset.code, reset.stdout]).toEqual([0, expect.stringContaining(`Reset ${SUMMARY} tenant-summary for tenant t02 (1 run)`)]);
+      expect(JSON.parse((await app.run([RUN, '--json'])).stdout).tasks.map((task: { tenant: string; version: string }) => `${task.tenant} ${task.version}`)).toEqual([`t02 ${SUMMARY}`]);
+      expect((await effectsOf(['t02'])).t02.effects).toEqual({ currency: 1, summary: 2 });
 
       await tenants.drop('t01');
       const status = JSON.parse((await app.run([STATUS, '--json'])).stdout);

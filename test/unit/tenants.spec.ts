@@ -142,7 +142,7 @@ describe('per-tenant tasks through the runner (memory store)', () => {
     await moduleRef.close();
   });
 
-  it('provisions a tenant by running its tasks or marking them done, and refuses tenant options where no task runs per tenant', async () => {
+  it('provisions a tenant by running its tasks or marking them done, resets one tenant, and refuses tenant options where no task runs per tenant', async () => {
     const moduleRef = await app(['acme', 'globex']);
     const service = moduleRef.get(AfterPartyService);
     const provisioned = await service.provisionTenant('acme');
@@ -154,7 +154,12 @@ describe('per-tenant tasks through the runner (memory store)', () => {
       'tenants applies to per-tenant tasks (perTenant: true), and none of the tasks this run takes is one.',
     );
     await expect(service.run({ concurrency: 0 })).rejects.toThrow('concurrency must be a whole number of 1 or more, not 0.');
-    await expect(service.reset('greet-tenants')).rejects.toThrow(/runs per tenant, and reset\(task\) acts on global tasks/);
+    await expect(service.reset('greet-tenants')).rejects.toThrow(/runs per tenant, and reset\(task\) acts on global tasks.*reset\(task, \{ tenant \}\) starts one tenant's run of it over\./);
+    await expect(service.reset('global-first', { tenant: 'acme' })).rejects.toThrow('20261130000000 global-first is a global task: tenant applies to per-tenant tasks (perTenant: true) only.');
+    seen = [];
+    expect(await service.reset('greet-tenants', { tenant: 'acme' })).toBe(1);
+    const again = await service.run();
+    expect([again.ok, seen.filter((entry) => entry.tenant).map((entry) => entry.tenant)]).toEqual([true, ['acme']]);
     expect((await moduleRef.get(AfterPartyTester).runForTenant(GreetTenantsTask, 'globex')).status).toBe('completed');
     await moduleRef.close();
   });
