@@ -18,14 +18,15 @@ describe('after-party collection', () => {
     expect(tree.exists('src/users/users.service.ts')).toBe(true);
   });
 
-  it('offers task (alias t), every-deploy-task (alias et), batch-task (alias bt) and nest-add', () => {
+  it('offers task (alias t), every-deploy-task (alias et), batch-task (alias bt), tenant-task (alias tt) and nest-add', () => {
     expect(collection.schematics.task.aliases).toEqual(['t']);
     expect(collection.schematics['every-deploy-task'].aliases).toEqual(['et']);
+    expect(collection.schematics['tenant-task'].aliases).toEqual(['tt']);
     expect(collection.schematics['batch-task'].aliases).toEqual(['bt']);
     expect(collection.schematics['nest-add']).toBeDefined();
   });
 
-  it.each(['task', 'every-deploy-task', 'batch-task'])(
+  it.each(['task', 'every-deploy-task', 'batch-task', 'tenant-task'])(
     '%s declares every option the Nest CLI passes and never forbids extra ones',
     (name) => {
       const schemaPath = path.join(path.dirname(COLLECTION_PATH), collection.schematics[name].schema);

@@ -31,6 +31,7 @@ async function generatedSkeletons(): Promise<Record<string, string>> {
   };
   collect(await runner.runSchematic('task', { name: 'backfill-user-slugs' }, createAppTree()), 'task');
   collect(await runner.runSchematic('every-deploy-task', { name: 'warm-cache' }, createAppTree()), 'every-deploy');
+  collect(await runner.runSchematic('tenant-task', { name: 'backfill-invoice-totals' }, createAppTree()), 'tenant');
   for (const store of ['typeorm', 'mongoose']) {
     collect(await runner.runSchematic('batch-task', { name: 'fill-slugs', store }, createAppTree()), `batch-${store}`);
   }
@@ -69,8 +70,8 @@ describe('the generated skeletons under the lint of a Nest app', () => {
     }
   });
 
-  it('finds the task, every-deploy task and both batched tasks, each with its spec', () => {
-    expect(Object.keys(files)).toHaveLength(8);
+  it('finds the task, every-deploy task, per-tenant task and both batched tasks, each with its spec', () => {
+    expect(Object.keys(files)).toHaveLength(10);
   });
 
   it("pass ESLint's recommended and typescript-eslint's type-checked rules (require-await among them)", async () => {
