@@ -4,12 +4,14 @@ import { AfterPartyExitCode } from '../errors/exit-codes';
 import type { RunReport } from '../interfaces/run-report.interface';
 import type { RunReportDocument } from '../operator/operator-documents';
 
-/** The exit code of a run: 0 ok, 5 paused on purpose (the lock held to the end), 1 otherwise. */
+/** The exit code of a run: 0 ok, 5 paused on purpose with nothing failed (the lock held to the end), 1 otherwise. */
 export function runExitCode(report: RunReport): AfterPartyExitCode {
   if (report.ok) {
     return AfterPartyExitCode.Ok;
   }
-  return report.paused && !report.lockLost ? AfterPartyExitCode.Paused : AfterPartyExitCode.TaskFailed;
+  // A tenant that failed is a failure even when the time budget then stopped the others.
+  const tenantFailed = (report.tenants?.failed.length ?? 0) > 0;
+  return report.paused && !report.lockLost && !tenantFailed ? AfterPartyExitCode.Paused : AfterPartyExitCode.TaskFailed;
 }
 
 /** Ends `after-party:run` (or `resume`): its exit code, and with `--json` the run report document. */

@@ -121,7 +121,7 @@ export class RunCommand extends AfterPartyCommand {
     return wholeNumber('--concurrency', value);
   }
 
-  @Option({ flags: '--fail-fast', description: 'per-tenant tasks: start no further tenant once one failed' })
+  @Option({ flags: '--fail-fast', description: 'per-tenant tasks: once a tenant failed, start no further tenant or task (running tasks finish)' })
   parseFailFast(): boolean {
     return true;
   }

@@ -103,6 +103,23 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     this.logger.log(`Batch workers started for ${plural(tasks.length, 'distributed task')}: ${tasks.map(taskLabel).join(', ')}`);
   }
 
+  /**
+   * Batches one worker takes at once. A per-tenant task's batch may hold two of the pool's
+   * connections (its tenant's, where it reads, and its transaction's): with a source whose pool
+   * bounds it, at most half as many batches as tenants may run at once, so that batches never all
+   * wait for a connection another holds.
+   */
+  private workerConcurrency(task: DistributedRegisteredTask): number {
+    const asked = this.distribution.concurrency(task);
+    const bound = task.perTenant ? this.tenants?.maxConcurrency?.() : undefined;
+    if (bound === undefined || asked <= Math.max(1, Math.floor(bound / 2))) {
+      return asked;
+    }
+    const lowered = Math.max(1, Math.floor(bound / 2));
+    this.logger.log(`Batch workers of ${taskLabel(task)} take ${lowered} batches at once, not ${asked}: each may hold two of the pool's connections (${this.tenants?.description}).`);
+    return lowered;
+  }
+
   /** Stops the workers if {@link beforeApplicationShutdown} did not (nothing left to do when it did). */
   async onApplicationShutdown(): Promise<void> {
     await this.beforeApplicationShutdown();
@@ -124,7 +141,7 @@ export class BatchWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       ...batchWorkerOptions(this.options.distribution.workerOptions),
       connection: connection as never,
       prefix,
-      concurrency: oneAtATime ? 1 : this.distribution.concurrency(task),
+      concurrency: oneAtATime ? 1 : this.workerConcurrency(task),
     }));
     const warning = repeatedWarnings();
     worker.on('error', (error) => {

@@ -24,7 +24,7 @@ export interface TenantFailure {
 
 /** What a run did with per-tenant tasks. */
 export interface TenantRunSummary {
-  /** Tenants the source listed (after `--tenants`). */
+  /** Tenants the source listed (all of them, whatever `--tenants` chose). */
   listed: number;
   /** Tenants that had pending per-tenant tasks, and were taken (after `--limit`). */
   taken: number;

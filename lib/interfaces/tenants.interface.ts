@@ -47,7 +47,7 @@ export interface AfterPartyTenants {
    * such transactions are refused at startup.
    */
   bindTransaction?(tenant: string, manager: unknown): Promise<void>;
-  /** The most tenants that may run at once (a pool's size), when bounded. */
+  /** The most tenants that may run at once (bounded by a pool's size), when bounded. */
   maxConcurrency?(): number;
   /** Closes what the source keeps open between tenants (data sources). Called when a run ends. */
   close?(): Promise<void>;

@@ -118,7 +118,8 @@ export class TaskRunner {
   /** Runs the tenants' pending tasks when the global part of the run went through, and adds them to its report. */
   private async runTenants(report: RunReport, work: ReturnType<typeof planTenants>, listed: number, session: RunSession, options: RunOptions): Promise<void> {
     const source = this.tenants as AfterPartyTenants;
-    if (!report.ok) {
+    // Tenants wait for every global task: one that failed, stopped, or was left to its workers (--no-wait).
+    if (!report.ok || report.detached.length > 0) {
       report.tenants = { listed, taken: 0, completed: 0, failed: [], notRun: work.map((entry) => entry.tenant) };
       report.notRun.push(...work.flatMap((entry) => entry.tasks.map(taskLabel)));
       return;

@@ -87,44 +87,68 @@ export async function fanOut(
   const report: RunReport = { outcomes: [], notRun: [], ok: true, abandoned: false, lockLost: false, paused: false, detached: [] };
   const summary: TenantRunSummary = { listed, taken: work.length, completed: 0, failed: [], notRun: [] };
   const concurrency = concurrencyFor(source, selection.concurrency ?? 1, work.length);
-  const pairs = work.reduce((sum, entry) => sum + entry.tasks.length, 0);
-  logger.log(
-    work.length > 0
-      ? `Per-tenant tasks: ${plural(pairs, 'pending run')} over ${plural(work.length, 'tenant')}, ${concurrency} at a time (${source.description})`
-      : `Per-tenant tasks: nothing pending over ${plural(listed, 'tenant')} (${source.description})`,
-  );
+  logStart(source, work, listed, concurrency);
   let failedFast: string | null = null;
+  const errors: unknown[] = [];
   const notStarted: { cause?: string; tenants: string[] } = { tenants: [] };
-  const halted = (): string | null => failedFast;
+  const halted = (): string | null => failedFast ?? (errors.length > 0 ? 'an error another tenant ran into' : null);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < work.length; index = next++) {
       const { tenant, tasks } = work[index];
       const stop = stopBeforeTenant(session, halted);
       if (stop) {
-        report.paused ||= stop.budget;
-        notStarted.cause ??= stop.cause;
-        notStarted.tenants.push(tenant);
-        summary.notRun.push(tenant);
-        report.notRun.push(...tasks.map(taskLabel));
+        notStartedFor(stop, { report, summary, notStarted }, tenant, tasks);
         continue;
       }
       const tenantSession = bindSession(session, source, tenant, { halted, terminal: session.terminal && concurrency === 1 });
-      const own = await runTenant(source, tenant, tasks, tenantSession, runPlan);
+      let own: RunReport;
+      try {
+        own = await runTenant(source, tenant, tasks, tenantSession, runPlan);
+      } catch (error) {
+        // The store failed under this tenant: no further tenant starts, and the run fails once every running one ended.
+        errors.push(error);
+        return;
+      }
       merge(report, summary, tenant, own);
-      if (!own.ok && selection.failFast && summary.failed.length > 0 && failedFast === null) {
-        failedFast = `tenant ${tenant} failed (--fail-fast)`;
+      if (selection.failFast && summary.failed.some((failure) => failure.tenant === tenant)) {
+        failedFast ??= `tenant ${tenant} failed (--fail-fast)`;
       }
     }
   };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    await source.close?.().catch((error) => logger.warn(`Closing the tenants source failed: ${String(error)}`));
+  // Every worker ends before the run does (and releases its lock): none is left writing records.
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await source.close?.().catch((error) => logger.warn(`Closing the tenants source failed: ${String(error)}`));
+  if (errors.length > 0) {
+    throw errors[0];
   }
   report.ok = summary.failed.length === 0 && summary.notRun.length === 0 && !report.lockLost;
   logEnd(summary, notStarted);
   return { report, summary };
+}
+
+/** The fan-out's first line: how many runs over how many tenants, how many at a time. */
+function logStart(source: AfterPartyTenants, work: TenantWork[], listed: number, concurrency: number): void {
+  const pairs = work.reduce((sum, entry) => sum + entry.tasks.length, 0);
+  logger.log(
+    work.length > 0
+      ? `Per-tenant tasks: ${plural(pairs, 'pending run')} over ${plural(work.length, 'tenant')}, ${concurrency} at a time (${source.description})`
+      : `Per-tenant tasks: nothing pending over ${plural(listed, 'tenant')} (${source.description})`,
+  );
+}
+
+/** A tenant the run did not start (a stop, the time budget, --fail-fast): pending for the next run. */
+function notStartedFor(
+  stop: { cause: string; budget: boolean },
+  into: { report: RunReport; summary: TenantRunSummary; notStarted: { cause?: string; tenants: string[] } },
+  tenant: string,
+  tasks: RegisteredTask[],
+): void {
+  into.report.paused ||= stop.budget;
+  into.notStarted.cause ??= stop.cause;
+  into.notStarted.tenants.push(tenant);
+  into.summary.notRun.push(tenant);
+  into.report.notRun.push(...tasks.map(taskLabel));
 }
 
 /** The tenants that did not start, and the failed ones, each in one line. */
@@ -163,9 +187,17 @@ function bindSession(session: RunSession, source: AfterPartyTenants, tenant: str
 
 /** Enters the tenant and runs its tasks; a tenant that cannot be entered fails its first task, recorded. */
 async function runTenant(source: AfterPartyTenants, tenant: string, tasks: RegisteredTask[], session: RunSession, runPlan: RunTenantPlan): Promise<RunReport> {
+  let entered = false;
   try {
-    return await source.enter(tenant, (handle: TenantHandle) => withTenant(handle, () => runPlan(tasks, { ...session, tenant: handle })));
+    return await source.enter(tenant, (handle: TenantHandle) => {
+      entered = true;
+      return withTenant(handle, () => runPlan(tasks, { ...session, tenant: handle }));
+    });
   } catch (error) {
+    // Only a tenant that could not be entered is recorded here; an error of its run (the store's) is the run's.
+    if (entered) {
+      throw error;
+    }
     return recordUnreachable(tasks, session, error);
   }
 }

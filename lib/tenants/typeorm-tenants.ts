@@ -72,7 +72,11 @@ export function schemaPerTenant(dataSource: DataSource, options: SchemaPerTenant
  * schema exists (`local`: for the current transaction only).
  */
 async function setSearchPath(query: (sql: string, parameters: unknown[]) => Promise<any[]>, schema: string, path: string, local: boolean): Promise<void> {
-  const [row] = await query(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found, set_config('search_path', $2, ${local}) AS path`, [schema, path]);
+  // The path is set only when the schema exists: a connection never points at a schema that is not there.
+  const [row] = await query(
+    `SELECT found, CASE WHEN found THEN set_config('search_path', $2, ${local}) END AS path FROM (SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found) AS probe`,
+    [schema, path],
+  );
   if (!row?.found) {
     throw new Error(`tenant schema "${schema}" does not exist`);
   }
@@ -90,16 +94,26 @@ class TenantConnection {
     private readonly path: () => Promise<string>,
   ) {}
 
+  /** The runner's own query(), before the search path was put in front of it. */
+  private query?: (sql: string, parameters?: unknown[], structured?: boolean) => Promise<any>;
+
   manager(): EntityManager {
     if (!this.runner) {
       const runner = this.dataSource.createQueryRunner();
-      const query = runner.query.bind(runner) as (sql: string, parameters?: unknown[], structured?: boolean) => Promise<any>;
-      // Every statement of the runner (TypeORM's own, such as START TRANSACTION, too) goes through query().
+      const query = (this.query = runner.query.bind(runner) as (sql: string, parameters?: unknown[], structured?: boolean) => Promise<any>);
+      const stream = runner.stream.bind(runner);
+      const ready = (): Promise<void> =>
+        (this.ready ??= this.path().then((path) => setSearchPath((text, values) => query(text, values), this.schema, path, false)));
+      // Every statement of the runner goes through query() (TypeORM's own, such as START TRANSACTION,
+      // too) or stream(): the search path is set before the first.
       runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
-        this.ready ??= this.path().then((path) => setSearchPath((text, values) => query(text, values), this.schema, path, false));
-        await this.ready;
+        await ready();
         return query(sql, parameters, structured);
       }) as QueryRunner['query'];
+      runner.stream = (async (...args: Parameters<QueryRunner['stream']>) => {
+        await ready();
+        return stream(...args);
+      }) as QueryRunner['stream'];
       this.runner = runner;
     }
     return this.runner.manager;
@@ -111,8 +125,9 @@ class TenantConnection {
       return;
     }
     // The connection goes back to the pool with the search path it came with (one never used took none).
-    if (this.ready && !runner.isReleased) {
-      await runner.query('RESET search_path').catch(() => undefined);
+    if (this.ready && this.query && !runner.isReleased) {
+      await this.ready.catch(() => undefined);
+      await this.query('RESET search_path').catch(() => undefined);
     }
     await runner.release();
   }
@@ -210,10 +225,13 @@ class TenantDataSources {
     }
   }
 
+  /** Closes the data sources no tenant uses now (an in-process batch worker may be using one: it stays, for its worker to close later). */
   async closeAll(): Promise<void> {
-    const entries = [...this.open.values()];
-    this.open.clear();
-    await Promise.all(entries.map(async (entry) => (await entry.dataSource.catch(() => null))?.destroy().catch(() => undefined)));
+    const idle = [...this.open.entries()].filter(([, entry]) => entry.users === 0);
+    for (const [tenant] of idle) {
+      this.open.delete(tenant);
+    }
+    await Promise.all(idle.map(async ([, entry]) => (await entry.dataSource.catch(() => null))?.destroy().catch(() => undefined)));
   }
 
   private async evict(): Promise<void> {

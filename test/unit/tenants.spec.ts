@@ -175,10 +175,46 @@ describe('per-tenant tasks through the runner (memory store)', () => {
     await moduleRef.close();
   });
 
+  it('fails the run on a store error under one tenant only after the other running tenants ended (no record written after the lock is released)', async () => {
+    const moduleRef = await app(['acme', 'globex']);
+    const store = moduleRef.get<MemoryStore>('AFTER_PARTY_STORE');
+    const finishRun = store.finishRun.bind(store);
+    const writes: string[] = [];
+    jest.spyOn(store, 'finishRun').mockImplementation(async (id, completion) => {
+      const record = (await store.latestRuns()).find((run) => run.id === id);
+      if (record?.version.endsWith('@acme')) {
+        // Once globex's task is under way.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('the records table went away');
+      }
+      // globex finishes well after acme's failure.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      writes.push(`${record?.version} at ${Date.now()}`);
+      return finishRun(id, completion);
+    });
+    const failure = await moduleRef.get(AfterPartyService).run({ tasks: ['greet-tenants'], concurrency: 2 }).then(
+      () => null,
+      (error: Error) => ({ message: error.message, at: Date.now() }),
+    );
+    expect(failure?.message).toBe('the records table went away');
+    expect(writes.map((write) => write.split(' at ')[0])).toEqual(['20261201000001@globex']);
+    expect(Number(writes[0].split(' at ')[1])).toBeLessThanOrEqual(failure!.at);
+    await moduleRef.close();
+  });
+
   it('refuses at startup a per-tenant task without a tenants source', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AfterPartyTestingModule.forRoot()], providers: [GreetTenantsTask] }).compile();
     await expect(moduleRef.init()).rejects.toThrow(
       'Task GreetTenantsTask runs per tenant (perTenant: true), but the module has no tenants source. Give AfterPartyModule.forRoot({ tenants: { useFactory: ..., inject: [...] } })',
     );
+  });
+});
+
+describe('the exit code of a run with tenants', () => {
+  it('is 1 when a tenant failed, even if the time budget then paused the run', () => {
+    const { runExitCode } = require('../../lib/commands/run-outcome') as typeof import('../../lib/commands/run-outcome');
+    const report = { outcomes: [], notRun: [], ok: false, abandoned: false, lockLost: false, paused: true, detached: [] };
+    const tenants = (failed: number) => ({ listed: 2, taken: 2, completed: 0, failed: Array.from({ length: failed }, () => ({ tenant: 'a', task: 'x', status: 'failed' as const, error: 'e' })), notRun: ['b'] });
+    expect([runExitCode({ ...report, tenants: tenants(1) }), runExitCode({ ...report, tenants: tenants(0) })]).toEqual([1, 5]);
   });
 });
