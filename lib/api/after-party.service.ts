@@ -67,7 +67,7 @@ export class AfterPartyService implements BeforeApplicationShutdown {
    */
   async planTenants(options: AfterPartyPlanOptions = {}): Promise<Array<{ tenant: string; tasks: Array<{ version: string; name: string }> }>> {
     const { tasks = [], tenants, limit } = options;
-    const plan = await this.core.plan({ tasks, deployId: resolveDeployId(options.deployId, 'deployId'), tenants: { only: tenants, limit } });
+    const plan = await this.core.plan({ tasks, deployId: resolveDeployId(options.deployId, 'deployId'), tenants: { only: tenants, limit }, surface: 'api' });
     return plan.tenants ?? [];
   }
 

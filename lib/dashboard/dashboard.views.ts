@@ -57,13 +57,10 @@ export class DashboardViews implements BeforeApplicationShutdown {
   /** Schema migrations TypeORM reports pending (none elsewhere), read at most every 10 s. */
   private async pendingMigrations(now: number): Promise<string[]> {
     if (!this.migrations || now - this.migrations.at > SLOW_READ_MS) {
-      const value = await this.core.plan({ tasks: [], deployId: null }).then(
-        (plan) => plan.pendingMigrations,
-        (error: unknown) => {
-          this.logger.warn(`Could not read pending schema migrations: ${messageOf(error)}`);
-          return [];
-        },
-      );
+      const value = await this.core.pendingMigrations().catch((error: unknown) => {
+        this.logger.warn(`Could not read pending schema migrations: ${messageOf(error)}`);
+        return [];
+      });
       this.migrations = { at: now, value };
     }
     return this.migrations.value;

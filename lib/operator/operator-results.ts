@@ -32,6 +32,8 @@ export interface PlanInput {
   deployId: string | null;
   /** Which tenants the run would take (`--tenants`, `--limit`). */
   tenants?: TenantSelection;
+  /** Who asks, for the wording of refusals. @default 'cli' */
+  surface?: Surface;
 }
 
 /** What {@link OperatorCore.plan} resolves. */

@@ -140,19 +140,23 @@ export class OperatorCore {
   }
 
   /** What {@link run} would run now, in order, and the schema migrations it would refuse on. Reads only; no lock. */
-  async plan({ tasks, deployId, tenants }: PlanInput): Promise<PlanResult> {
+  async plan({ tasks, deployId, tenants, surface = 'cli' }: PlanInput): Promise<PlanResult> {
     const selected = tasks.length > 0 ? this.select(tasks) : null;
     const states = await this.store.versionStates(deployId);
-    const global = this.registry.all().filter((task) => !task.perTenant);
-    const planned = selected ?? planRun(global, states.filter((state) => !state.version.includes('@')), this.options.environment, deployId).pending;
+    const planned = selected ?? planRun(this.registry.all(), states, this.options.environment, deployId).pending;
     const scope = (selected ?? this.registry.all()).filter((task) => task.perTenant && inEnvironment(task, this.options.environment));
-    const selection = this.tenantSelection('cli', tenants, selected ?? this.registry.all().filter((task) => inEnvironment(task, this.options.environment)));
+    const selection = this.tenantSelection(surface, tenants, selected ?? this.registry.all().filter((task) => inEnvironment(task, this.options.environment)));
     const pairs = scope.length > 0 ? await this.runner.tenantPlan(scope, selected ? null : states, deployId, selection) : undefined;
     return {
       tasks: planned.filter((task) => !task.perTenant).map(({ version, name, description, everyDeploy }) => ({ version, name, description, everyDeploy })),
       pendingMigrations: await this.runner.pendingMigrations(),
       ...(pairs ? { tenants: pairs } : {}),
     };
+  }
+
+  /** The schema migrations a run would refuse on (TypeORM; none elsewhere). Reads only; no lock. */
+  pendingMigrations(): Promise<string[]> {
+    return this.runner.pendingMigrations();
   }
 
   /** Every task with the state of its latest run. Reads only; no lock. */

@@ -1,6 +1,7 @@
 import type { RegisteredTask } from '../discovery/registered-task.interface';
 import type { VersionState } from '../interfaces/run-record.interface';
 import { inEnvironment } from './task-state';
+import { isPairKey } from '../tenants/tenant-key';
 
 /**
  * The tasks `after-party:run` should run, in version order: tasks never completed, and
@@ -38,18 +39,23 @@ export interface RunPlan {
   outOfOrder: RegisteredTask[];
   /** Tasks of this environment left alone because they were cancelled. */
   cancelled: RegisteredTask[];
-  /** Versions with a failed, interrupted or paused run: only those can have a checkpoint to resume. */
+  /** Versions (and `<version>@<tenant>` keys) with a failed, interrupted or paused run: only those can have a checkpoint to resume. */
   cutShort: Set<string>;
 }
 
-/** The plan of `after-party:run` (and `--dry-run`) in `environment`, from the version states. */
+/**
+ * The plan of `after-party:run` (and `--dry-run`) in `environment`, from the version states: of its
+ * global tasks (per-tenant tasks are planned per tenant, from the states of their `<version>@<tenant>`
+ * keys, which every version but `cutShort` leaves out here).
+ */
 export function planRun(tasks: readonly RegisteredTask[], states: VersionState[], environment: string, deployId: string | null): RunPlan {
-  const here = tasks.filter((task) => inEnvironment(task, environment));
-  const pending = pendingTasks(here, states, deployId);
-  const cancelled = new Set(states.filter((state) => state.cancelled && !state.completed).map((state) => state.version));
+  const here = tasks.filter((task) => !task.perTenant && inEnvironment(task, environment));
+  const globalStates = states.filter((state) => !isPairKey(state.version));
+  const pending = pendingTasks(here, globalStates, deployId);
+  const cancelled = new Set(globalStates.filter((state) => state.cancelled && !state.completed).map((state) => state.version));
   return {
     pending,
-    outOfOrder: outOfOrderTasks(pending, states),
+    outOfOrder: outOfOrderTasks(pending, globalStates),
     cancelled: here.filter((task) => cancelled.has(task.version)),
     cutShort: new Set(states.filter((state) => state.cutShort).map((state) => state.version)),
   };

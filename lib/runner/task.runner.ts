@@ -27,7 +27,7 @@ import { TaskInterruption } from '../errors/task-interruption.error';
 import type { VersionState } from '../interfaces/run-record.interface';
 import { inEnvironment } from '../planning/task-state';
 import { fanOut, listTenants, planTenants } from './tenant-fan-out';
-import { eventSubject, isPairKey } from '../tenants/tenant-key';
+import { eventSubject } from '../tenants/tenant-key';
 import type { AfterPartyTenants } from '../interfaces/tenants.interface';
 
 /**
@@ -187,14 +187,7 @@ export class TaskRunner {
   }
   /** What runs now, with a warning for tasks merged late and a line for cancelled ones left alone. */
   private planPending(states: VersionState[], deployId: string | null): { pending: RegisteredTask[]; cutShort: Set<string> } {
-    const global = this.registry.all().filter((task) => !task.perTenant);
-    const plan = planRun(global, states.filter((state) => !isPairKey(state.version)), this.options.environment, deployId);
-    // Pair keys are cut short too: a tenant's failed or paused run resumes from its checkpoint.
-    for (const state of states) {
-      if (state.cutShort && isPairKey(state.version)) {
-        plan.cutShort.add(state.version);
-      }
-    }
+    const plan = planRun(this.registry.all(), states, this.options.environment, deployId);
     for (const task of plan.outOfOrder) {
       this.logger.warn(`${taskLabel(task)} is older than tasks that already completed (merged late?); it runs now.`);
     }

@@ -12,7 +12,7 @@ import type { TenantSelection } from './run-options.interface';
 import { budgetSpent, stopReason, type RunSession } from './run-session';
 import { withTenant } from '../tenants/tenant-context';
 import { tenantStore } from '../tenants/tenant-store';
-import { checkTenantIds, pairKey } from '../tenants/tenant-key';
+import { checkTenantIds, pairKey, splitKey } from '../tenants/tenant-key';
 import type { AfterPartyTenants, TenantHandle } from '../interfaces/tenants.interface';
 
 const logger = new Logger('AfterParty');
@@ -223,7 +223,7 @@ async function recordUnreachable(tasks: RegisteredTask[], session: RunSession, e
 
 /** Adds one tenant's report to the run's. */
 function merge(report: RunReport, summary: TenantRunSummary, tenant: string, own: RunReport): void {
-  report.outcomes.push(...own.outcomes.map((outcome) => ({ ...outcome, version: outcome.version.split('@')[0], tenant })));
+  report.outcomes.push(...own.outcomes.map((outcome) => ({ ...outcome, version: splitKey(outcome.version).version, tenant })));
   report.notRun.push(...own.notRun);
   report.detached.push(...own.detached);
   report.abandoned ||= own.abandoned;
@@ -231,7 +231,7 @@ function merge(report: RunReport, summary: TenantRunSummary, tenant: string, own
   report.paused ||= own.paused;
   const failed = own.outcomes.find((outcome) => !hasStatus(['completed', 'cancelled', 'paused', 'running'], outcome.status));
   if (failed) {
-    summary.failed.push({ tenant, task: `${failed.version.split('@')[0]} ${failed.name}`, status: failed.status, error: failed.error });
+    summary.failed.push({ tenant, task: `${splitKey(failed.version).version} ${failed.name}`, status: failed.status, error: failed.error });
   } else if (own.detached.length > 0) {
     // Left to the workers (--no-wait): in `detached`, neither completed nor stopped.
     return;
