@@ -1,11 +1,15 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import { createRequire } from 'node:module';
+import { Logger, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { CommanderOptionsType } from 'nest-commander';
 import type { RunAfterPartyCommandOptions } from '../interfaces/after-party-options.interface';
 import { AfterPartyCliLogger } from './after-party-cli.logger';
 import { isAfterPartyCommandProcess } from './command-process';
 import { onCommanderExit } from './commander-exit';
 import { commandState } from './command-state';
 import { loadNestCommander } from './load-nest-commander';
-import { CommanderExitSignal, reportFailure } from './report-failure';
+import { KnownCommands } from './known-commands';
+import { reportFailure } from './report-failure';
 import { AfterPartyError } from '../errors/after-party.error';
 import { StartupError } from '../errors/startup.error';
 
@@ -22,41 +26,65 @@ import { StartupError } from '../errors/startup.error';
  * }
  * ```
  */
-export async function runAfterPartyCommand(
-  rootModule: Type<unknown> | DynamicModule,
-  options: RunAfterPartyCommandOptions = {},
-): Promise<boolean> {
+export async function runAfterPartyCommand(rootModule: Type<unknown> | DynamicModule, options: RunAfterPartyCommandOptions = {}): Promise<boolean> {
   if (!isAfterPartyCommandProcess()) {
     return false;
   }
-  let CommandFactory: ReturnType<typeof loadNestCommander>['CommandFactory'];
+  let nestCommander: ReturnType<typeof loadNestCommander>;
   try {
     // Loaded only here, so that starting the web app never pays for nest-commander.
-    ({ CommandFactory } = loadNestCommander());
+    nestCommander = loadNestCommander();
   } catch (error) {
     reportFailure(error);
     return true;
   }
   commandState.forceExit = false;
+  let app: INestApplicationContext;
   try {
-    await CommandFactory.run(rootModule as Type<unknown>, {
+    // Bootstrap errors (invalid tasks, unreachable database) must reach us, not exit with 1.
+    app = await NestFactory.createApplicationContext(rootModule, {
       logger: options.logger ?? new AfterPartyCliLogger(),
-      // Bootstrap errors (invalid tasks, unreachable database) must reach us, not exit with 1.
       abortOnError: false,
-      cliName: 'after-party',
-      errorHandler: onCommanderExit,
-      serviceErrorHandler: reportFailure,
-      // commander would print its own "error: ..." line too; reportFailure prints ours.
-      outputConfiguration: { outputError: () => undefined },
     });
   } catch (error) {
-    // Errors that escape the command come from bootstrapping the application.
-    reportFailure(error instanceof AfterPartyError || error instanceof CommanderExitSignal ? error : new StartupError(error));
+    // Errors that escape here come from bootstrapping the application.
+    reportFailure(error instanceof AfterPartyError ? error : new StartupError(error));
     // A half-started application cannot be closed, and its open connections would keep the process alive.
-    commandState.forceExit = true;
+    process.exit();
+  }
+  try {
+    await runCommand(app, nestCommander);
+  } catch (error) {
+    // The command reports its own failures; what reaches here is nest-commander failing to build it.
+    reportFailure(error);
+  } finally {
+    await app.close();
   }
   if (commandState.forceExit) {
     process.exit();
   }
   return true;
+}
+
+/**
+ * Runs the process's command through nest-commander's runner, told which command providers
+ * there are rather than searching the app's providers for them (see {@link KnownCommands}).
+ */
+async function runCommand(app: INestApplicationContext, nestCommander: ReturnType<typeof loadNestCommander>): Promise<void> {
+  const { commandClassesFor } = require('../commands') as typeof import('../commands');
+  const commands = commandClassesFor(process.argv[2]).map((type) => ({
+    type,
+    instance: app.get<object>(type, { strict: false }),
+  }));
+  // The commander nest-commander itself builds its commands with.
+  const { Command } = createRequire(require.resolve('nest-commander'))('commander') as typeof import('commander');
+  const runnerOptions: CommanderOptionsType = {
+    errorHandler: onCommanderExit,
+    serviceErrorHandler: reportFailure,
+    // commander would print its own "error: ..." line too; reportFailure prints ours.
+    outputConfiguration: { outputError: () => undefined },
+  };
+  const runner = new nestCommander.CommandRunnerService(new KnownCommands(commands) as never, new Command(), runnerOptions, new Logger('after-party'));
+  await runner.onModuleInit();
+  await runner.run();
 }

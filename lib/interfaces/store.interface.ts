@@ -66,6 +66,8 @@ export interface AfterPartyStore {
   acquireLock(owner: LockOwner, timeoutMs: number): Promise<StoreLock>;
   /** Creates the records table or collection when absent. Called under the lock. */
   prepare(): Promise<void>;
+  /** Every run still recorded `running`: the runs in progress, or left by a runner that is gone. */
+  runningRuns(): Promise<TaskRunRecord[]>;
   /** Marks runs still `running` as `interrupted`; only called under the lock. Returns them as they were. */
   interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]>;
   /**

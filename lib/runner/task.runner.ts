@@ -417,7 +417,7 @@ export class TaskRunner {
   /** The pause and cancel requests left for the runs recorded running. */
   private async requestsOfRunning(): Promise<Map<string, ControlRequest>> {
     const asked = new Map<string, ControlRequest>();
-    for (const run of (await this.store.latestRuns()).filter((latest) => latest.status === 'running')) {
+    for (const run of await this.store.runningRuns()) {
       const control = await this.store.readControl(run.id);
       if (control) {
         asked.set(run.id, control);

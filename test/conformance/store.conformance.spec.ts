@@ -29,6 +29,7 @@ describeEachConformanceTarget('store conformance: records', (target) => {
 
   it('reads an absent table as empty, then creates it (idempotently)', async () => {
     expect(await store.latestRuns()).toEqual([]);
+    expect(await store.runningRuns()).toEqual([]);
     expect(await store.versionStates(null)).toEqual([]);
     await store.prepare();
     await store.prepare();
@@ -106,15 +107,17 @@ describeEachConformanceTarget('store conformance: records', (target) => {
     ]);
   });
 
-  it('marks orphaned running records as interrupted and returns them', async () => {
+  it('lists the running records, then marks them (orphans) as interrupted and returns them', async () => {
     await store.prepare();
     const orphan = runRecord('20260101000006');
     await store.insertRun(orphan);
     const finished = runRecord('20260101000007');
     await store.insertRun(finished);
     await store.finishRun(finished.id, ended('completed'));
+    expect(await store.runningRuns()).toEqual([orphan]);
     const returned = await store.interruptOrphans(new Date().toISOString());
     expect(returned.map((r) => r.id)).toEqual([orphan.id]);
+    expect(await store.runningRuns()).toEqual([]);
     const latest = await store.latestRuns();
     expect(latest.find((r) => r.id === orphan.id)).toMatchObject({ status: 'interrupted', error: expect.stringContaining('stopped before the task finished') });
     expect(latest.find((r) => r.id === finished.id)?.status).toBe('completed');

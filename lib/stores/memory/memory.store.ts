@@ -35,6 +35,10 @@ export class MemoryStore implements AfterPartyStore {
 
   async prepare(): Promise<void> {}
 
+  async runningRuns(): Promise<TaskRunRecord[]> {
+    return this.records.filter((record) => record.status === 'running').map(copy);
+  }
+
   async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
     const orphans = this.records.filter((record) => record.status === 'running');
     const before = orphans.map((record) => copy(record));

@@ -75,6 +75,10 @@ export class MongooseStore implements AfterPartyStore {
     await records.createIndex({ status: 1 });
   }
 
+  async runningRuns(): Promise<TaskRunRecord[]> {
+    return (await (await this.records()).find({ status: 'running' }).toArray()).map(toRecord);
+  }
+
   async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
     const orphans = await (await this.records()).find({ status: 'running' }).toArray();
     for (const orphan of orphans) {

@@ -113,6 +113,11 @@ export class TypeOrmStore implements AfterPartyStore {
     }
   }
 
+  async runningRuns(): Promise<TaskRunRecord[]> {
+    const rows = await this.rowsOrNone<RecordRow>(() => this.rows(this.sql.running()));
+    return rows.map(toRecord);
+  }
+
   async interruptOrphans(finishedAt: string): Promise<TaskRunRecord[]> {
     const rows = await this.rows<RecordRow>(this.sql.running());
     if (rows.length === 0) {
