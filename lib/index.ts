@@ -3,7 +3,7 @@
 // and `after-party/mongoose`, the spec helpers `after-party/testing`, the health indicator
 // `after-party/terminus`. Stores, tokens and metadata keys stay internal.
 export { AfterPartyModule } from './after-party.module';
-export { runAfterPartyCommand } from './cli/run-after-party-command';
+export { runAfterPartyCommand } from './commands/run-after-party-command';
 export { isAfterPartyCommand } from './quiet/is-after-party-command';
 export { AfterPartyTask } from './decorators/after-party-task.decorator';
 export * from './interfaces';

@@ -5,6 +5,7 @@ import { messageOf } from '../format/text.format';
 import type { AfterPartyEvent } from './after-party-event.interface';
 import { AfterPartyEvents } from './after-party.events';
 import { AFTER_PARTY_EVENT_TYPES } from './event-types';
+import { packageMayBeInUse } from '../discovery/package-in-use';
 
 /** What the bridge uses of EventEmitter2 (typed here: `@nestjs/event-emitter` is an optional peer). */
 interface AsyncEmitter {
@@ -16,7 +17,8 @@ interface AsyncEmitter {
  * event on its EventEmitter2 too, as `after-party.<type>` with the same payload, so `@OnEvent()`
  * listeners hear them. Awaited like after-party's own listeners (the runner does not wait for
  * `task.progress`); a listener error is logged and never affects the run. Apps without the
- * package or the module get nothing and load nothing.
+ * package or the module get nothing and load nothing (an installed package the app never loaded is
+ * not loaded here either).
  */
 @Injectable()
 export class EventEmitterBridge implements OnModuleInit {
@@ -49,6 +51,11 @@ export class EventEmitterBridge implements OnModuleInit {
 
   /** The app's EventEmitter2, or null when `@nestjs/event-emitter` is not installed or not imported. */
   private appEmitter(): AsyncEmitter | null {
+    // An app that imports EventEmitterModule has loaded the package; one that has it installed
+    // but unused does not pay for loading it here.
+    if (!packageMayBeInUse('@nestjs/event-emitter')) {
+      return null;
+    }
     let token: unknown;
     try {
       ({ EventEmitter2: token } = require('@nestjs/event-emitter') as { EventEmitter2: unknown });

@@ -3,7 +3,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { AFTER_PARTY_OPTIONS } from '../config/after-party.constants';
 import type { ResolvedAfterPartyOptions } from '../config/resolve-options';
 import { AppJobsHold } from './app-jobs.hold';
-import { packageMayBeInUse } from './package-in-use';
+import { packageMayBeInUse } from '../discovery/package-in-use';
 import type { SchedulerRegistryLike } from './scheduled-jobs.hold';
 
 /**

@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { DiscoveryService } from '@nestjs/core';
 import { HeldBackLog } from './held-back.log';
-import { packageMayBeInUse } from './package-in-use';
+import { packageMayBeInUse } from '../discovery/package-in-use';
 import { holdBackWorkers, keepWorkersFromStarting } from './queue-workers.hold';
 import { holdBackScheduledJobs, type SchedulerRegistryLike } from './scheduled-jobs.hold';
 

@@ -3,13 +3,13 @@ import { Logger, type DynamicModule, type INestApplicationContext, type Type } f
 import { NestFactory } from '@nestjs/core';
 import type { CommanderOptionsType } from 'nest-commander';
 import type { RunAfterPartyCommandOptions } from '../interfaces/after-party-options.interface';
-import { AfterPartyCliLogger } from './after-party-cli.logger';
-import { isAfterPartyCommandProcess } from './command-process';
-import { onCommanderExit } from './commander-exit';
-import { commandState } from './command-state';
-import { loadNestCommander } from './load-nest-commander';
-import { KnownCommands } from './known-commands';
-import { reportFailure } from './report-failure';
+import { AfterPartyCliLogger } from '../cli/after-party-cli.logger';
+import { isAfterPartyCommandProcess } from '../cli/command-process';
+import { onCommanderExit } from '../cli/commander-exit';
+import { commandState } from '../cli/command-state';
+import { loadNestCommander } from '../cli/load-nest-commander';
+import { KnownCommands } from '../cli/known-commands';
+import { reportFailure } from '../cli/report-failure';
 import { AfterPartyError } from '../errors/after-party.error';
 import { StartupError } from '../errors/startup.error';
 
@@ -71,7 +71,7 @@ export async function runAfterPartyCommand(rootModule: Type<unknown> | DynamicMo
  * there are rather than searching the app's providers for them (see {@link KnownCommands}).
  */
 async function runCommand(app: INestApplicationContext, nestCommander: ReturnType<typeof loadNestCommander>): Promise<void> {
-  const { commandClassesFor } = require('../commands') as typeof import('../commands');
+  const { commandClassesFor } = require('./index') as typeof import('./index');
   const commands = commandClassesFor(process.argv[2]).map((type) => ({
     type,
     instance: app.get<object>(type, { strict: false }),
