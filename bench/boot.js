@@ -15,7 +15,7 @@
  * inflates less), as medians of per-round differences. One more run of the idle case under
  * `--cpu-prof` attributes the share: the inclusive time of each of after-party's phases.
  *
- * Environment: BOOT_RUNS (21), BOOT_N (1000 tasks), BENCH_JSON (also write the samples there).
+ * Environment: BOOT_RUNS (31), BOOT_N (1000 tasks), BENCH_JSON (also write the samples there).
  */
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
@@ -27,7 +27,7 @@ const { versionOf } = require('./versions');
 
 const APP = join(__dirname, 'app.js');
 const CPU_PRELOAD = join(__dirname, 'cpu-preload.js');
-const RUNS = Math.max(3, int('BOOT_RUNS', 21));
+const RUNS = Math.max(3, int('BOOT_RUNS', 31));
 const N = int('BOOT_N', 1000);
 const TARGET_MS = 25;
 const TABLE = 'bench_ap_boot';
@@ -38,7 +38,8 @@ const PHASES = [
   ['load after-party commands', /^\(anonymous\) after-party dist\/commands\/[a-z-]+\.command\.js:1$/],
   ['quiet app jobs (command process only)', /^forCommand after-party dist\/quiet\//],
   ['hold app jobs at bootstrap', /after-party dist\/quiet\/.*(beforeLifecycleHooks|onApplicationBootstrap|appProcessors)/],
-  ['nest-commander: find commands', /^(discover|providersWithMetaAtKey|providers) @golevelup\/nestjs-discovery/],
+  ['build and parse the command (nest-commander, handed it)', /^runCommand after-party dist\/commands\/run-after-party-command\.js/],
+  ['nest-commander searching the providers (none now)', /^(discover|providersWithMetaAtKey|providers) @golevelup\/nestjs-discovery/],
   ['discover and validate tasks', /^onModuleInit after-party dist\/discovery\/task\.explorer\.js/],
   ['connect the store', /^useFactory after-party dist\/stores\/store\.provider\.js/],
   ['the command: lock, plan, record', /^run after-party dist\/operator\/operator\.core\.js/],
