@@ -58,7 +58,8 @@ export async function runAfterPartyCommand(rootModule: Type<unknown> | DynamicMo
     // The command reports its own failures; what reaches here is nest-commander failing to build it.
     reportFailure(error);
   } finally {
-    await app.close();
+    // A shutdown hook that throws is reported in one line, like any failure of the command.
+    await app.close().catch(reportFailure);
   }
   if (commandState.forceExit) {
     process.exit();
