@@ -12,6 +12,7 @@ import { KnownCommands } from '../cli/known-commands';
 import { reportFailure } from '../cli/report-failure';
 import { AfterPartyError } from '../errors/after-party.error';
 import { StartupError } from '../errors/startup.error';
+import { InvalidOptionsError } from '../errors/invalid-options.error';
 
 /**
  * Runs an `after-party:*` command when the process was started with one, e.g.
@@ -73,10 +74,7 @@ export async function runAfterPartyCommand(rootModule: Type<unknown> | DynamicMo
  */
 async function runCommand(app: INestApplicationContext, nestCommander: ReturnType<typeof loadNestCommander>): Promise<void> {
   const { commandClassesFor } = require('./index') as typeof import('./index');
-  const commands = commandClassesFor(process.argv[2]).map((type) => ({
-    type,
-    instance: app.get<object>(type, { strict: false }),
-  }));
+  const commands = commandClassesFor(process.argv[2]).map((type) => ({ type, instance: commandInstance(app, type) }));
   // The commander nest-commander itself builds its commands with.
   const { Command } = createRequire(require.resolve('nest-commander'))('commander') as typeof import('commander');
   const runnerOptions: CommanderOptionsType = {
@@ -88,4 +86,15 @@ async function runCommand(app: INestApplicationContext, nestCommander: ReturnTyp
   const runner = new nestCommander.CommandRunnerService(new KnownCommands(commands) as never, new Command(), runnerOptions, new Logger('after-party'));
   await runner.onModuleInit();
   await runner.run();
+}
+
+/** The app's instance of an after-party command provider, which AfterPartyModule registers. */
+function commandInstance(app: INestApplicationContext, type: Type): object {
+  try {
+    return app.get<object>(type, { strict: false });
+  } catch {
+    throw new InvalidOptionsError(
+      'The module given to runAfterPartyCommand() does not import AfterPartyModule. Import AfterPartyModule.forRoot({ store }) in it (or in a module it imports), next to the database module.',
+    );
+  }
 }

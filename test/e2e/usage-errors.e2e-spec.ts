@@ -49,6 +49,13 @@ describeEachVariant(
       await expectUsageError(app, ['after-party', 'run'], {}, /unknown command 'after-party'/);
     });
 
+    it('exits 2 when the module handed to runAfterPartyCommand does not import AfterPartyModule, naming the fix', async () => {
+      // A child process: the fixture's main.ts picks the root module (AP_ROOT), as an app's would.
+      await expectUsageError(app, [RUN], { AP_ROOT: 'bare' }, /does not import AfterPartyModule\. Import AfterPartyModule\.forRoot\(\{ store \}\) in it/, {
+        refusedAtBoot: true,
+      });
+    });
+
     it('exits 2 for an invalid --lock-timeout', async () => {
       await expectUsageError(app, [RUN, '--lock-timeout', 'soon'], {}, /--lock-timeout must be a whole number of milliseconds/);
     });
