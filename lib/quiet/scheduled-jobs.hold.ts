@@ -1,3 +1,4 @@
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { HeldBackJob } from './held-back-job.interface';
 
 type Timer = Parameters<typeof clearTimeout>[0];
@@ -65,4 +66,31 @@ export function holdBackScheduledJobs(registry: SchedulerRegistryLike, onHeld: (
     addTimeout.call(registry, name, timeoutId);
     holdTimeout(name);
   };
+}
+
+/** The part of `@nestjs/schedule`'s `SchedulerOrchestrator` used here (the package does not export the class). */
+interface SchedulerOrchestratorLike {
+  cronJobs: Record<string, { options: { disabled?: boolean } }>;
+  mountCron(): unknown;
+}
+
+function isSchedulerOrchestrator(wrapper: InstanceWrapper): boolean {
+  const instance = wrapper.instance as Partial<SchedulerOrchestratorLike> | null | undefined;
+  return wrapper.name === 'SchedulerOrchestrator' && typeof instance?.mountCron === 'function' && typeof instance.cronJobs === 'object';
+}
+
+/**
+ * Marks every `@Cron()` job `ScheduleModule` is about to mount as disabled, so that it is
+ * created stopped. Holding a cron job back as it is added to the registry comes too late for
+ * one case: when the first tick computed at start is already past (a busy machine, the time
+ * `cron` takes to compute it), `cron` runs that tick at once inside `CronJob.from()`, before the
+ * job reaches the registry. Called from a module-init hook: `ScheduleModule`, a global module,
+ * has collected the jobs by then, and mounts them only at application bootstrap.
+ */
+export function keepCronJobsFromStarting(providers: InstanceWrapper[]): void {
+  for (const wrapper of providers.filter(isSchedulerOrchestrator)) {
+    for (const job of Object.values((wrapper.instance as SchedulerOrchestratorLike).cronJobs)) {
+      job.options = { ...job.options, disabled: true };
+    }
+  }
 }

@@ -1,5 +1,9 @@
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { Global, Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Cron, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob, CronTime } from 'cron';
+import { AFTER_PARTY_OPTIONS } from '../../lib/config/after-party.constants';
+import { AfterPartyQuietModule } from '../../lib/quiet/after-party-quiet.module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HeldBackJob } from '../../lib/quiet/held-back-job.interface';
 import { holdBackScheduledJobs, type SchedulerRegistryLike } from '../../lib/quiet/scheduled-jobs.hold';
@@ -67,5 +71,55 @@ describe('holdBackScheduledJobs', () => {
     await sleep(1100);
 
     expect(fired).toEqual([]);
+  });
+});
+
+describe('a command process with ScheduleModule (AfterPartyQuietModule)', () => {
+  const fired: string[] = [];
+
+  @Injectable()
+  class Reports {
+    @Cron('* * * * * *', { name: 'reports' })
+    everySecond(): void {
+      fired.push('reports');
+    }
+  }
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fired.length = 0;
+  });
+
+  /** Boots the app with the first tick of each cron job computed as 5 ms past, as on a busy machine; what fired in its first 1.1 s. */
+  async function bootLate(holdBackAppJobs: boolean): Promise<{ fired: string[]; active: boolean }> {
+    const getTimeout = CronTime.prototype.getTimeout;
+    const late = new WeakSet<CronTime>();
+    jest.spyOn(CronTime.prototype, 'getTimeout').mockImplementation(function (this: CronTime) {
+      if (late.has(this)) return getTimeout.call(this);
+      late.add(this);
+      return -5;
+    });
+    @Global()
+    @Module({ providers: [{ provide: AFTER_PARTY_OPTIONS, useValue: { holdBackAppJobs } }], exports: [AFTER_PARTY_OPTIONS] })
+    class OptionsModule {}
+    @Module({ imports: [OptionsModule, ScheduleModule.forRoot(), AfterPartyQuietModule.forCommand()], providers: [Reports] })
+    class AppModule {}
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    try {
+      await sleep(1100);
+      return { fired: [...fired], active: app.get(SchedulerRegistry).getCronJob('reports').isActive };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('runs a just-missed first tick at once when jobs are not held back (cron does so inside CronJob.from())', async () => {
+    const { fired: ran, active } = await bootLate(false);
+    expect(ran[0]).toBe('reports');
+    expect(active).toBe(true);
+  });
+
+  it('never runs a cron job whose first tick is computed as just missed when jobs are held back', async () => {
+    expect(await bootLate(true)).toEqual({ fired: [], active: false });
   });
 });
