@@ -16,6 +16,11 @@ const COMMANDS: Record<string, () => Type> = {
   'after-party:tenant': () => require('./tenant.command').TenantCommand,
 };
 
+/** Whether `name` is an after-party command. */
+export function isCommandName(name: string | undefined): boolean {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
 /** Every after-party command (providers for nest-commander). */
 export function allCommandClasses(): Type[] {
   return Object.values(COMMANDS).map((load) => load());

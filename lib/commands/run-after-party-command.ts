@@ -40,6 +40,11 @@ export async function runAfterPartyCommand(rootModule: Type<unknown> | DynamicMo
     return true;
   }
   commandState.forceExit = false;
+  if (asksForUsageOnly(process.argv)) {
+    // Help, or a name that is no command: commander answers from the commands' declarations alone.
+    await runCommand((type) => Object.create(type.prototype as object) as object, nestCommander).catch(reportFailure);
+    return true;
+  }
   let app: INestApplicationContext;
   try {
     // Bootstrap errors (invalid tasks, unreachable database) must reach us, not exit with 1.
@@ -54,7 +59,7 @@ export async function runAfterPartyCommand(rootModule: Type<unknown> | DynamicMo
     process.exit();
   }
   try {
-    await runCommand(app, nestCommander);
+    await runCommand((type) => commandInstance(app, type), nestCommander);
   } catch (error) {
     // The command reports its own failures; what reaches here is nest-commander failing to build it.
     reportFailure(error);
@@ -72,9 +77,9 @@ export async function runAfterPartyCommand(rootModule: Type<unknown> | DynamicMo
  * Runs the process's command through nest-commander's runner, told which command providers
  * there are rather than searching the app's providers for them (see {@link KnownCommands}).
  */
-async function runCommand(app: INestApplicationContext, nestCommander: ReturnType<typeof loadNestCommander>): Promise<void> {
+async function runCommand(instanceOf: (type: Type) => object, nestCommander: ReturnType<typeof loadNestCommander>): Promise<void> {
   const { commandClassesFor } = require('./index') as typeof import('./index');
-  const commands = commandClassesFor(process.argv[2]).map((type) => ({ type, instance: commandInstance(app, type) }));
+  const commands = commandClassesFor(process.argv[2]).map((type) => ({ type, instance: instanceOf(type) }));
   // The commander nest-commander itself builds its commands with.
   const { Command } = createRequire(require.resolve('nest-commander'))('commander') as typeof import('commander');
   const runnerOptions: CommanderOptionsType = {
@@ -97,4 +102,16 @@ function commandInstance(app: INestApplicationContext, type: Type): object {
       'The module given to runAfterPartyCommand() does not import AfterPartyModule. Import AfterPartyModule.forRoot({ store }) in it (or in a module it imports), next to the database module.',
     );
   }
+}
+
+/**
+ * Whether the command line asks only for usage: `--help` (`-h`), or a name that is no command
+ * (a typo, a bare `after-party`), which ends in a usage error listing the commands. Neither
+ * needs the app, so neither waits for its database.
+ */
+function asksForUsageOnly(argv: string[]): boolean {
+  const { isCommandName } = require('./index') as typeof import('./index');
+  const flags = argv.slice(3);
+  const end = flags.indexOf('--');
+  return !isCommandName(argv[2]) || (end === -1 ? flags : flags.slice(0, end)).some((flag) => flag === '--help' || flag === '-h');
 }

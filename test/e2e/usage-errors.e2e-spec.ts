@@ -56,6 +56,20 @@ describeEachVariant(
       });
     });
 
+    it("answers --help and a misspelt command without starting the app: its database unreachable, the usage still shows", async () => {
+      // A SQLite file under a path that cannot be a folder: booting the app fails.
+      const unreachable = { AP_DB_URL: '/dev/null/app.sqlite' };
+      const help = await app.run([RUN, '--help'], unreachable);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toMatch(/^Usage: main after-party:run \[options\] \[tasks\.\.\.\]$/m);
+      expect(help.stdout).toContain('--max-duration <time>');
+      await expectUsageError(app, ['after-party:rn'], unreachable, /unknown command 'after-party:rn' \(Did you mean after-party:run\?\)/);
+      // The same command line without --help boots the app, which fails (a child process: it ends with process.exit).
+      const booted = await app.start([RUN], unreachable).result;
+      expect(booted.code).toBe(2);
+      expect(booted.stderr).toMatch(/after-party: The application could not start/);
+    });
+
     it('exits 2 for an invalid --lock-timeout', async () => {
       await expectUsageError(app, [RUN, '--lock-timeout', 'soon'], {}, /--lock-timeout must be a whole number of milliseconds/);
     });
