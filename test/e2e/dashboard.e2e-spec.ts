@@ -15,6 +15,11 @@ interface PageElement {
 }
 declare const document: { querySelector(selector: string): PageElement | null; activeElement: PageElement | null };
 declare const window: { sameDocument?: boolean };
+declare class EventSource {
+  constructor(url: string);
+  onmessage: (() => void) | null;
+  close(): void;
+}
 
 const BATCHED = '20260101000020';
 const OPS = 'ops@example.com';
@@ -27,6 +32,23 @@ if (!CHROMIUM) {
 
 /** The fixture app's environment in every process of this file: the batched task among its tasks, in batches of 10. */
 const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
+
+/** In the page: resolves once the live stream has sent a new view (its first message is the view as it was). */
+function nextLiveView(): Promise<void> {
+  const body = document.querySelector('body')!;
+  const query = ['view', 'task', 'offset'].map((key) => `${key}=${encodeURIComponent(body.getAttribute(`data-${key}`) ?? '')}`).join('&');
+  return new Promise((resolve) => {
+    const stream = new EventSource(`${body.getAttribute('data-base')}/events?${query}`);
+    let messages = 0;
+    stream.onmessage = () => {
+      messages += 1;
+      if (messages === 2) {
+        stream.close();
+        resolve();
+      }
+    };
+  });
+}
 
 // One browser and one dashboard server for the whole file (a launch and a boot cost seconds);
 // the tests build on each other's records, in order, as an operator's session would.
@@ -105,7 +127,12 @@ const ENV = { AP_EXTRA: 'batched', AP_BATCH_SIZE: '10' };
       expect(await page.textContent('#group-completed')).toContain('seed-users');
       expect(await page.textContent('#group-attention')).toMatch(/failed[\s\S]*backfill-slugs[\s\S]*task 20260101000002 was told to fail/);
       expect(await page.textContent('#group-pending')).toMatch(/warm-cache[\s\S]*batched-items/);
-      await page.click('#group-attention a:text("backfill-slugs")');
+      // The link pressed while the view changes under the pointer (the run's "s ago" changes every
+      // second): the view holds until the release, so the click still lands on the link.
+      await page.hover('#group-attention a:text("backfill-slugs")');
+      await page.mouse.down();
+      await page.evaluate(nextLiveView);
+      await page.mouse.up();
       await page.waitForSelector('section.history pre.error');
       expect(await page.textContent('section.history pre.error')).toContain('task 20260101000002 was told to fail');
       expect(await page.textContent('h1')).toContain('failed');

@@ -17,6 +17,7 @@ export const DASHBOARD_JS = `'use strict';
   var live = document.getElementById('live');
   var held = null;
   var asking = false;
+  var pressing = false;
   var source = null;
   var poller = null;
   var polls = 0;
@@ -40,7 +41,7 @@ export const DASHBOARD_JS = `'use strict';
   // A new view keeps what the reader did to the old one: the disclosures they opened, the button
   // that had the keyboard's focus.
   function apply(html) {
-    if (asking) { held = html; return; }
+    if (asking || pressing) { held = html; return; }
     if (view.innerHTML === html) { return; }
     var open = [];
     view.querySelectorAll('details[data-key]').forEach(function (element) {
@@ -144,6 +145,22 @@ export const DASHBOARD_JS = `'use strict';
     var target = event.target.closest ? event.target.closest('button[data-action]') : null;
     if (target) { ask(target); }
   });
+
+  // A press on the view holds it until the pointer is released: a view replaced between the
+  // press and the release would swallow the click (a link not followed, a button not pressed),
+  // and a recent run's "s ago" changes the view every second. The held view comes once the
+  // click has been handled.
+  view.addEventListener('pointerdown', function () { pressing = true; });
+  function unpress() {
+    if (!pressing) { return; }
+    pressing = false;
+    setTimeout(function () {
+      if (!asking && !pressing && held !== null) { var html = held; held = null; apply(html); }
+    }, 0);
+  }
+  document.addEventListener('pointerup', unpress);
+  document.addEventListener('pointercancel', unpress);
+  window.addEventListener('blur', unpress);
   follow();
 })();
 `;
