@@ -389,8 +389,13 @@ export class TaskRunner {
   }
 
   private async recordOrphans(): Promise<void> {
+    const running = await this.store.runningRuns();
+    if (running.length === 0) {
+      // The usual case: no runner left a run behind, and nothing to interrupt.
+      return;
+    }
     // Read while they are running: a request does not outlive its run.
-    const asked = await this.requestsOfRunning();
+    const asked = await this.requestsOf(running);
     for (const orphan of await this.store.interruptOrphans(new Date().toISOString())) {
       const distribution = (orphan.checkpoint as Partial<DistributionCheckpoint> | null)?.distribution;
       if (distribution?.detached) {
@@ -415,9 +420,9 @@ export class TaskRunner {
   }
 
   /** The pause and cancel requests left for the runs recorded running. */
-  private async requestsOfRunning(): Promise<Map<string, ControlRequest>> {
+  private async requestsOf(running: TaskRunRecord[]): Promise<Map<string, ControlRequest>> {
     const asked = new Map<string, ControlRequest>();
-    for (const run of await this.store.runningRuns()) {
+    for (const run of running) {
       const control = await this.store.readControl(run.id);
       if (control) {
         asked.set(run.id, control);
